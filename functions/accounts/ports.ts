@@ -1,0 +1,32 @@
+/**
+ * What the account use cases need from the outside world. The use cases own
+ * these interfaces; DynamoDB adapters implement them, tests pass plain fakes.
+ */
+import type { Profile } from '../core/data-map.ts';
+import type { AccountRecord, LegalHold } from '../core/lifecycle.ts';
+
+export interface DeactivateCommand {
+  readonly deactivatedAt: string;
+  readonly purgeAfter: string;
+  readonly reason?: string;
+}
+
+/** The outcome of a conditional transition: the record after it and whether this call changed it. */
+export interface Transition {
+  readonly record: AccountRecord;
+  readonly changed: boolean;
+}
+
+export interface AccountRepository {
+  get(accountId: string): Promise<AccountRecord | undefined>;
+  /** ACTIVE (or no record) → DEACTIVATED; an already DEACTIVATED account keeps its dates (I5). */
+  deactivate(accountId: string, command: DeactivateCommand, now: string): Promise<Transition>;
+  /** DEACTIVATED → ACTIVE; anything else is returned unchanged. */
+  restore(accountId: string, now: string): Promise<Transition>;
+  placeHold(accountId: string, hold: LegalHold, now: string): Promise<Transition>;
+  releaseHold(accountId: string, now: string): Promise<Transition>;
+}
+
+export interface ProfileReader {
+  get(accountId: string): Promise<Profile | undefined>;
+}

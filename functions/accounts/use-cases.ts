@@ -1,0 +1,95 @@
+/**
+ * The account use cases behind the HTTP API. Each is a short primary course:
+ * find the account, apply one conditional transition, answer the view.
+ */
+import { notFound } from '../core/errors.ts';
+import {
+  type AccountRecord,
+  type AccountView,
+  activeRecord,
+  purgeAfterFor,
+  refuseIfFinal,
+  toView,
+} from '../core/lifecycle.ts';
+import type { AccountRepository, ProfileReader } from './ports.ts';
+
+export interface AccountDeps {
+  readonly accounts: AccountRepository;
+  readonly profiles: ProfileReader;
+  readonly gracePeriodMs: number;
+  readonly now: () => Date;
+}
+
+export interface Result {
+  readonly view: AccountView;
+  /** True when this call changed the state (202 for a first deactivation). */
+  readonly changed: boolean;
+}
+
+/** An account is known if Lethe has a record or the host app has a profile. */
+const findAccount = async (deps: AccountDeps, accountId: string): Promise<AccountRecord> => {
+  const record = await deps.accounts.get(accountId);
+  if (record) return record;
+  if (await deps.profiles.get(accountId)) return activeRecord(accountId);
+  throw notFound();
+};
+
+export const getAccount = async (
+  deps: AccountDeps,
+  accountId: string,
+  operator: boolean,
+): Promise<AccountView> => toView(await findAccount(deps, accountId), { operator });
+
+export const deactivateAccount = async (
+  deps: AccountDeps,
+  input: { accountId: string; reason?: string; operator: boolean },
+): Promise<Result> => {
+  // 1. The account must exist; a final state is refused before any write.
+  refuseIfFinal(await findAccount(deps, input.accountId), 'deactivate');
+  // 2. One conditional write decides; a concurrent restore or purge cannot interleave.
+  const now = deps.now();
+  const { record, changed } = await deps.accounts.deactivate(
+    input.accountId,
+    {
+      deactivatedAt: now.toISOString(),
+      purgeAfter: purgeAfterFor(now, deps.gracePeriodMs),
+      ...(input.reason !== undefined && { reason: input.reason }),
+    },
+    now.toISOString(),
+  );
+  // 3. The write's own answer says whether the state was final after all.
+  refuseIfFinal(record, 'deactivate');
+  return { view: toView(record, { operator: input.operator }), changed };
+};
+
+export const restoreAccount = async (
+  deps: AccountDeps,
+  input: { accountId: string; operator: boolean },
+): Promise<Result> => {
+  refuseIfFinal(await findAccount(deps, input.accountId), 'restore');
+  const { record, changed } = await deps.accounts.restore(input.accountId, deps.now().toISOString());
+  refuseIfFinal(record, 'restore');
+  return { view: toView(record, { operator: input.operator }), changed };
+};
+
+export const placeLegalHold = async (
+  deps: AccountDeps,
+  input: { accountId: string; reason: string },
+): Promise<Result> => {
+  refuseIfFinal(await findAccount(deps, input.accountId), 'place a legal hold');
+  const now = deps.now().toISOString();
+  const { record, changed } = await deps.accounts.placeHold(
+    input.accountId,
+    { reason: input.reason, placedAt: now },
+    now,
+  );
+  refuseIfFinal(record, 'place a legal hold');
+  return { view: toView(record, { operator: true }), changed };
+};
+
+export const releaseLegalHold = async (deps: AccountDeps, input: { accountId: string }): Promise<Result> => {
+  refuseIfFinal(await findAccount(deps, input.accountId), 'release a legal hold');
+  const { record, changed } = await deps.accounts.releaseHold(input.accountId, deps.now().toISOString());
+  refuseIfFinal(record, 'release a legal hold');
+  return { view: toView(record, { operator: true }), changed };
+};

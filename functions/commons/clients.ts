@@ -1,0 +1,11 @@
+/**
+ * SDK clients, created once per container at module scope. Endpoints come
+ * from the standard AWS_ENDPOINT_URL_* variables, so local mode points the
+ * same code at the stand-ins without a branch here.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});

@@ -1,0 +1,32 @@
+/**
+ * The few named domain errors. They carry a stable code; the HTTP layer maps
+ * codes to statuses in exactly one place (functions/http/middleware.ts).
+ */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'too_many_requests';
+
+export class LetheError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LetheError';
+  }
+}
+
+export const invalidRequest = (message: string) => new LetheError('invalid_request', message);
+export const unauthorized = (message = 'A valid bearer token is required.') =>
+  new LetheError('unauthorized', message);
+export const forbidden = (message = 'You may not act on this account.') =>
+  new LetheError('forbidden', message);
+export const notFound = (message = 'No such account.') => new LetheError('not_found', message);
+export const conflict = (message: string) => new LetheError('conflict', message);

@@ -1,0 +1,131 @@
+/**
+ * The account lifecycle as pure rules: states, due dates, who may do what and
+ * what a request answers given the state it found. No I/O here; the
+ * repository turns these rules into conditional writes.
+ *
+ *   ACTIVE ──deactivate──▶ DEACTIVATED ──claim (purgeAfter ≤ now, no hold)──▶ PURGING ──▶ PURGED
+ *     ▲                        │
+ *     └────────restore─────────┘
+ */
+import { createHash } from 'node:crypto';
+import { conflict, forbidden } from './errors.ts';
+
+export const STATUSES = ['ACTIVE', 'DEACTIVATED', 'PURGING', 'PURGED'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export type ActorKind = 'user' | 'operator' | 'system';
+export interface Actor {
+  readonly kind: ActorKind;
+  /** The token's `sub`; for `system`, the component's name. */
+  readonly id: string;
+}
+
+export interface LegalHold {
+  readonly reason: string;
+  readonly placedAt: string;
+}
+
+export interface NoticeSent {
+  readonly kind: string;
+  readonly sentAt: string;
+}
+
+/** What Lethe keeps about an account. Times are UTC ISO-8601. */
+export interface AccountRecord {
+  readonly accountId: string;
+  readonly status: Status;
+  readonly deactivatedAt?: string;
+  readonly purgeAfter?: string;
+  readonly reason?: string;
+  readonly legalHold?: LegalHold;
+  readonly notices?: readonly NoticeSent[];
+  readonly purgedAt?: string;
+  readonly updatedAt?: string;
+}
+
+export interface AccountView {
+  accountId: string;
+  status: Status;
+  deactivatedAt?: string;
+  purgeAfter?: string;
+  legalHold?: LegalHold;
+  notices?: NoticeSent[];
+  purgedAt?: string;
+}
+
+/** An account with a profile in the host app but no lifecycle record. */
+export const activeRecord = (accountId: string): AccountRecord => ({ accountId, status: 'ACTIVE' });
+
+export const purgeAfterFor = (deactivatedAt: Date, gracePeriodMs: number): string =>
+  new Date(deactivatedAt.getTime() + gracePeriodMs).toISOString();
+
+/** I2: due only when deactivated, past `purgeAfter`, and not held. */
+export const isDue = (record: AccountRecord, now: Date): boolean =>
+  record.status === 'DEACTIVATED' &&
+  record.purgeAfter !== undefined &&
+  record.purgeAfter <= now.toISOString() &&
+  record.legalHold === undefined;
+
+/** States in which deactivate, restore and holds are refused (I5). */
+export const isFinal = (status: Status): boolean => status === 'PURGING' || status === 'PURGED';
+
+export const refuseIfFinal = (record: AccountRecord, action: string): void => {
+  if (isFinal(record.status)) {
+    throw conflict(`Cannot ${action}: the account is ${record.status}.`);
+  }
+};
+
+/** The JSON an API caller sees. A purged account shows only that it was purged. */
+export const toView = (record: AccountRecord, options: { operator: boolean }): AccountView => {
+  if (record.status === 'PURGED') {
+    return {
+      accountId: record.accountId,
+      status: 'PURGED',
+      ...(record.purgedAt && { purgedAt: record.purgedAt }),
+    };
+  }
+  const view: AccountView = { accountId: record.accountId, status: record.status };
+  if (record.deactivatedAt) view.deactivatedAt = record.deactivatedAt;
+  if (record.purgeAfter) view.purgeAfter = record.purgeAfter;
+  if (options.operator && record.legalHold) view.legalHold = record.legalHold;
+  view.notices = (record.notices ?? []).map((n) => ({ kind: n.kind, sentAt: n.sentAt }));
+  return view;
+};
+
+export interface Caller {
+  readonly sub: string;
+  readonly operator: boolean;
+}
+
+export const OPERATOR_SCOPE = 'lethe/admin';
+
+export const callerFromClaims = (claims: Record<string, unknown>): Caller | undefined => {
+  const sub = claims.sub;
+  if (typeof sub !== 'string' || sub.length === 0) return undefined;
+  const raw = claims.scope ?? claims.scp;
+  const scopes = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(' ') : [];
+  return { sub, operator: scopes.includes(OPERATOR_SCOPE) };
+};
+
+/** A non-operator may act only on their own account. */
+export const authorize = (
+  caller: Caller,
+  accountId: string,
+  options: { operatorOnly?: boolean } = {},
+): Actor => {
+  if (caller.operator) return { kind: 'operator', id: caller.sub };
+  if (options.operatorOnly) throw forbidden('Only an operator may do this.');
+  if (caller.sub !== accountId) throw forbidden();
+  return { kind: 'user', id: caller.sub };
+};
+
+/**
+ * The sweeper finds due accounts through a sparse index partitioned by shard,
+ * so no one partition takes every deactivation. The shard is a stable hash of
+ * the id, never random, so a retried write lands in the same place.
+ */
+export const DUE_SHARDS = 16;
+export const dueShardOf = (accountId: string, shards = DUE_SHARDS): string => {
+  const digest = createHash('sha256').update(accountId).digest();
+  return `S${digest.readUInt32BE(0) % shards}`;
+};

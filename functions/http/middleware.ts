@@ -1,0 +1,200 @@
+/**
+ * The shared middy stack of every HTTP handler: authentication from the JWT
+ * claims, path and body validation, and the one place where domain errors
+ * become HTTP statuses. Handlers see a typed request and return a result.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger, maskId } from '../commons/logger.ts';
+import { isAccountId } from '../core/account-id.ts';
+import { type ErrorCode, invalidRequest, LetheError, unauthorized } from '../core/errors.ts';
+import { type Actor, authorize, type Caller, callerFromClaims } from '../core/lifecycle.ts';
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** The one mapping from domain error codes to HTTP statuses. */
+export const STATUS_OF: Record<ErrorCode | 'internal', number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_requests: 429,
+  internal: 500,
+};
+
+const BASE_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export const jsonResponse = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResultV2 => ({
+  statusCode,
+  headers: { ...BASE_HEADERS, ...headers },
+  body: JSON.stringify(body),
+});
+
+export const errorResponse = (
+  code: ErrorCode | 'internal',
+  message: string,
+  headers?: Record<string, string>,
+) => jsonResponse(STATUS_OF[code], { error: { code, message } }, headers);
+
+export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+export interface AccountRequest<B> {
+  readonly accountId: string;
+  readonly caller: Caller;
+  readonly actor: Actor;
+  readonly body: B;
+}
+
+export interface Reply {
+  readonly statusCode: number;
+  readonly body: unknown;
+}
+
+interface Options<S extends z.ZodType> {
+  /** The body schema; omit for routes that take no body. */
+  readonly body?: S;
+  /** Legal holds and other operator-only actions. */
+  readonly operatorOnly?: boolean;
+}
+
+const header = (event: Event, name: string): string | undefined => {
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+};
+
+const describeIssues = (error: z.ZodError): string =>
+  error.issues
+    .slice(0, 5)
+    .map((issue) => {
+      const path = issue.path.join('.');
+      if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+
+/** Parses and validates the body: 413, 415 and 400 before the use case sees anything. */
+export const parseBody = <S extends z.ZodType>(
+  event: Event,
+  schema: S | undefined,
+): z.infer<S> | undefined => {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > MAX_BODY_BYTES) {
+    throw new LetheError('payload_too_large', `The request body may be at most ${MAX_BODY_BYTES} bytes.`);
+  }
+  if (text.trim() === '') {
+    if (schema && !schema.safeParse(undefined).success)
+      throw invalidRequest('A JSON request body is required.');
+    return undefined;
+  }
+  if (!schema) throw invalidRequest('This endpoint takes no request body.');
+  const contentType = header(event, 'content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    throw new LetheError('unsupported_media_type', 'Send the request body as application/json.');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw invalidRequest('The request body is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidRequest('The request body must be a JSON object.');
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) throw invalidRequest(`Invalid request body: ${describeIssues(result.error)}.`);
+  return result.data;
+};
+
+/** Maps anything thrown to the spec's error format; ≥ 500 reaches the client as a generic message. */
+export const toErrorResponse = (error: unknown): APIGatewayProxyResultV2 => {
+  if (error instanceof LetheError) return errorResponse(error.code, error.message);
+  logger.error('Unhandled error', {
+    error:
+      error instanceof Error
+        ? { name: error.name, message: error.message, stack: error.stack }
+        : String(error),
+  });
+  return errorResponse('internal', 'Something went wrong on our side. Please try again later.');
+};
+
+/** Turns anything thrown into the spec's error format. Used as the last `.use()`. */
+export const httpErrors = (): middy.MiddlewareObj<Event, APIGatewayProxyResultV2> => ({
+  onError: async (request) => {
+    request.response = toErrorResponse(request.error);
+    const statusCode = typeof request.response === 'object' ? request.response.statusCode : undefined;
+    if (statusCode !== undefined && statusCode < 500) logger.info('Request refused', { statusCode });
+  },
+});
+
+/** Puts the Lambda context on every log line and drops per-request keys afterwards. */
+export const requestLogging = (): middy.MiddlewareObj<Event, APIGatewayProxyResultV2, Error, Context> => {
+  const clear = async () => {
+    logger.removeKeys(['account', 'actor']);
+  };
+  return {
+    before: async (request) => {
+      logger.addContext(request.context);
+    },
+    after: clear,
+    onError: clear,
+  };
+};
+
+/**
+ * Checks a request on `/v1/accounts/{accountId}/…` in the order a caller
+ * should learn about problems: who they are (401), which account (400),
+ * whether they may act on it (403), then the body (413, 415, 400).
+ */
+export const accountRequest = <S extends z.ZodType>(
+  options: Options<S>,
+): middy.MiddlewareObj<
+  Event & { lethe?: AccountRequest<z.infer<S> | undefined> },
+  APIGatewayProxyResultV2
+> => ({
+  before: async (request) => {
+    const { event } = request;
+    const claims = (event.requestContext?.authorizer?.jwt?.claims ?? {}) as Record<string, unknown>;
+    const caller = callerFromClaims(claims);
+    if (!caller) throw unauthorized();
+    const accountId = event.pathParameters?.accountId;
+    if (!isAccountId(accountId)) {
+      throw invalidRequest('accountId must be 1-128 letters, digits or ._:|@+- characters.');
+    }
+    const actor = authorize(caller, accountId, { operatorOnly: options.operatorOnly ?? false });
+    logger.appendKeys({ account: maskId(accountId), actor: actor.kind });
+    event.lethe = { accountId, caller, actor, body: parseBody(event, options.body) };
+  },
+});
+
+/** A handler on an account route: the shared stack, then `handle` with a checked request. */
+export const accountHandler = <S extends z.ZodType>(
+  options: Options<S>,
+  handle: (request: AccountRequest<z.infer<S> | undefined>) => Promise<Reply>,
+) =>
+  middy<Event & { lethe?: AccountRequest<z.infer<S> | undefined> }, APIGatewayProxyResultV2, Error, Context>()
+    .use(requestLogging())
+    .use(accountRequest(options))
+    .use(httpErrors())
+    .handler(async (event) => {
+      if (!event.lethe) throw new Error('accountRequest middleware did not run');
+      const reply = await handle(event.lethe);
+      logger.info('Request handled', { statusCode: reply.statusCode });
+      return jsonResponse(reply.statusCode, reply.body);
+    });

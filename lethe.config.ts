@@ -1,0 +1,67 @@
+/**
+ * Lethe's one configuration file: the data map (where the host app keeps an
+ * account's data) and the retention settings. CDK reads it to grant each
+ * function exactly these resources; the functions bundle it to know what to
+ * export and purge. Edit this file, not the code.
+ *
+ * The map below describes the demo app that local mode seeds.
+ */
+import type { DataMap } from './functions/core/data-map.ts';
+
+export interface LetheConfig {
+  /** Shown in notices and pages. */
+  readonly productName: string;
+  /** ISO-8601 duration from deactivation to purge (P3). */
+  readonly gracePeriod: string;
+  /** Reminders, as durations before `purgeAfter` (P6). */
+  readonly noticeSchedule: readonly string[];
+  /** How often the sweeper looks for due accounts. */
+  readonly sweepInterval: string;
+  /** Days the Lambda log groups keep their logs. */
+  readonly logRetentionDays: number;
+  readonly dataMap: DataMap;
+}
+
+export const config: LetheConfig = {
+  productName: 'Lethe Demo',
+  gracePeriod: 'P30D',
+  noticeSchedule: ['P7D', 'P1D'],
+  sweepInterval: 'PT15M',
+  logRetentionDays: 30,
+  dataMap: {
+    profile: {
+      store: 'profiles',
+      attributes: { email: 'email', name: 'name', locale: 'locale', timeZone: 'timeZone' },
+    },
+    stores: [
+      {
+        kind: 'dynamodb-partition',
+        name: 'profiles',
+        table: 'demo-profiles',
+        key: { partitionKey: 'accountId' },
+        keyTemplate: '{accountId}',
+      },
+      {
+        kind: 'dynamodb-partition',
+        name: 'content',
+        table: 'demo-content',
+        key: { partitionKey: 'pk', sortKey: 'sk' },
+        keyTemplate: 'USER#{accountId}',
+      },
+      {
+        kind: 'dynamodb-index',
+        name: 'sessions',
+        table: 'demo-sessions',
+        key: { partitionKey: 'sessionId' },
+        index: 'byAccount',
+        attribute: 'accountId',
+      },
+      {
+        kind: 's3-prefix',
+        name: 'uploads',
+        bucket: 'demo-uploads',
+        prefix: 'uploads/{accountId}/',
+      },
+    ],
+  },
+};

@@ -1,0 +1,297 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler as deactivate } from '../../../functions/http/deactivate.ts';
+import { handler as deleteLegalHold } from '../../../functions/http/delete-legal-hold.ts';
+import { handler as getAccount } from '../../../functions/http/get-account.ts';
+import { handler as health } from '../../../functions/http/health.ts';
+import { handler as notFound } from '../../../functions/http/not-found.ts';
+import { handler as putLegalHold } from '../../../functions/http/put-legal-hold.ts';
+import { handler as restore } from '../../../functions/http/restore.ts';
+import { apiEvent, type EventInput, lambdaContext } from '../../support/events.ts';
+import { captureOutput, leakingLines } from '../../support/log-capture.ts';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const output = captureOutput();
+afterAll(() => output.stop());
+
+type Handler = (event: never, context: never) => Promise<unknown>;
+const call = async (handler: Handler, input: EventInput) =>
+  (await handler(apiEvent(input) as never, lambdaContext as never)) as APIGatewayProxyStructuredResultV2;
+const json = (response: APIGatewayProxyStructuredResultV2) => JSON.parse(response.body ?? 'null');
+
+const profile = { accountId: 'u1', email: 'u1@example.com', locale: 'en' };
+const deactivated = {
+  accountId: 'u1',
+  status: 'DEACTIVATED',
+  deactivatedAt: '2026-11-27T10:00:00.000Z',
+  purgeAfter: '2026-12-27T10:00:00.000Z',
+  notices: [],
+  dueShard: 'S3',
+};
+
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(QueryCommand).resolves({ Items: [profile] });
+});
+
+describe('GET /v1/accounts/{accountId}', () => {
+  it('answers an account with a profile and no record as ACTIVE', async () => {
+    ddb.on(GetCommand).resolves({});
+    const response = await call(getAccount, { accountId: 'u1' });
+    expect(response.statusCode).toBe(200);
+    expect(json(response)).toEqual({ accountId: 'u1', status: 'ACTIVE', notices: [] });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
+      TableName: 'unit-accounts',
+      Key: { accountId: 'u1' },
+    });
+  });
+
+  it('never shows internal attributes such as dueShard', async () => {
+    ddb.on(GetCommand).resolves({ Item: deactivated });
+    expect(json(await call(getAccount, { accountId: 'u1' }))).not.toHaveProperty('dueShard');
+  });
+
+  it('answers 404 for an unknown account', async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const response = await call(getAccount, { accountId: 'ghost', claims: { sub: 'ghost' } });
+    expect(response.statusCode).toBe(404);
+    expect(json(response)).toEqual({ error: { code: 'not_found', message: 'No such account.' } });
+  });
+
+  it('answers 401 without claims, before reading anything', async () => {
+    const response = await call(getAccount, { accountId: 'u1', claims: undefined });
+    expect(response.statusCode).toBe(401);
+    expect(json(response).error.code).toBe('unauthorized');
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it("answers 403 for another user's account", async () => {
+    const response = await call(getAccount, { accountId: 'u2', claims: { sub: 'u1' } });
+    expect(response.statusCode).toBe(403);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers 400 for an invalid account id', async () => {
+    const response = await call(getAccount, { accountId: 'a b', claims: { sub: 'a b' } });
+    expect(response.statusCode).toBe(400);
+    expect(json(response).error.code).toBe('invalid_request');
+  });
+
+  it('answers 500 with a generic message when DynamoDB fails, keeping details out of the response', async () => {
+    ddb.on(GetCommand).rejects(new Error('ProvisionedThroughputExceeded: table unit-accounts'));
+    const response = await call(getAccount, { accountId: 'u1' });
+    expect(response.statusCode).toBe(500);
+    expect(json(response).error.code).toBe('internal');
+    expect(response.body).not.toContain('unit-accounts');
+  });
+});
+
+describe('POST /v1/accounts/{accountId}/deactivate', () => {
+  const path = '/v1/accounts/u1/deactivate';
+
+  it('answers 202 and writes one conditional update the first time', async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({ Attributes: deactivated });
+    const response = await call(deactivate, {
+      method: 'POST',
+      path,
+      accountId: 'u1',
+      body: '{"reason":"bye"}',
+    });
+    expect(response.statusCode).toBe(202);
+    expect(json(response)).toMatchObject({ status: 'DEACTIVATED', purgeAfter: '2026-12-27T10:00:00.000Z' });
+    expect(ddb).toHaveReceivedCommandOnce(UpdateCommand);
+    const update = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(update?.ConditionExpression).toContain('attribute_not_exists(accountId) OR #status = :active');
+    expect(update?.ExpressionAttributeValues?.[':reason']).toBe('bye');
+  });
+
+  it('answers 200 with the unchanged dates when the write finds it already deactivated (I5)', async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb
+      .on(UpdateCommand)
+      .rejects(
+        new ConditionalCheckFailedException({
+          message: 'failed',
+          $metadata: {},
+          Item: marshall(deactivated),
+        }),
+      );
+    const response = await call(deactivate, { method: 'POST', path, accountId: 'u1' });
+    expect(response.statusCode).toBe(200);
+    expect(json(response).purgeAfter).toBe(deactivated.purgeAfter);
+  });
+
+  it('answers 409 for a purging account without writing', async () => {
+    ddb.on(GetCommand).resolves({ Item: { accountId: 'u1', status: 'PURGING' } });
+    const response = await call(deactivate, { method: 'POST', path, accountId: 'u1' });
+    expect(response.statusCode).toBe(409);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it.each([
+    ['malformed JSON', '{"reason":', 'application/json', 400, 'invalid_request'],
+    ['an unknown field', '{"status":"ACTIVE"}', 'application/json', 400, 'invalid_request'],
+    ['a wrong type', '{"reason":42}', 'application/json', 400, 'invalid_request'],
+    [
+      'a reason over 500 characters',
+      JSON.stringify({ reason: 'x'.repeat(501) }),
+      'application/json',
+      400,
+      'invalid_request',
+    ],
+    ['a JSON array', '[]', 'application/json', 400, 'invalid_request'],
+    [
+      'a body over 16 KB',
+      JSON.stringify({ reason: 'x'.repeat(17_000) }),
+      'application/json',
+      413,
+      'payload_too_large',
+    ],
+    ['a form body', 'reason=bye', 'application/x-www-form-urlencoded', 415, 'unsupported_media_type'],
+  ])('refuses %s without writing', async (_name, body, contentType, status, code) => {
+    ddb.on(GetCommand).resolves({});
+    const response = await call(deactivate, {
+      method: 'POST',
+      path,
+      accountId: 'u1',
+      body,
+      headers: { 'content-type': contentType },
+    });
+    expect(response.statusCode).toBe(status);
+    expect(json(response).error.code).toBe(code);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+});
+
+describe('POST /v1/accounts/{accountId}/restore', () => {
+  it('restores a deactivated account with a condition on its state', async () => {
+    ddb.on(GetCommand).resolves({ Item: deactivated });
+    ddb.on(UpdateCommand).resolves({ Attributes: { accountId: 'u1', status: 'ACTIVE' } });
+    const response = await call(restore, {
+      method: 'POST',
+      path: '/v1/accounts/u1/restore',
+      accountId: 'u1',
+    });
+    expect(response.statusCode).toBe(200);
+    expect(json(response)).toEqual({ accountId: 'u1', status: 'ACTIVE', notices: [] });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { ConditionExpression: '#status = :deactivated' });
+  });
+
+  it('refuses a body', async () => {
+    const response = await call(restore, {
+      method: 'POST',
+      path: '/v1/accounts/u1/restore',
+      accountId: 'u1',
+      body: '{"x":1}',
+    });
+    expect(response.statusCode).toBe(400);
+  });
+});
+
+describe('legal holds', () => {
+  const path = '/v1/accounts/u1/legal-hold';
+  const operator = { sub: 'ops-1', scope: 'lethe/admin' };
+
+  it('lets an operator place a hold and shows it', async () => {
+    ddb.on(GetCommand).resolves({ Item: deactivated });
+    ddb.on(UpdateCommand).callsFake((input) => ({
+      Attributes: { ...deactivated, legalHold: input.ExpressionAttributeValues[':hold'] },
+    }));
+    const response = await call(putLegalHold, {
+      method: 'PUT',
+      path,
+      accountId: 'u1',
+      claims: operator,
+      body: '{"reason":"litigation"}',
+    });
+    expect(response.statusCode).toBe(200);
+    expect(json(response).legalHold.reason).toBe('litigation');
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression).toContain('REMOVE dueShard');
+  });
+
+  it('refuses the account owner with 403', async () => {
+    const response = await call(putLegalHold, {
+      method: 'PUT',
+      path,
+      accountId: 'u1',
+      body: '{"reason":"x"}',
+    });
+    expect(response.statusCode).toBe(403);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('requires a reason', async () => {
+    ddb.on(GetCommand).resolves({ Item: deactivated });
+    const response = await call(putLegalHold, {
+      method: 'PUT',
+      path,
+      accountId: 'u1',
+      claims: operator,
+      body: '{}',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('puts a released deactivated account back in the due index', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...deactivated, legalHold: { reason: 'x', placedAt: 'then' } } });
+    ddb.on(UpdateCommand).resolves({ Attributes: deactivated });
+    const response = await call(deleteLegalHold, {
+      method: 'DELETE',
+      path,
+      accountId: 'u1',
+      claims: operator,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression).toContain('SET dueShard');
+  });
+});
+
+describe('health and unknown routes', () => {
+  it('answers health without touching a store', async () => {
+    const response = await health();
+    expect(response.statusCode).toBe(200);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers an unknown path with a JSON 404', async () => {
+    const response = (await notFound(
+      apiEvent({ method: 'GET', path: '/nope' }),
+    )) as APIGatewayProxyStructuredResultV2;
+    expect(response.statusCode).toBe(404);
+    expect(json(response).error.code).toBe('not_found');
+  });
+
+  it('answers a known path with another method with a JSON 405 and Allow', async () => {
+    const response = (await notFound(
+      apiEvent({ method: 'DELETE', path: '/v1/accounts/u1/restore' }),
+    )) as APIGatewayProxyStructuredResultV2;
+    expect(response.statusCode).toBe(405);
+    expect(response.headers?.allow).toBe('POST');
+  });
+});
+
+describe('logs (I7)', () => {
+  it('carry no email, token or request body across every handler above', async () => {
+    const body = '{"reason":"secret-body-text alice@example.com"}';
+    ddb.on(GetCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({ Attributes: deactivated });
+    await call(deactivate, {
+      method: 'POST',
+      path: '/v1/accounts/u1/deactivate',
+      accountId: 'u1',
+      body,
+      headers: { authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln' },
+    });
+    ddb.on(GetCommand).rejects(new Error('boom'));
+    await call(getAccount, { accountId: 'u1' });
+    expect(output.lines.length).toBeGreaterThan(0);
+    expect(leakingLines(output.lines, ['secret-body-text'])).toEqual([]);
+  });
+});

@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+/** Three layers: pure and mocked unit tests, the real SDK against the stand-ins, and CDK assertions. */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          setupFiles: ['test/unit/setup.ts'],
+          env: {
+            ACCOUNTS_TABLE: 'unit-accounts',
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'unit',
+            AWS_SECRET_ACCESS_KEY: 'unit',
+            LETHE_GRACE_PERIOD: 'P30D',
+            POWERTOOLS_DEV: 'false',
+          },
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+    ],
+  },
+});

@@ -1,0 +1,85 @@
+/**
+ * Local tokens, checked by the rules the API Gateway JWT authorizer applies
+ * in AWS: RS256 signature, issuer, audience, expiry. The key pair is made on
+ * first use and kept in `.lethe/` (git-ignored), so `npm run token` and
+ * `npm start` agree without a secret in the repository.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+
+export const LOCAL_ISSUER = 'https://lethe.local/';
+export const LOCAL_AUDIENCE = 'lethe-api';
+const ALG = 'RS256';
+
+export const defaultKeyFile = () => join(process.cwd(), '.lethe', 'dev-jwt-key.json');
+
+interface KeyFile {
+  readonly privateJwk: JWK;
+  readonly publicJwk: JWK;
+}
+
+const loadOrCreate = async (file: string): Promise<KeyFile> => {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as KeyFile;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
+  const keys: KeyFile = { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+  await mkdir(dirname(file), { recursive: true });
+  // `wx`: if another process made the key first, keep theirs.
+  try {
+    await writeFile(file, JSON.stringify(keys), { mode: 0o600, flag: 'wx' });
+    return keys;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return JSON.parse(await readFile(file, 'utf8')) as KeyFile;
+  }
+};
+
+export interface TokenOptions {
+  readonly admin?: boolean;
+  /** Seconds until expiry; negative gives an already expired token. */
+  readonly expiresInSeconds?: number;
+}
+
+export const signLocalToken = async (
+  accountId: string,
+  options: TokenOptions = {},
+  keyFile = defaultKeyFile(),
+): Promise<string> => {
+  const { privateJwk } = await loadOrCreate(keyFile);
+  const now = Math.floor(Date.now() / 1000);
+  const expiresIn = options.expiresInSeconds ?? 3600;
+  return new SignJWT({ scope: options.admin ? 'openid lethe/admin' : 'openid' })
+    .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+    .setSubject(accountId)
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setIssuedAt(Math.min(now, now + expiresIn - 1))
+    .setExpirationTime(now + expiresIn)
+    .sign(await importJWK(privateJwk, ALG));
+};
+
+export type Verifier = (authorization: string | undefined) => Promise<JWTPayload | undefined>;
+
+/** Returns the claims of a valid token, or undefined: the authorizer's 401. */
+export const createVerifier = async (keyFile = defaultKeyFile()): Promise<Verifier> => {
+  const key = await importJWK((await loadOrCreate(keyFile)).publicJwk, ALG);
+  return async (authorization) => {
+    // Like the AWS authorizer, accept the token with or without the Bearer prefix.
+    const token = authorization?.replace(/^Bearer\s+/i, '').trim();
+    if (!token) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        algorithms: [ALG],
+      });
+      return payload;
+    } catch {
+      return undefined;
+    }
+  };
+};

@@ -1,0 +1,106 @@
+/**
+ * Seeds demo accounts with data in every store of the demo data map, so
+ * export and purge have something real to walk. Writes in batches.
+ */
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DataMap, fillTemplate, profileStore } from '../functions/core/data-map.ts';
+
+const LOCALES = [
+  { locale: 'en-GB', timeZone: 'Europe/London', name: 'Alex Morgan' },
+  { locale: 'de-DE', timeZone: 'Europe/Berlin', name: 'Jana Schmidt' },
+  { locale: 'fr-FR', timeZone: 'Europe/Paris', name: 'Camille Martin' },
+  { locale: 'en-US', timeZone: 'America/New_York', name: 'Sam Taylor' },
+];
+
+export const demoAccountId = (n: number) => `demo-${String(n).padStart(4, '0')}`;
+export const demoEmail = (accountId: string) => `${accountId}@example.com`;
+
+const NOTES_PER_ACCOUNT = 5;
+const SESSIONS_PER_ACCOUNT = 2;
+const UPLOADS_PER_ACCOUNT = 2;
+
+/** The items one demo account has in each DynamoDB table, by table name. */
+export const demoItems = (map: DataMap, accountId: string, n: number): Map<string, Record<string, unknown>[]> => {
+  const items = new Map<string, Record<string, unknown>[]>();
+  const add = (table: string, item: Record<string, unknown>) => items.set(table, [...(items.get(table) ?? []), item]);
+  const person = LOCALES[n % LOCALES.length] ?? LOCALES[0];
+  const profile = profileStore(map);
+  const attrs = map.profile.attributes;
+  add(profile.table, {
+    [profile.key.partitionKey]: fillTemplate(profile.keyTemplate, accountId),
+    [attrs.email]: demoEmail(accountId),
+    ...(attrs.name && { [attrs.name]: person?.name }),
+    ...(attrs.locale && { [attrs.locale]: person?.locale }),
+    ...(attrs.timeZone && { [attrs.timeZone]: person?.timeZone }),
+  });
+  for (const store of map.stores) {
+    if (store.kind === 'dynamodb-partition' && store.name !== profile.name) {
+      for (let i = 1; i <= NOTES_PER_ACCOUNT; i += 1) {
+        add(store.table, {
+          [store.key.partitionKey]: fillTemplate(store.keyTemplate, accountId),
+          ...(store.key.sortKey && { [store.key.sortKey]: `NOTE#${String(i).padStart(3, '0')}` }),
+          title: `Note ${i}`,
+          body: `Demo note ${i} of ${accountId}.`,
+        });
+      }
+    }
+    if (store.kind === 'dynamodb-index') {
+      for (let i = 1; i <= SESSIONS_PER_ACCOUNT; i += 1) {
+        add(store.table, {
+          [store.key.partitionKey]: `${accountId}-session-${i}`,
+          ...(store.key.sortKey && { [store.key.sortKey]: 'SESSION' }),
+          [store.attribute]: accountId,
+          device: i === 1 ? 'laptop' : 'phone',
+        });
+      }
+    }
+  }
+  return items;
+};
+
+const batchWrite = async (doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]) => {
+  for (let i = 0; i < items.length; i += 25) {
+    let requests: Record<string, unknown[]> = {
+      [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+    };
+    // UnprocessedItems are retried until none remain: seeding must be complete.
+    for (let attempt = 0; Object.keys(requests).length > 0; attempt += 1) {
+      if (attempt > 10) throw new Error(`Seeding ${table} kept coming back unprocessed`);
+      const { UnprocessedItems } = await doc.send(new BatchWriteCommand({ RequestItems: requests as never }));
+      requests = (UnprocessedItems ?? {}) as Record<string, unknown[]>;
+    }
+  }
+};
+
+export const seedDemoAccounts = async (
+  doc: DynamoDBDocumentClient,
+  s3: S3Client,
+  map: DataMap,
+  count: number,
+): Promise<string[]> => {
+  const ids = Array.from({ length: count }, (_, i) => demoAccountId(i + 1));
+  const byTable = new Map<string, Record<string, unknown>[]>();
+  ids.forEach((id, i) => {
+    for (const [table, items] of demoItems(map, id, i)) byTable.set(table, [...(byTable.get(table) ?? []), ...items]);
+  });
+  await Promise.all([...byTable].map(([table, items]) => batchWrite(doc, table, items)));
+  for (const store of map.stores) {
+    if (store.kind !== 's3-prefix') continue;
+    await Promise.all(
+      ids.flatMap((id) =>
+        Array.from({ length: UPLOADS_PER_ACCOUNT }, (_, i) =>
+          s3.send(
+            new PutObjectCommand({
+              Bucket: store.bucket,
+              Key: `${fillTemplate(store.prefix, id)}photo-${i + 1}.txt`,
+              Body: `Demo upload ${i + 1} of ${id}.\n`,
+              ContentType: 'text/plain',
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+  return ids;
+};

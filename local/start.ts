@@ -1,0 +1,57 @@
+/**
+ * `npm start`: the whole of Lethe on this machine, no AWS account needed.
+ * Ctrl-C stops everything it started.
+ */
+import { startLocalApp } from './app.ts';
+import { SettingsError, readSettings } from './settings.ts';
+import { StandInError } from './stand-ins.ts';
+
+const fail = (message: string): never => {
+  console.error(`lethe: ${message}`);
+  process.exit(1);
+};
+
+const main = async () => {
+  const settings = readSettings();
+  const started = performance.now();
+  console.log('Starting Lethe locally…');
+  const app = await startLocalApp(settings, { onRequest: (line) => console.log(`  ${line}`) });
+  const first = app.seeded[0] ?? 'demo-0001';
+  console.log(`
+Lethe is running (${Math.round(performance.now() - started)} ms).
+
+  API                ${app.apiUrl}
+  DynamoDB Local     ${app.endpoints.dynamodb}
+  SQS and S3         ${app.endpoints.sqs}
+  SES                ${app.endpoints.ses}
+  SES outbox         ${app.endpoints.ses}/store
+  Data               ${settings.dataDir ?? 'in memory (set LETHE_DATA_DIR to keep it)'}
+  Grace period       ${settings.gracePeriod}
+  Demo accounts      ${app.seeded.length > 0 ? `${app.seeded.length} seeded (${first} … with ${first}@example.com)` : 'none seeded'}
+
+Try it:
+  TOKEN=$(npm run -s token -- ${first})
+  curl -s -X POST -H "Authorization: Bearer $TOKEN" ${app.apiUrl}/v1/accounts/${first}/deactivate
+  curl -s -X POST -H "Authorization: Bearer $TOKEN" ${app.apiUrl}/v1/accounts/${first}/restore
+
+Press Ctrl-C to stop.
+`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await app.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+};
+
+main().catch((error: unknown) => {
+  if (error instanceof SettingsError || error instanceof StandInError) fail(error.message);
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    fail(`port ${process.env.PORT ?? 3000} is in use: set PORT to a free port (e.g. PORT=3001 npm start)`);
+  }
+  fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
+});

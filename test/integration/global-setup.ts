@@ -1,0 +1,77 @@
+/**
+ * Starts the whole local system once per test run: the stand-ins, the
+ * resources and the API server in front of the real handlers. Tests reach it
+ * over HTTP and the real AWS SDK. Handler log lines are diverted to a file so
+ * the logs test (and the teardown) can check that none carries personal data.
+ */
+
+import { appendFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startLocalApp } from '../../local/app.ts';
+import { readSettings } from '../../local/settings.ts';
+import { leakingLines } from '../support/log-capture.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    dynamodbEndpoint: string;
+    s3Endpoint: string;
+    keyFile: string;
+    logFile: string;
+  }
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+export default async function setup(project: TestProject) {
+  const dir = await mkdtemp(join(tmpdir(), 'lethe-it-'));
+  const logFile = join(dir, 'handler-logs.ndjson');
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+    const text = String(chunk);
+    if (text.startsWith('{"level"')) {
+      appendFileSync(logFile, text);
+      return true;
+    }
+    return (write as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
+
+  const settings = readSettings({
+    PORT: '0',
+    LETHE_DYNAMODB_PORT: String(await freePort()),
+    LETHE_SES_PORT: String(await freePort()),
+    LETHE_SQS_S3_PORT: String(await freePort()),
+    LETHE_SEED_ACCOUNTS: '3',
+  });
+  // Every log level, so the I7 check sees every line a handler can write.
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  const keyFile = join(dir, 'dev-jwt-key.json');
+  const app = await startLocalApp(settings, { keyFile });
+  project.provide('apiUrl', app.apiUrl);
+  project.provide('dynamodbEndpoint', app.endpoints.dynamodb);
+  project.provide('s3Endpoint', app.endpoints.s3);
+  project.provide('keyFile', keyFile);
+  project.provide('logFile', logFile);
+
+  return async () => {
+    await app.stop();
+    process.stdout.write = write;
+    const lines = (await readFile(logFile, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    await rm(dir, { recursive: true, force: true });
+    const leaks = leakingLines(lines);
+    if (leaks.length > 0)
+      throw new Error(`Handler logs carried personal data or tokens:\n${leaks.join('\n')}`);
+  };
+}

@@ -1,0 +1,68 @@
+/** Helpers for integration tests: HTTP calls with local tokens, and direct reads of the stand-ins. */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { profileStore } from '../../functions/core/data-map.ts';
+import { accountsTable } from '../../functions/core/resources.ts';
+import { config } from '../../lethe.config.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/app.ts';
+import { signLocalToken } from '../../local/jwt.ts';
+
+export const apiUrl = inject('apiUrl');
+
+export const doc = DynamoDBDocumentClient.from(
+  new DynamoDBClient({
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: inject('dynamodbEndpoint'),
+  }),
+);
+
+export const tokenFor = (accountId: string, options: { admin?: boolean; expiresInSeconds?: number } = {}) =>
+  signLocalToken(accountId, options, inject('keyFile'));
+
+export interface Call {
+  method?: string;
+  token?: string;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export const call = async (path: string, { method = 'GET', token, body, headers = {} }: Call = {}) => {
+  const response = await fetch(`${apiUrl}${path}`, {
+    method,
+    headers: {
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body !== undefined && { body }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
+};
+
+/** A fresh account known to the host app (a profile, no lifecycle record), unique to the calling test. */
+export const newAccount = async (prefix = 'it'): Promise<string> => {
+  const accountId = `${prefix}-${randomUUID()}`;
+  const store = profileStore(config.dataMap);
+  await doc.send(
+    new PutCommand({
+      TableName: store.table,
+      Item: { [store.key.partitionKey]: accountId, email: `${accountId}@example.com`, locale: 'en-GB' },
+    }),
+  );
+  return accountId;
+};
+
+/** The raw lifecycle item, internal attributes included, read straight from DynamoDB. */
+export const readRecord = async (accountId: string) =>
+  (
+    await doc.send(
+      new GetCommand({ TableName: accountsTable.localName, Key: { accountId }, ConsistentRead: true }),
+    )
+  ).Item;
+
+export const putRecord = (item: Record<string, unknown>) =>
+  doc.send(new PutCommand({ TableName: accountsTable.localName, Item: item }));

@@ -60,8 +60,8 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       service: 'DynamoDB Local',
       port: options.dynamodbPort,
       envVar: 'LETHE_DYNAMODB_PORT',
-      // DynamoDB Local has no bind-address option and listens on every interface.
-      probeHosts: [LOOPBACK, '0.0.0.0'],
+      // DynamoDB Local has no bind-address option and listens on every interface, IPv4 and IPv6.
+      probeHosts: [LOOPBACK, '0.0.0.0', '::'],
     },
     {
       service: 'SES (aws-ses-v2-local)',
@@ -146,6 +146,9 @@ async function assertPortFree(spec: PortSpec): Promise<void> {
               `Not allowed to listen on port ${spec.port} (${spec.service}): set ${spec.envVar} to a port above 1023`,
             ),
           );
+        } else if (error.code === 'EAFNOSUPPORT' || error.code === 'EADDRNOTAVAIL') {
+          // No IPv6 on this host, so nothing can hold the port there either.
+          resolve();
         } else {
           reject(error);
         }

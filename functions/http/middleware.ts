@@ -5,7 +5,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { logger, maskId } from '../commons/logger.ts';
 import { isAccountId } from '../core/account-id.ts';
 import { type ErrorCode, invalidRequest, LetheError, unauthorized } from '../core/errors.ts';
@@ -63,7 +63,7 @@ export interface Reply {
   readonly body: unknown;
 }
 
-interface Options<S extends z.ZodType> {
+interface Options<S extends z.ZodMiniType> {
   /** The body schema; omit for routes that take no body. */
   readonly body?: S;
   /** Legal holds and other operator-only actions. */
@@ -77,18 +77,30 @@ const header = (event: Event, name: string): string | undefined => {
   return undefined;
 };
 
-const describeIssues = (error: z.ZodError): string =>
-  error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = issue.path.join('.');
-      if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
+/** zod/mini ships no messages ("Invalid input"), so the caller-facing wording is made here. */
+const describeIssue = (issue: z.core.$ZodIssue): string => {
+  const field = issue.path.join('.') || 'body';
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown field(s): ${issue.keys.join(', ')}`;
+    case 'invalid_type':
+      return `${field} must be ${issue.expected === 'object' ? 'a JSON object' : `a ${issue.expected}`}`;
+    case 'too_big':
+      return `${field} must be at most ${issue.maximum} characters`;
+    case 'too_small':
+      return Number(issue.minimum) <= 1
+        ? `${field} must not be empty`
+        : `${field} must be at least ${issue.minimum} characters`;
+    default:
+      return `${field} is invalid`;
+  }
+};
+
+const describeIssues = (error: z.core.$ZodError): string =>
+  error.issues.slice(0, 5).map(describeIssue).join('; ');
 
 /** Parses and validates the body: 413, 415 and 400 before the use case sees anything. */
-export const parseBody = <S extends z.ZodType>(
+export const parseBody = <S extends z.ZodMiniType>(
   event: Event,
   schema: S | undefined,
 ): z.infer<S> | undefined => {
@@ -162,7 +174,7 @@ export const requestLogging = (): middy.MiddlewareObj<Event, APIGatewayProxyResu
  * should learn about problems: who they are (401), which account (400),
  * whether they may act on it (403), then the body (413, 415, 400).
  */
-export const accountRequest = <S extends z.ZodType>(
+export const accountRequest = <S extends z.ZodMiniType>(
   options: Options<S>,
 ): middy.MiddlewareObj<
   Event & { lethe?: AccountRequest<z.infer<S> | undefined> },
@@ -184,7 +196,7 @@ export const accountRequest = <S extends z.ZodType>(
 });
 
 /** A handler on an account route: the shared stack, then `handle` with a checked request. */
-export const accountHandler = <S extends z.ZodType>(
+export const accountHandler = <S extends z.ZodMiniType>(
   options: Options<S>,
   handle: (request: AccountRequest<z.infer<S> | undefined>) => Promise<Reply>,
 ) =>

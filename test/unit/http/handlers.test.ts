@@ -113,15 +113,13 @@ describe('POST /v1/accounts/{accountId}/deactivate', () => {
 
   it('answers 200 with the unchanged dates when the write finds it already deactivated (I5)', async () => {
     ddb.on(GetCommand).resolves({});
-    ddb
-      .on(UpdateCommand)
-      .rejects(
-        new ConditionalCheckFailedException({
-          message: 'failed',
-          $metadata: {},
-          Item: marshall(deactivated),
-        }),
-      );
+    ddb.on(UpdateCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: 'failed',
+        $metadata: {},
+        Item: marshall(deactivated),
+      }),
+    );
     const response = await call(deactivate, { method: 'POST', path, accountId: 'u1' });
     expect(response.statusCode).toBe(200);
     expect(json(response).purgeAfter).toBe(deactivated.purgeAfter);
@@ -293,5 +291,32 @@ describe('logs (I7)', () => {
     await call(getAccount, { accountId: 'u1' });
     expect(output.lines.length).toBeGreaterThan(0);
     expect(leakingLines(output.lines, ['secret-body-text'])).toEqual([]);
+  });
+});
+
+describe('validation messages', () => {
+  it.each([
+    ['{"status":"ACTIVE"}', 'unknown field(s): status'],
+    ['{"reason":42}', 'reason must be a string'],
+    [JSON.stringify({ reason: 'x'.repeat(501) }), 'reason must be at most 500 characters'],
+  ])('explain what is wrong with %s', async (body, message) => {
+    const response = await call(deactivate, {
+      method: 'POST',
+      path: '/v1/accounts/u1/deactivate',
+      accountId: 'u1',
+      body,
+    });
+    expect(json(response).error.message).toContain(message);
+  });
+
+  it('explain an empty hold reason', async () => {
+    const response = await call(putLegalHold, {
+      method: 'PUT',
+      path: '/v1/accounts/u1/legal-hold',
+      accountId: 'u1',
+      claims: { sub: 'ops', scope: 'lethe/admin' },
+      body: '{"reason":"  "}',
+    });
+    expect(json(response).error.message).toContain('reason must not be empty');
   });
 });

@@ -1,0 +1,126 @@
+/**
+ * `npm run bench`: builds every HTTP function with the deploy esbuild settings
+ * and reports its minified size and cold module init time against the targets.
+ * Targets are reported, never asserted: the script always exits 0.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { entryOf, fallbackRoute, routes } from '../functions/http/routes.ts';
+import { esbuildOptions } from '../lib/bundling.ts';
+
+const MAX_KB = 250;
+const MAX_INIT_MS = 60;
+const RUNS = Math.max(11, Number(process.env.BENCH_RUNS) || 15);
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** What the handlers read at cold start; dummy credentials, no network at import. */
+const childEnv = {
+  PATH: process.env.PATH ?? '',
+  ACCOUNTS_TABLE: 'bench',
+  AWS_REGION: 'us-east-1',
+  LETHE_GRACE_PERIOD: 'P30D',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+};
+
+interface Result {
+  id: string;
+  kb: number;
+  times: number[];
+  error?: string;
+  metafile: Metafile;
+}
+
+/** One fresh node process: the time of `await import(bundle)`, measured inside it. */
+const initOnce = (bundle: string): number => {
+  const url = JSON.stringify(pathToFileURL(bundle).href);
+  const code = [
+    'const t = performance.now();',
+    `await import(${url}).catch((e) => { console.error(String(e)); process.exit(1); });`,
+    'console.log(performance.now() - t);',
+  ].join('\n');
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+    env: childEnv,
+    encoding: 'utf8',
+  });
+  const ms = Number(child.stdout.trim());
+  if (child.status !== 0 || !Number.isFinite(ms))
+    throw new Error(child.stderr.trim().split('\n')[0] ?? 'failed');
+  return ms;
+};
+
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+
+/** Bytes in output per package (own code as `lethe`), from the metafile. */
+const contributors = (metafile: Metafile): [string, number][] => {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(path);
+      const name = match?.[1] ?? 'lethe';
+      totals.set(name, (totals.get(name) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...totals].sort((a, b) => b[1] - a[1]);
+};
+
+const tmp = mkdtempSync(join(tmpdir(), 'lethe-bench-'));
+try {
+  const results: Result[] = [];
+  for (const id of [...routes.map((r) => r.id), fallbackRoute.id]) {
+    const outfile = join(tmp, `${id}.mjs`);
+    const { metafile } = await build(esbuildOptions(join(root, entryOf(id)), outfile));
+    const result: Result = { id, kb: statSync(outfile).size / 1024, times: [], metafile: metafile! };
+    try {
+      initOnce(outfile); // warm the file cache; not counted
+      for (let i = 0; i < RUNS; i++) result.times.push(initOnce(outfile));
+    } catch (err) {
+      result.error = (err as Error).message;
+    }
+    result.times.sort((a, b) => a - b);
+    results.push(result);
+  }
+
+  const rows = results.map((r) => {
+    const median = pct(r.times, 0.5);
+    const misses = [r.kb > MAX_KB && 'size', !(median <= MAX_INIT_MS) && 'init'].filter(Boolean);
+    const ms = (n: number) => (r.error ? '-' : n.toFixed(1));
+    const [min, p90, max] = [r.times[0] ?? NaN, pct(r.times, 0.9), r.times.at(-1) ?? NaN].map(ms);
+    const verdict = misses.length === 0 ? 'PASS' : `FAIL (${misses.join(', ')})`;
+    return [r.id, r.kb.toFixed(1), ms(median), p90!, min!, max!, verdict];
+  });
+  const header = ['function', 'size KB', 'init ms (median)', 'p90', 'min', 'max', 'target'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  console.log(
+    `\nInit: median of ${RUNS} fresh \`node\` ${process.version} processes each; KB = 1024 bytes of .mjs.`,
+  );
+  console.log(`Targets: size ≤ ${MAX_KB} KB, init ≤ ${MAX_INIT_MS} ms.\n`);
+  console.log(line(header));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(row));
+  for (const r of results) if (r.error) console.log(`  ${r.id}: import failed: ${r.error}`);
+
+  const failed = rows.filter((row) => row.at(-1) !== 'PASS').length;
+  console.log(
+    `\n${failed === 0 ? 'PASS' : 'FAIL'}: ${rows.length - failed}/${rows.length} functions within targets`,
+  );
+
+  const largest = results.reduce((a, b) => (b.kb > a.kb ? b : a));
+  console.log(`\nTop 5 contributors to the largest bundle (${largest.id}, ${largest.kb.toFixed(1)} KB):`);
+  for (const [name, bytes] of contributors(largest.metafile).slice(0, 5)) {
+    console.log(`  ${(bytes / 1024).toFixed(1).padStart(7)} KB  ${name}`);
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { matchRoute } from '../../functions/http/routes.ts';
-import { contractProblems } from '../support/openapi.ts';
 import { profileStore } from '../../functions/core/data-map.ts';
 import { accountsTable } from '../../functions/core/resources.ts';
+import { matchRoute } from '../../functions/http/routes.ts';
 import { config } from '../../lethe.config.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/app.ts';
 import { signLocalToken } from '../../local/jwt.ts';
+import { contractProblems } from '../support/openapi.ts';
 
 export const apiUrl = inject('apiUrl');
 
@@ -45,8 +45,14 @@ export const call = async (path: string, { method = 'GET', token, body, headers 
   const json = text ? JSON.parse(text) : undefined;
   // Every response in every integration test is held to openapi.yaml.
   const match = matchRoute(method, new URL(path, apiUrl).pathname);
-  const problems = contractProblems(method, match.kind === 'route' ? match.route.path : undefined, response.status, json);
-  if (problems.length > 0) throw new Error(`${method} ${path} broke the OpenAPI contract: ${problems.join('; ')}`);
+  const problems = contractProblems(
+    method,
+    match.kind === 'route' ? match.route.path : undefined,
+    response.status,
+    json,
+  );
+  if (problems.length > 0)
+    throw new Error(`${method} ${path} broke the OpenAPI contract: ${problems.join('; ')}`);
   return { status: response.status, headers: response.headers, json };
 };
 

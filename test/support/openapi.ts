@@ -12,7 +12,10 @@ interface Operation {
 }
 export interface OpenApi {
   paths: Record<string, Record<string, Operation | unknown>>;
-  components: { responses: Record<string, { content: Record<string, { schema: unknown }> }> } & Record<string, unknown>;
+  components: { responses: Record<string, { content: Record<string, { schema: unknown }> }> } & Record<
+    string,
+    unknown
+  >;
 }
 
 export const openapi = parse(readFileSync(new URL('../../openapi.yaml', import.meta.url), 'utf8')) as OpenApi;
@@ -45,7 +48,8 @@ export const contractProblems = (
     const operation = openapi.paths[pathTemplate]?.[method.toLowerCase()] as Operation | undefined;
     if (!operation) return [`${method} ${pathTemplate} is not in openapi.yaml`];
     const response = operation.responses[String(status)];
-    if (!response) return [`${method} ${pathTemplate} answered ${status}, which openapi.yaml does not document`];
+    if (!response)
+      return [`${method} ${pathTemplate} answered ${status}, which openapi.yaml does not document`];
     const responseRef = response.$ref?.replace('#/components/responses/', '');
     const content = responseRef ? openapi.components.responses[responseRef]?.content : response.content;
     const schema = content?.['application/json']?.schema as { $ref?: string } | undefined;
@@ -58,5 +62,7 @@ export const contractProblems = (
   }
   const validate = ajv.getSchema(pointer(schemaRef));
   if (!validate) return [`no schema at ${schemaRef}`];
-  return validate(body) ? [] : [`${status} body does not match ${schemaRef}: ${ajv.errorsText(validate.errors)}`];
+  return validate(body)
+    ? []
+    : [`${status} body does not match ${schemaRef}: ${ajv.errorsText(validate.errors)}`];
 };

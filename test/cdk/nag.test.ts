@@ -1,0 +1,69 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { describe, expect, it } from 'vitest';
+import { fallbackRoute, routes } from '../../functions/http/routes.ts';
+import { createApp } from '../../lib/app.ts';
+import { NAG_PACK } from '../../lib/nag.ts';
+import { synthLethe, testAppProps } from './synth.ts';
+
+// Arrange (shared): the app as bin/lethe.ts builds it, nag included, synthesized once.
+const { app, stateless, report } = synthLethe();
+const nagReport = report.pluginReports.find((r) => r.pluginName === NAG_PACK);
+const suppressed = nagReport?.suppressedViolations ?? [];
+
+/** Every finding Lethe accepts, and where: anything new must be added here, with its reason in lib/. */
+const expectedFindings = (): string[] => {
+  const { functions, routes: httpRoutes } = stateless.api;
+  const openRoutes = [...routes.filter((r) => r.auth === 'none').map((r) => r.id), fallbackRoute.id];
+  return [
+    ...[...functions.values()].map(
+      (fn) =>
+        `AwsSolutions-IAM5[Resource::*] @ ${(fn.role as Role).node.findChild('DefaultPolicy').node.path}/Resource`,
+    ),
+    ...openRoutes.map((id) => `AwsSolutions-APIG4 @ ${httpRoutes.get(id)!.node.path}/Resource`),
+  ].sort();
+};
+
+describe('cdk-nag AwsSolutions', () => {
+  it('ran on the app and found nothing unacknowledged', () => {
+    expect(nagReport).toBeDefined();
+    for (const plugin of report.pluginReports) {
+      expect(plugin.violations, plugin.pluginName).toEqual([]);
+    }
+  });
+
+  it('accepts exactly the expected findings, each on the construct it names', () => {
+    const actual = suppressed
+      .flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} @ ${c.constructPath}`))
+      .sort();
+    expect(actual).toEqual(expectedFindings());
+  });
+
+  it('gives every accepted finding a specific reason', () => {
+    for (const violation of suppressed) {
+      expect(violation.reason.length, violation.ruleName).toBeGreaterThanOrEqual(60);
+      expect(violation.reason).not.toMatch(/\b(todo|tbd|n\/a|fixme)\b/i);
+    }
+  });
+
+  it('acknowledges IAM wildcards one finding at a time, never the whole rule', () => {
+    const acknowledged = app.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.keys(m.data as Record<string, string>));
+    const iam = acknowledged.filter((id) => /IAM\d/.test(id));
+    expect(iam.length).toBeGreaterThan(0);
+    for (const id of iam) expect(id).toMatch(/^AwsSolutions::AwsSolutions-IAM5\[Resource::\*\]$/);
+  });
+
+  it('fails synth on an error-level finding nobody acknowledged', () => {
+    // Arrange: the real app plus a role with a wildcard grant.
+    const { app: probeApp } = createApp({ appProps: testAppProps() });
+    const probe = new Stack(probeApp, 'NagProbe');
+    new Role(probe, 'Wildcard', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }).addToPolicy(
+      new PolicyStatement({ actions: ['dynamodb:*'], resources: ['*'] }),
+    );
+    // Act / Assert
+    expect(() => probeApp.synth()).toThrow(/AwsSolutions-IAM5/);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Synthesizes the app exactly as bin/lethe.ts builds it (createApp, cdk.json's
+ * context, cdk-nag on), minus bundling and CloudFormation's own validator, so
+ * a test file pays for one fast synth and shares it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AppProps, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import type { IConstruct } from 'constructs';
+import { type CreateAppProps, createApp, type LetheApp } from '../../lib/app.ts';
+import { PROJECT_ROOT } from '../../lib/lethe-function.ts';
+
+export const cdkJsonContext = (): Record<string, unknown> =>
+  (JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
+    .context;
+
+/** cdk.json's context (plus overrides), with bundling and the built-in CloudFormation validator off. */
+export const testAppProps = (context: Record<string, unknown> = {}): AppProps => ({
+  context: { ...cdkJsonContext(), ...context, 'aws:cdk:bundling-stacks': [] },
+  builtinCloudFormationValidation: false,
+});
+
+export interface ValidationReport {
+  readonly pluginReports: readonly {
+    readonly pluginName: string;
+    readonly violations: readonly unknown[];
+    readonly suppressedViolations?: readonly {
+      readonly ruleName: string;
+      readonly reason: string;
+      readonly acknowledgedAt: string;
+      readonly violatingConstructs: readonly { readonly constructPath: string }[];
+    }[];
+  }[];
+}
+
+/** CDK writes the report only when a validation plugin ran. */
+const reportOf = (assembly: CloudAssembly): ValidationReport => {
+  const file = join(assembly.directory, 'validation-report.json');
+  return existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as ValidationReport)
+    : { pluginReports: [] };
+};
+
+export interface SynthesizedLethe extends LetheApp {
+  readonly assembly: CloudAssembly;
+  readonly statefulTemplate: Template;
+  readonly statelessTemplate: Template;
+  readonly report: ValidationReport;
+}
+
+export const synthLethe = (
+  context: Record<string, unknown> = {},
+  props: Omit<CreateAppProps, 'appProps'> = {},
+): SynthesizedLethe => {
+  const lethe = createApp({ ...props, appProps: testAppProps(context) });
+  const assembly = lethe.app.synth();
+  const template = (stackName: string) => Template.fromJSON(assembly.getStackByName(stackName).template);
+  return {
+    ...lethe,
+    assembly,
+    statefulTemplate: template(lethe.stateful.stackName),
+    statelessTemplate: template(lethe.stateless.stackName),
+    report: reportOf(assembly),
+  };
+};
+
+export interface CfnResourceJson {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+}
+
+export interface StatementJson {
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Effect: string;
+}
+
+export const resourcesOf = (template: Template): Record<string, CfnResourceJson> =>
+  (template.toJSON() as { Resources: Record<string, CfnResourceJson> }).Resources;
+
+export const statementsOfPolicy = (policy: CfnResourceJson): StatementJson[] =>
+  (policy.Properties.PolicyDocument as { Statement: StatementJson[] }).Statement;
+
+export const actionsOf = (statement: StatementJson): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+/** The CloudFormation logical id of a construct's L1 resource. */
+export const logicalIdOf = (construct: IConstruct): string => {
+  const resource = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(construct).getLogicalId(resource);
+};

@@ -6,15 +6,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config } from '../lethe.config.ts';
 import { validateDataMap } from '../functions/core/data-map.ts';
 import { accountsTable } from '../functions/core/resources.ts';
+import { config } from '../lethe.config.ts';
 import { createVerifier, defaultKeyFile } from './jwt.ts';
 import { createResources } from './resources.ts';
 import { seedDemoAccounts } from './seed.ts';
+import { type ApiServer, startApiServer } from './server.ts';
 import type { LocalSettings } from './settings.ts';
 import { type StandIns, startStandIns } from './stand-ins.ts';
-import { type ApiServer, startApiServer } from './server.ts';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -23,7 +23,11 @@ export interface LocalApp {
   readonly apiUrl: string;
   readonly endpoints: StandIns['endpoints'];
   readonly seeded: readonly string[];
-  readonly clients: { readonly ddb: DynamoDBClient; readonly doc: DynamoDBDocumentClient; readonly s3: S3Client };
+  readonly clients: {
+    readonly ddb: DynamoDBClient;
+    readonly doc: DynamoDBDocumentClient;
+    readonly s3: S3Client;
+  };
   stop(): Promise<void>;
 }
 
@@ -52,7 +56,10 @@ export const handlerEnvironment = (settings: LocalSettings, endpoints: StandIns[
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
 });
 
-export const startLocalApp = async (settings: LocalSettings, options: LocalAppOptions = {}): Promise<LocalApp> => {
+export const startLocalApp = async (
+  settings: LocalSettings,
+  options: LocalAppOptions = {},
+): Promise<LocalApp> => {
   const map = validateDataMap(config.dataMap);
   const standIns = await startStandIns({
     dynamodbPort: settings.dynamodbPort,

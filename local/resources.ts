@@ -26,7 +26,11 @@ export const createTableInput = (
   key: KeySchema,
   indexes: readonly IndexDefinition[],
 ): CreateTableCommandInput => {
-  const attributes = new Set([key.partitionKey, key.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  const attributes = new Set([
+    key.partitionKey,
+    key.sortKey,
+    ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]);
   const definitions: AttributeDefinition[] = [...attributes]
     .filter((a): a is string => a !== undefined)
     .map((AttributeName) => ({ AttributeName, AttributeType: 'S' }));
@@ -54,7 +58,13 @@ export const dataMapTables = (map: DataMap): TableDefinition[] => {
     }
     tables.set(store.table, table);
   }
-  return [...tables].map(([name, t]) => ({ id: name, localName: name, env: '', key: t.key, indexes: t.indexes }));
+  return [...tables].map(([name, t]) => ({
+    id: name,
+    localName: name,
+    env: '',
+    key: t.key,
+    indexes: t.indexes,
+  }));
 };
 
 /** Returns true when it created anything (a fresh database, so seeding is wanted). */

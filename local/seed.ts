@@ -21,9 +21,14 @@ const SESSIONS_PER_ACCOUNT = 2;
 const UPLOADS_PER_ACCOUNT = 2;
 
 /** The items one demo account has in each DynamoDB table, by table name. */
-export const demoItems = (map: DataMap, accountId: string, n: number): Map<string, Record<string, unknown>[]> => {
+export const demoItems = (
+  map: DataMap,
+  accountId: string,
+  n: number,
+): Map<string, Record<string, unknown>[]> => {
   const items = new Map<string, Record<string, unknown>[]>();
-  const add = (table: string, item: Record<string, unknown>) => items.set(table, [...(items.get(table) ?? []), item]);
+  const add = (table: string, item: Record<string, unknown>) =>
+    items.set(table, [...(items.get(table) ?? []), item]);
   const person = LOCALES[n % LOCALES.length] ?? LOCALES[0];
   const profile = profileStore(map);
   const attrs = map.profile.attributes;
@@ -82,7 +87,8 @@ export const seedDemoAccounts = async (
   const ids = Array.from({ length: count }, (_, i) => demoAccountId(i + 1));
   const byTable = new Map<string, Record<string, unknown>[]>();
   ids.forEach((id, i) => {
-    for (const [table, items] of demoItems(map, id, i)) byTable.set(table, [...(byTable.get(table) ?? []), ...items]);
+    for (const [table, items] of demoItems(map, id, i))
+      byTable.set(table, [...(byTable.get(table) ?? []), ...items]);
   });
   await Promise.all([...byTable].map(([table, items]) => batchWrite(doc, table, items)));
   for (const store of map.stores) {

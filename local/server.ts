@@ -55,11 +55,14 @@ const toEvent = (
 ): APIGatewayProxyEventV2 => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+    if (value !== undefined && name !== 'cookie')
+      headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const cookies = req.headers.cookie?.split(';').map((c) => c.trim());
   const query = [...url.searchParams.keys()].length
-    ? Object.fromEntries([...new Set(url.searchParams.keys())].map((k) => [k, url.searchParams.getAll(k).join(',')]))
+    ? Object.fromEntries(
+        [...new Set(url.searchParams.keys())].map((k) => [k, url.searchParams.getAll(k).join(',')]),
+      )
     : undefined;
   const text = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? '');
   const now = new Date();
@@ -123,7 +126,9 @@ const send = (res: ServerResponse, result: APIGatewayProxyResultV2) => {
   const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   const body = result.body ?? '';
-  res.writeHead(result.statusCode ?? 200, headers).end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+  res
+    .writeHead(result.statusCode ?? 200, headers)
+    .end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 };
 
 const plainError = (res: ServerResponse, status: number, code: string, message: string) => {

@@ -15,7 +15,13 @@ export interface LocalSettings {
 
 export class SettingsError extends Error {}
 
-const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
+const integer = (
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number => {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -31,7 +37,9 @@ const duration = (env: NodeJS.ProcessEnv, name: string, fallback: string, list =
     if (list) parseDurationList(raw);
     else if (parseDuration(raw) <= 0) throw new Error('zero');
   } catch {
-    throw new SettingsError(`${name}=${raw} is not an ISO-8601 duration${list ? ' list' : ''} (e.g. ${fallback})`);
+    throw new SettingsError(
+      `${name}=${raw} is not an ISO-8601 duration${list ? ' list' : ''} (e.g. ${fallback})`,
+    );
   }
   return raw;
 };

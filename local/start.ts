@@ -3,7 +3,7 @@
  * Ctrl-C stops everything it started.
  */
 import { startLocalApp } from './app.ts';
-import { SettingsError, readSettings } from './settings.ts';
+import { readSettings, SettingsError } from './settings.ts';
 import { StandInError } from './stand-ins.ts';
 
 const fail = (message: string): never => {

@@ -19,7 +19,11 @@ const main = async () => {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { admin: { type: 'boolean', default: false }, 'expires-in': { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      admin: { type: 'boolean', default: false },
+      'expires-in': { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) {
     console.log(usage);
@@ -27,7 +31,8 @@ const main = async () => {
   }
   const [accountId, ...extra] = positionals;
   if (!accountId || extra.length > 0) throw new Error(usage);
-  if (!isAccountId(accountId)) throw new Error('accountId must be 1-128 letters, digits or ._:|@+- characters');
+  if (!isAccountId(accountId))
+    throw new Error('accountId must be 1-128 letters, digits or ._:|@+- characters');
   const raw = values['expires-in'];
   const expiresInSeconds = raw === undefined ? 3600 : Number(raw);
   if (!Number.isInteger(expiresInSeconds) || expiresInSeconds === 0) {

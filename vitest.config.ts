@@ -11,6 +11,8 @@ export default defineConfig({
           setupFiles: ['test/unit/setup.ts'],
           env: {
             ACCOUNTS_TABLE: 'unit-accounts',
+            AUDIT_TABLE: 'unit-audit',
+            LETHE_SUBJECT_KEY: 'unit-subject-key',
             AWS_REGION: 'us-east-1',
             AWS_ACCESS_KEY_ID: 'unit',
             AWS_SECRET_ACCESS_KEY: 'unit',

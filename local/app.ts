@@ -7,9 +7,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { validateDataMap } from '../functions/core/data-map.ts';
-import { accountsTable } from '../functions/core/resources.ts';
+import { accountsTable, auditTable } from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
-import { createVerifier, defaultKeyFile } from './jwt.ts';
+import { defaultKeyDir, localSubjectKey } from './dev-keys.ts';
+import { createVerifier, jwtKeyFile } from './jwt.ts';
 import { createResources } from './resources.ts';
 import { seedDemoAccounts } from './seed.ts';
 import { type ApiServer, startApiServer } from './server.ts';
@@ -32,7 +33,8 @@ export interface LocalApp {
 }
 
 export interface LocalAppOptions {
-  readonly keyFile?: string;
+  /** Where the dev JWT and subject keys live. @default .lethe */
+  readonly keyDir?: string;
   readonly quiet?: boolean;
   readonly onRequest?: (line: string) => void;
 }
@@ -41,7 +43,11 @@ export interface LocalAppOptions {
  * The environment a Lambda would get, pointed at the stand-ins. It is set
  * before the handlers are first imported, because they read env at cold start.
  */
-export const handlerEnvironment = (settings: LocalSettings, endpoints: StandIns['endpoints']) => ({
+export const handlerEnvironment = (
+  settings: LocalSettings,
+  endpoints: StandIns['endpoints'],
+  subjectKey: string,
+) => ({
   AWS_REGION: LOCAL_REGION,
   AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
   AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -50,6 +56,8 @@ export const handlerEnvironment = (settings: LocalSettings, endpoints: StandIns[
   AWS_ENDPOINT_URL_S3: endpoints.s3,
   AWS_ENDPOINT_URL_SESV2: endpoints.ses,
   [accountsTable.env]: accountsTable.localName,
+  [auditTable.env]: auditTable.localName,
+  LETHE_SUBJECT_KEY: subjectKey,
   LETHE_GRACE_PERIOD: settings.gracePeriod,
   LETHE_NOTICE_SCHEDULE: settings.noticeSchedule,
   // The terminal shows one line per request; handler logs below WARN would drown it.
@@ -71,7 +79,8 @@ export const startLocalApp = async (
   let server: ApiServer | undefined;
   try {
     const { endpoints } = standIns;
-    Object.assign(process.env, handlerEnvironment(settings, endpoints));
+    const keyDir = options.keyDir ?? defaultKeyDir();
+    Object.assign(process.env, handlerEnvironment(settings, endpoints, await localSubjectKey(keyDir)));
     const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const ddb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
     const doc = DynamoDBDocumentClient.from(ddb);
@@ -81,7 +90,7 @@ export const startLocalApp = async (
     const seeded = fresh ? await seedDemoAccounts(doc, s3, map, settings.seedAccounts) : [];
     server = await startApiServer({
       port: settings.port,
-      verify: await createVerifier(options.keyFile ?? defaultKeyFile()),
+      verify: await createVerifier(jwtKeyFile(keyDir)),
       ...(options.onRequest && { onRequest: options.onRequest }),
     });
     const api = server;

@@ -4,39 +4,31 @@
  * first use and kept in `.lethe/` (git-ignored), so `npm run token` and
  * `npm start` agree without a secret in the repository.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { defaultKeyDir, readOrCreate } from './dev-keys.ts';
 
 export const LOCAL_ISSUER = 'https://lethe.local/';
 export const LOCAL_AUDIENCE = 'lethe-api';
 const ALG = 'RS256';
 
-export const defaultKeyFile = () => join(process.cwd(), '.lethe', 'dev-jwt-key.json');
+export const jwtKeyFile = (keyDir = defaultKeyDir()) => join(keyDir, 'dev-jwt-key.json');
 
 interface KeyFile {
   readonly privateJwk: JWK;
   readonly publicJwk: JWK;
 }
 
-const loadOrCreate = async (file: string): Promise<KeyFile> => {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as KeyFile;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
-  const keys: KeyFile = { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
-  await mkdir(dirname(file), { recursive: true });
-  // `wx`: if another process made the key first, keep theirs.
-  try {
-    await writeFile(file, JSON.stringify(keys), { mode: 0o600, flag: 'wx' });
-    return keys;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return JSON.parse(await readFile(file, 'utf8')) as KeyFile;
-  }
-};
+const loadOrCreate = async (file: string): Promise<KeyFile> =>
+  JSON.parse(
+    await readOrCreate(file, async () => {
+      const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
+      return JSON.stringify({
+        privateJwk: await exportJWK(privateKey),
+        publicJwk: await exportJWK(publicKey),
+      });
+    }),
+  ) as KeyFile;
 
 export interface TokenOptions {
   readonly admin?: boolean;
@@ -47,7 +39,7 @@ export interface TokenOptions {
 export const signLocalToken = async (
   accountId: string,
   options: TokenOptions = {},
-  keyFile = defaultKeyFile(),
+  keyFile = jwtKeyFile(),
 ): Promise<string> => {
   const { privateJwk } = await loadOrCreate(keyFile);
   const now = Math.floor(Date.now() / 1000);
@@ -65,7 +57,7 @@ export const signLocalToken = async (
 export type Verifier = (authorization: string | undefined) => Promise<JWTPayload | undefined>;
 
 /** Returns the claims of a valid token, or undefined: the authorizer's 401. */
-export const createVerifier = async (keyFile = defaultKeyFile()): Promise<Verifier> => {
+export const createVerifier = async (keyFile = jwtKeyFile()): Promise<Verifier> => {
   const key = await importJWK((await loadOrCreate(keyFile)).publicJwk, ALG);
   return async (authorization) => {
     // Like the AWS authorizer, accept the token with or without the Bearer prefix.

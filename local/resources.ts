@@ -9,6 +9,7 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   ResourceInUseException,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -74,6 +75,14 @@ export const createResources = async (ddb: DynamoDBClient, s3: S3Client, map: Da
     try {
       await ddb.send(new CreateTableCommand(createTableInput(table.localName, table.key, table.indexes)));
       await waitUntilTableExists({ client: ddb, maxWaitTime: 30 }, { TableName: table.localName });
+      if (table.ttlAttribute) {
+        await ddb.send(
+          new UpdateTimeToLiveCommand({
+            TableName: table.localName,
+            TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+          }),
+        );
+      }
       created = true;
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;

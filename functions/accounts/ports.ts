@@ -3,7 +3,7 @@
  * these interfaces; DynamoDB adapters implement them, tests pass plain fakes.
  */
 import type { Profile } from '../core/data-map.ts';
-import type { AccountRecord, LegalHold } from '../core/lifecycle.ts';
+import type { AccountRecord, Actor, LegalHold } from '../core/lifecycle.ts';
 
 export interface DeactivateCommand {
   readonly deactivatedAt: string;
@@ -11,20 +11,22 @@ export interface DeactivateCommand {
   readonly reason?: string;
 }
 
-/** The outcome of a conditional transition: the record after it and whether this call changed it. */
+/**
+ * The outcome of a conditional transition: the record after it and whether this call changed it. */
 export interface Transition {
   readonly record: AccountRecord;
   readonly changed: boolean;
 }
 
 export interface AccountRepository {
+  /** The live record, or a PURGED view of a purged account's tombstone, or undefined. */
   get(accountId: string): Promise<AccountRecord | undefined>;
   /** ACTIVE (or no record) → DEACTIVATED; an already DEACTIVATED account keeps its dates (I5). */
-  deactivate(accountId: string, command: DeactivateCommand, now: string): Promise<Transition>;
+  deactivate(accountId: string, command: DeactivateCommand, now: string, actor: Actor): Promise<Transition>;
   /** DEACTIVATED → ACTIVE; anything else is returned unchanged. */
-  restore(accountId: string, now: string): Promise<Transition>;
-  placeHold(accountId: string, hold: LegalHold, now: string): Promise<Transition>;
-  releaseHold(accountId: string, now: string): Promise<Transition>;
+  restore(accountId: string, now: string, actor: Actor): Promise<Transition>;
+  placeHold(accountId: string, hold: LegalHold, now: string, actor: Actor): Promise<Transition>;
+  releaseHold(accountId: string, now: string, actor: Actor): Promise<Transition>;
 }
 
 export interface ProfileReader {

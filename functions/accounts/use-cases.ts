@@ -6,6 +6,7 @@ import { notFound } from '../core/errors.ts';
 import {
   type AccountRecord,
   type AccountView,
+  type Actor,
   activeRecord,
   purgeAfterFor,
   refuseIfFinal,
@@ -42,7 +43,7 @@ export const getAccount = async (
 
 export const deactivateAccount = async (
   deps: AccountDeps,
-  input: { accountId: string; reason?: string; operator: boolean },
+  input: { accountId: string; reason?: string; actor: Actor },
 ): Promise<Result> => {
   // 1. The account must exist; a final state is refused before any write.
   refuseIfFinal(await findAccount(deps, input.accountId), 'deactivate');
@@ -56,25 +57,30 @@ export const deactivateAccount = async (
       ...(input.reason !== undefined && { reason: input.reason }),
     },
     now.toISOString(),
+    input.actor,
   );
   // 3. The write's own answer says whether the state was final after all.
   refuseIfFinal(record, 'deactivate');
-  return { view: toView(record, { operator: input.operator }), changed };
+  return { view: toView(record, { operator: input.actor.kind === 'operator' }), changed };
 };
 
 export const restoreAccount = async (
   deps: AccountDeps,
-  input: { accountId: string; operator: boolean },
+  input: { accountId: string; actor: Actor },
 ): Promise<Result> => {
   refuseIfFinal(await findAccount(deps, input.accountId), 'restore');
-  const { record, changed } = await deps.accounts.restore(input.accountId, deps.now().toISOString());
+  const { record, changed } = await deps.accounts.restore(
+    input.accountId,
+    deps.now().toISOString(),
+    input.actor,
+  );
   refuseIfFinal(record, 'restore');
-  return { view: toView(record, { operator: input.operator }), changed };
+  return { view: toView(record, { operator: input.actor.kind === 'operator' }), changed };
 };
 
 export const placeLegalHold = async (
   deps: AccountDeps,
-  input: { accountId: string; reason: string },
+  input: { accountId: string; reason: string; actor: Actor },
 ): Promise<Result> => {
   refuseIfFinal(await findAccount(deps, input.accountId), 'place a legal hold');
   const now = deps.now().toISOString();
@@ -82,14 +88,22 @@ export const placeLegalHold = async (
     input.accountId,
     { reason: input.reason, placedAt: now },
     now,
+    input.actor,
   );
   refuseIfFinal(record, 'place a legal hold');
   return { view: toView(record, { operator: true }), changed };
 };
 
-export const releaseLegalHold = async (deps: AccountDeps, input: { accountId: string }): Promise<Result> => {
+export const releaseLegalHold = async (
+  deps: AccountDeps,
+  input: { accountId: string; actor: Actor },
+): Promise<Result> => {
   refuseIfFinal(await findAccount(deps, input.accountId), 'release a legal hold');
-  const { record, changed } = await deps.accounts.releaseHold(input.accountId, deps.now().toISOString());
+  const { record, changed } = await deps.accounts.releaseHold(
+    input.accountId,
+    deps.now().toISOString(),
+    input.actor,
+  );
   refuseIfFinal(record, 'release a legal hold');
   return { view: toView(record, { operator: true }), changed };
 };

@@ -1,56 +1,75 @@
 /**
  * The lifecycle repository on DynamoDB. Every state change is one conditional
- * UpdateItem: when two requests race, the database decides and the loser gets
- * the winner's record back (ReturnValuesOnConditionCheckFailure), never a
- * read-then-write guess.
+ * write, in one transaction with its audit event: when two requests race, the
+ * database decides, the loser gets the winner's record back
+ * (ReturnValuesOnConditionCheckFailure), and no transition is ever recorded
+ * without its event or the other way round.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AccountRepository, DeactivateCommand, Transition } from '../accounts/ports.ts';
-import { type AccountRecord, activeRecord, dueShardOf, type LegalHold } from '../core/lifecycle.ts';
+import type { AuditKind } from '../core/audit.ts';
+import {
+  type AccountRecord,
+  type Actor,
+  activeRecord,
+  dueShardOf,
+  type LegalHold,
+} from '../core/lifecycle.ts';
+import { tombstoneKey } from '../core/subject.ts';
+import type { AuditLog } from './dynamo-audit.ts';
 
 /** Internal attributes that never leave the repository. */
-const STORAGE_ONLY = ['dueShard'] as const;
+const STORAGE_ONLY = ['dueShard', 'leaseUntil', 'progress', 'progressVersion'] as const;
 
-const toRecord = (item: Record<string, unknown>): AccountRecord => {
+export const toRecord = (item: Record<string, unknown>): AccountRecord => {
   const record = { ...item };
   for (const key of STORAGE_ONLY) delete record[key];
   return record as unknown as AccountRecord;
 };
 
-interface Attempt {
+export interface Attempt {
   readonly condition: string;
   readonly update: string;
   readonly values: Record<string, unknown>;
 }
 
 type Outcome =
-  | { readonly changed: true; readonly record: AccountRecord }
-  | { readonly changed: false; readonly old?: AccountRecord };
+  | { readonly changed: true }
+  | { readonly changed: false; readonly old?: Record<string, unknown> };
 
 /**
  * A transition that depends on the current state (for example whether a
  * legal hold is on) is a few conditional attempts, each written for one
- * state; `next` picks the attempt for the state the last failure revealed.
+ * state; `plan` picks the attempt for the state the last failure revealed.
  * The loop is bounded: state can only move forward so often.
  */
-const MAX_ATTEMPTS = 4;
+const MAX_ATTEMPTS = 5;
 
 export class DynamoAccountRepository implements AccountRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly audit: AuditLog,
   ) {}
 
+  /** The live record, or the tombstone a purge left, or nothing. */
   async get(accountId: string): Promise<AccountRecord | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { accountId }, ConsistentRead: true }),
-    );
-    return Item ? toRecord(Item) : undefined;
+    const item = await this.getItem(accountId);
+    if (item) return toRecord(item);
+    const tombstone = await this.getItem(tombstoneKey(this.audit.subjectOf(accountId)));
+    return tombstone ? { accountId, status: 'PURGED', purgedAt: String(tombstone.purgedAt) } : undefined;
   }
 
-  deactivate(accountId: string, command: DeactivateCommand, now: string): Promise<Transition> {
+  async getItem(key: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { accountId: key }, ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  deactivate(accountId: string, command: DeactivateCommand, now: string, actor: Actor): Promise<Transition> {
     const values = {
       ':active': 'ACTIVE',
       ':deactivated': 'DEACTIVATED',
@@ -64,7 +83,7 @@ export class DynamoAccountRepository implements AccountRepository {
       command.reason !== undefined ? ', reason = :reason' : ''
     }`;
     const removeReason = command.reason === undefined ? ' REMOVE reason' : '';
-    return this.transition(accountId, (old) => {
+    return this.transition(accountId, 'deactivated', actor, now, (old) => {
       if (old === undefined || (old.status === 'ACTIVE' && old.legalHold === undefined)) {
         // Unheld: the account joins the sparse `due` index the sweeper reads.
         return {
@@ -86,8 +105,8 @@ export class DynamoAccountRepository implements AccountRepository {
     });
   }
 
-  restore(accountId: string, now: string): Promise<Transition> {
-    return this.transition(accountId, (old) =>
+  restore(accountId: string, now: string, actor: Actor): Promise<Transition> {
+    return this.transition(accountId, 'restored', actor, now, (old) =>
       old?.status === 'DEACTIVATED'
         ? {
             condition: '#status = :deactivated',
@@ -99,8 +118,8 @@ export class DynamoAccountRepository implements AccountRepository {
     );
   }
 
-  placeHold(accountId: string, hold: LegalHold, now: string): Promise<Transition> {
-    return this.transition(accountId, (old) =>
+  placeHold(accountId: string, hold: LegalHold, now: string, actor: Actor): Promise<Transition> {
+    return this.transition(accountId, 'hold-placed', actor, now, (old) =>
       old === undefined || old.status === 'ACTIVE' || old.status === 'DEACTIVATED'
         ? {
             condition: 'attribute_not_exists(accountId) OR #status IN (:active, :deactivated)',
@@ -112,8 +131,8 @@ export class DynamoAccountRepository implements AccountRepository {
     );
   }
 
-  releaseHold(accountId: string, now: string): Promise<Transition> {
-    return this.transition(accountId, (old) => {
+  releaseHold(accountId: string, now: string, actor: Actor): Promise<Transition> {
+    return this.transition(accountId, 'hold-released', actor, now, (old) => {
       if (old?.legalHold === undefined) return undefined;
       if (old.status === 'DEACTIVATED') {
         // Back in the due index: if `purgeAfter` has passed, the next sweep claims it.
@@ -135,43 +154,76 @@ export class DynamoAccountRepository implements AccountRepository {
   }
 
   /**
-   * Runs the attempt `plan` chooses for the state last seen, starting from
-   * "no record" as the optimistic guess for a first write. `plan` returning
-   * undefined means the state admits no change: the current record is the answer.
+   * Runs the attempt `plan` chooses for the state last seen. `plan`
+   * returning undefined means the state admits no change: the current record
+   * is the answer.
    */
   private async transition(
     accountId: string,
+    kind: AuditKind,
+    actor: Actor,
+    now: string,
     plan: (old: AccountRecord | undefined) => Attempt | undefined,
   ): Promise<Transition> {
     let seen = await this.get(accountId);
     for (let i = 0; i < MAX_ATTEMPTS; i += 1) {
+      if (seen?.status === 'PURGED') return { record: seen, changed: false };
       const attempt = plan(seen);
       if (!attempt) return { record: seen ?? activeRecord(accountId), changed: false };
-      const outcome = await this.attempt(accountId, attempt);
-      if (outcome.changed) return outcome;
-      seen = outcome.old;
+      const outcome = await this.attempt(accountId, attempt, kind, actor, now);
+      if (outcome.changed) {
+        const record = await this.get(accountId);
+        if (!record) throw new Error('Account record vanished after its transition');
+        return { record, changed: true };
+      }
+      seen = outcome.old ? toRecord(outcome.old) : await this.get(accountId);
     }
     throw new Error('Account state kept changing under concurrent writes; retry the request.');
   }
 
-  private async attempt(accountId: string, attempt: Attempt): Promise<Outcome> {
+  /** The conditional update and its audit event, in one transaction. */
+  async attempt(
+    accountId: string,
+    attempt: Attempt,
+    kind: AuditKind,
+    actor: Actor,
+    now: string,
+  ): Promise<Outcome> {
     try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { accountId },
-          ConditionExpression: attempt.condition,
-          UpdateExpression: attempt.update,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: attempt.values,
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { accountId },
+                ConditionExpression: attempt.condition,
+                UpdateExpression: attempt.update,
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: attempt.values,
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Put: this.audit.put({
+                subject: this.audit.subjectOf(accountId),
+                at: now,
+                kind,
+                actor: actor.kind,
+              }),
+            },
+          ],
         }),
       );
-      return { changed: true, record: toRecord(Attributes ?? {}) };
+      return { changed: true };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        return { changed: false, ...(error.Item && { old: toRecord(unmarshall(error.Item)) }) };
+      if (error instanceof TransactionCanceledException) {
+        const reason = error.CancellationReasons?.[0];
+        // A concurrent transaction on the same item: look again and retry.
+        if (reason?.Code === 'ConditionalCheckFailed' && reason.Item) {
+          return { changed: false, old: unmarshall(reason.Item as never) };
+        }
+        return { changed: false };
       }
       throw error;
     }

@@ -41,6 +41,8 @@ export interface S3PrefixStore {
   readonly name: string;
   readonly bucket: string;
   readonly prefix: string;
+  /** A versioned bucket: purge deletes every version and delete marker, not only the current objects. */
+  readonly versioned?: boolean;
 }
 
 /** A third party that keeps a copy and deletes it when asked (P5). */

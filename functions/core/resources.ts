@@ -36,4 +36,55 @@ export const accountsTable: TableDefinition = {
   indexes: [{ name: 'due', partitionKey: 'dueShard', sortKey: 'purgeAfter', projection: 'KEYS_ONLY' }],
 };
 
-export const letheTables: readonly TableDefinition[] = [accountsTable];
+/**
+ * The audit trail and deletion receipts, keyed by subject (an HMAC of the
+ * id), never by the id itself. Events expire by TTL; receipts do not.
+ */
+export const auditTable: TableDefinition = {
+  id: 'Audit',
+  localName: 'lethe-audit',
+  env: 'AUDIT_TABLE',
+  key: { partitionKey: 'subject', sortKey: 'sk' },
+  indexes: [],
+  ttlAttribute: 'expiresAt',
+};
+
+export const letheTables: readonly TableDefinition[] = [accountsTable, auditTable];
+
+export interface QueueDefinition {
+  /** Construct id in CDK. */
+  readonly id: string;
+  /** The queue's name in local mode; its DLQ is `<localName>-dlq`. */
+  readonly localName: string;
+  /** The env variable that carries the queue's URL to a function. */
+  readonly env: string;
+  /** Deliveries before a message moves to the DLQ. */
+  readonly maxReceiveCount: number;
+  /** The consuming function's timeout; the visibility timeout is six times it (AWS's guidance). */
+  readonly consumerTimeoutSeconds: number;
+  readonly batchSize: number;
+}
+
+/** Purge jobs: one message is one account's purge, or the next part of it. */
+export const purgeQueue: QueueDefinition = {
+  id: 'PurgeQueue',
+  localName: 'lethe-purge',
+  env: 'PURGE_QUEUE_URL',
+  maxReceiveCount: 5,
+  consumerTimeoutSeconds: 300,
+  batchSize: 5,
+};
+
+export const visibilityTimeoutSeconds = (queue: QueueDefinition) => queue.consumerTimeoutSeconds * 6;
+
+export const letheQueues: readonly QueueDefinition[] = [purgeQueue];
+
+/** What CDK outputs and the operator CLI reads to find a deployed stack's resources. */
+export const STACK_OUTPUTS = {
+  accountsTable: 'AccountsTableName',
+  auditTable: 'AuditTableName',
+  purgeQueueUrl: 'PurgeQueueUrl',
+  purgeDlqUrl: 'PurgeDlqUrl',
+  subjectKeySecret: 'SubjectKeySecretArn',
+  apiUrl: 'ApiUrl',
+} as const;

@@ -4,10 +4,10 @@ import { accountHandler } from './middleware.ts';
 import { deactivateBody } from './schemas.ts';
 
 /** 202 when this call deactivated the account, 200 when it already was (its dates unchanged). */
-export const handler = accountHandler({ body: deactivateBody }, async ({ accountId, caller, body }) => {
+export const handler = accountHandler({ body: deactivateBody }, async ({ accountId, actor, body }) => {
   const { view, changed } = await deactivateAccount(accountDeps, {
     accountId,
-    operator: caller.operator,
+    actor,
     ...(body?.reason !== undefined && { reason: body.reason }),
   });
   return { statusCode: changed ? 202 : 200, body: view };

@@ -3,6 +3,7 @@ import { config } from '../../lethe.config.ts';
 import type { AccountDeps } from '../accounts/use-cases.ts';
 import { DynamoAccountRepository } from '../adapters/dynamo-accounts.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
+import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { validateDataMap } from '../core/data-map.ts';
@@ -10,7 +11,7 @@ import { parseDuration } from '../core/duration.ts';
 import { accountsTable } from '../core/resources.ts';
 
 export const accountDeps: AccountDeps = {
-  accounts: new DynamoAccountRepository(dynamo, requireEnv(accountsTable.env)),
+  accounts: new DynamoAccountRepository(dynamo, requireEnv(accountsTable.env), auditLog),
   profiles: new DynamoProfileReader(dynamo, validateDataMap(config.dataMap)),
   gracePeriodMs: parseDuration(envOr('LETHE_GRACE_PERIOD', config.gracePeriod)),
   now: () => new Date(),

@@ -5,9 +5,9 @@ import { legalHoldBody } from './schemas.ts';
 
 export const handler = accountHandler(
   { body: legalHoldBody, operatorOnly: true },
-  async ({ accountId, body }) => {
+  async ({ accountId, actor, body }) => {
     // The schema requires a body; middleware has already answered 400 without one.
-    const { view } = await placeLegalHold(accountDeps, { accountId, reason: body?.reason ?? '' });
+    const { view } = await placeLegalHold(accountDeps, { accountId, reason: body?.reason ?? '', actor });
     return { statusCode: 200, body: view };
   },
 );

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalApp } from '../../local/app.ts';
+import { jwtKeyFile } from '../../local/jwt.ts';
 import { readSettings } from '../../local/settings.ts';
 import { leakingLines } from '../support/log-capture.ts';
 
@@ -57,8 +58,8 @@ export default async function setup(project: TestProject) {
   });
   // Every log level, so the I7 check sees every line a handler can write.
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-  const keyFile = join(dir, 'dev-jwt-key.json');
-  const app = await startLocalApp(settings, { keyFile });
+  const app = await startLocalApp(settings, { keyDir: dir });
+  const keyFile = jwtKeyFile(dir);
   project.provide('apiUrl', app.apiUrl);
   project.provide('dynamodbEndpoint', app.endpoints.dynamodb);
   project.provide('s3Endpoint', app.endpoints.s3);

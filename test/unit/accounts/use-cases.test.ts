@@ -10,6 +10,8 @@ import {
 import { FakeAccounts, FakeProfiles } from '../../support/fake-accounts.ts';
 
 const DAY = 86_400_000;
+const user = { kind: 'user', id: 'u1' } as const;
+const operator = { kind: 'operator', id: 'ops' } as const;
 
 describe('account use cases', () => {
   let accounts: FakeAccounts;
@@ -34,14 +36,14 @@ describe('account use cases', () => {
 
   it('answers not_found for an account with neither record nor profile', async () => {
     await expect(getAccount(deps, 'ghost', false)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(deactivateAccount(deps, { accountId: 'ghost', operator: false })).rejects.toMatchObject({
+    await expect(deactivateAccount(deps, { accountId: 'ghost', actor: user })).rejects.toMatchObject({
       code: 'not_found',
     });
     expect(accounts.records.size).toBe(0);
   });
 
   it('deactivates once, with purgeAfter = now + grace, and reports the change', async () => {
-    const { view, changed } = await deactivateAccount(deps, { accountId: 'u1', operator: false });
+    const { view, changed } = await deactivateAccount(deps, { accountId: 'u1', actor: user });
     expect(changed).toBe(true);
     expect(view).toMatchObject({
       status: 'DEACTIVATED',
@@ -51,22 +53,22 @@ describe('account use cases', () => {
   });
 
   it('does not move purgeAfter when deactivated again (I5)', async () => {
-    await deactivateAccount(deps, { accountId: 'u1', operator: false });
+    await deactivateAccount(deps, { accountId: 'u1', actor: user });
     clock = new Date('2026-12-10T10:00:00.000Z');
-    const again = await deactivateAccount(deps, { accountId: 'u1', operator: false });
+    const again = await deactivateAccount(deps, { accountId: 'u1', actor: user });
     expect(again.changed).toBe(false);
     expect(again.view.purgeAfter).toBe('2026-12-27T10:00:00.000Z');
   });
 
   it('restores a deactivated account and clears its dates', async () => {
-    await deactivateAccount(deps, { accountId: 'u1', operator: false });
-    const { view, changed } = await restoreAccount(deps, { accountId: 'u1', operator: false });
+    await deactivateAccount(deps, { accountId: 'u1', actor: user });
+    const { view, changed } = await restoreAccount(deps, { accountId: 'u1', actor: user });
     expect(changed).toBe(true);
     expect(view).toEqual({ accountId: 'u1', status: 'ACTIVE', notices: [] });
   });
 
   it('answers an already active account unchanged on restore', async () => {
-    const { view, changed } = await restoreAccount(deps, { accountId: 'u1', operator: false });
+    const { view, changed } = await restoreAccount(deps, { accountId: 'u1', actor: user });
     expect(changed).toBe(false);
     expect(view.status).toBe('ACTIVE');
   });
@@ -76,13 +78,15 @@ describe('account use cases', () => {
     async (status) => {
       accounts.records.set('u1', { accountId: 'u1', status });
       const before = structuredClone(accounts.records.get('u1'));
-      await expect(deactivateAccount(deps, { accountId: 'u1', operator: false })).rejects.toMatchObject({
+      await expect(deactivateAccount(deps, { accountId: 'u1', actor: user })).rejects.toMatchObject({
         code: 'conflict',
       });
-      await expect(restoreAccount(deps, { accountId: 'u1', operator: false })).rejects.toMatchObject({
+      await expect(restoreAccount(deps, { accountId: 'u1', actor: user })).rejects.toMatchObject({
         code: 'conflict',
       });
-      await expect(placeLegalHold(deps, { accountId: 'u1', reason: 'x' })).rejects.toMatchObject({
+      await expect(
+        placeLegalHold(deps, { accountId: 'u1', reason: 'x', actor: operator }),
+      ).rejects.toMatchObject({
         code: 'conflict',
       });
       expect(accounts.records.get('u1')).toEqual(before);
@@ -90,9 +94,9 @@ describe('account use cases', () => {
   );
 
   it('places and releases a legal hold, visible to operators', async () => {
-    const placed = await placeLegalHold(deps, { accountId: 'u1', reason: 'litigation' });
+    const placed = await placeLegalHold(deps, { accountId: 'u1', reason: 'litigation', actor: operator });
     expect(placed.view.legalHold).toEqual({ reason: 'litigation', placedAt: '2026-11-27T10:00:00.000Z' });
-    const released = await releaseLegalHold(deps, { accountId: 'u1' });
+    const released = await releaseLegalHold(deps, { accountId: 'u1', actor: operator });
     expect(released.view).not.toHaveProperty('legalHold');
     expect(released.changed).toBe(true);
   });

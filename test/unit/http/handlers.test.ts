@@ -1,5 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -33,14 +38,29 @@ const deactivated = {
   dueShard: 'S3',
 };
 
+/** The account item DynamoDB holds; a successful transaction replaces it with `next`. */
+let stored: Record<string, unknown> | undefined;
+const holds = (item: Record<string, unknown> | undefined, next?: Record<string, unknown>) => {
+  stored = item;
+  ddb
+    .on(GetCommand)
+    .callsFake((input) => (stored && input.Key.accountId === stored.accountId ? { Item: stored } : {}));
+  ddb.on(TransactWriteCommand).callsFake(() => {
+    stored = next;
+    return {};
+  });
+};
+const transaction = (n = 0) => ddb.commandCalls(TransactWriteCommand)[n]?.args[0].input.TransactItems ?? [];
+
 beforeEach(() => {
   ddb.reset();
+  stored = undefined;
   ddb.on(QueryCommand).resolves({ Items: [profile] });
 });
 
 describe('GET /v1/accounts/{accountId}', () => {
   it('answers an account with a profile and no record as ACTIVE', async () => {
-    ddb.on(GetCommand).resolves({});
+    holds(undefined);
     const response = await call(getAccount, { accountId: 'u1' });
     expect(response.statusCode).toBe(200);
     expect(json(response)).toEqual({ accountId: 'u1', status: 'ACTIVE', notices: [] });
@@ -51,12 +71,12 @@ describe('GET /v1/accounts/{accountId}', () => {
   });
 
   it('never shows internal attributes such as dueShard', async () => {
-    ddb.on(GetCommand).resolves({ Item: deactivated });
+    holds(deactivated);
     expect(json(await call(getAccount, { accountId: 'u1' }))).not.toHaveProperty('dueShard');
   });
 
   it('answers 404 for an unknown account', async () => {
-    ddb.on(GetCommand).resolves({});
+    holds(undefined);
     ddb.on(QueryCommand).resolves({ Items: [] });
     const response = await call(getAccount, { accountId: 'ghost', claims: { sub: 'ghost' } });
     expect(response.statusCode).toBe(404);
@@ -94,9 +114,8 @@ describe('GET /v1/accounts/{accountId}', () => {
 describe('POST /v1/accounts/{accountId}/deactivate', () => {
   const path = '/v1/accounts/u1/deactivate';
 
-  it('answers 202 and writes one conditional update the first time', async () => {
-    ddb.on(GetCommand).resolves({});
-    ddb.on(UpdateCommand).resolves({ Attributes: deactivated });
+  it('answers 202 and writes one conditional update with its audit event, in one transaction', async () => {
+    holds(undefined, deactivated);
     const response = await call(deactivate, {
       method: 'POST',
       path,
@@ -105,31 +124,40 @@ describe('POST /v1/accounts/{accountId}/deactivate', () => {
     });
     expect(response.statusCode).toBe(202);
     expect(json(response)).toMatchObject({ status: 'DEACTIVATED', purgeAfter: '2026-12-27T10:00:00.000Z' });
-    expect(ddb).toHaveReceivedCommandOnce(UpdateCommand);
-    const update = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(update?.ConditionExpression).toContain('attribute_not_exists(accountId) OR #status = :active');
-    expect(update?.ExpressionAttributeValues?.[':reason']).toBe('bye');
+    expect(ddb).toHaveReceivedCommandOnce(TransactWriteCommand);
+    const [update, audit] = transaction();
+    expect(update?.Update?.ConditionExpression).toContain(
+      'attribute_not_exists(accountId) OR #status = :active',
+    );
+    expect(update?.Update?.ExpressionAttributeValues?.[':reason']).toBe('bye');
+    expect(audit?.Put?.TableName).toBe('unit-audit');
+    expect(audit?.Put?.Item).toMatchObject({ kind: 'deactivated', actor: 'user' });
+    expect(JSON.stringify(audit?.Put?.Item)).not.toContain('u1');
   });
 
   it('answers 200 with the unchanged dates when the write finds it already deactivated (I5)', async () => {
-    ddb.on(GetCommand).resolves({});
-    ddb.on(UpdateCommand).rejects(
-      new ConditionalCheckFailedException({
-        message: 'failed',
+    holds(undefined);
+    ddb.on(TransactWriteCommand).callsFake(() => {
+      stored = deactivated;
+      throw new TransactionCanceledException({
+        message: 'cancelled',
         $metadata: {},
-        Item: marshall(deactivated),
-      }),
-    );
+        CancellationReasons: [
+          { Code: 'ConditionalCheckFailed', Item: marshall(deactivated) },
+          { Code: 'None' },
+        ],
+      });
+    });
     const response = await call(deactivate, { method: 'POST', path, accountId: 'u1' });
     expect(response.statusCode).toBe(200);
     expect(json(response).purgeAfter).toBe(deactivated.purgeAfter);
   });
 
   it('answers 409 for a purging account without writing', async () => {
-    ddb.on(GetCommand).resolves({ Item: { accountId: 'u1', status: 'PURGING' } });
+    holds({ accountId: 'u1', status: 'PURGING' });
     const response = await call(deactivate, { method: 'POST', path, accountId: 'u1' });
     expect(response.statusCode).toBe(409);
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
   });
 
   it.each([
@@ -153,7 +181,7 @@ describe('POST /v1/accounts/{accountId}/deactivate', () => {
     ],
     ['a form body', 'reason=bye', 'application/x-www-form-urlencoded', 415, 'unsupported_media_type'],
   ])('refuses %s without writing', async (_name, body, contentType, status, code) => {
-    ddb.on(GetCommand).resolves({});
+    holds(undefined);
     const response = await call(deactivate, {
       method: 'POST',
       path,
@@ -163,14 +191,13 @@ describe('POST /v1/accounts/{accountId}/deactivate', () => {
     });
     expect(response.statusCode).toBe(status);
     expect(json(response).error.code).toBe(code);
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
   });
 });
 
 describe('POST /v1/accounts/{accountId}/restore', () => {
   it('restores a deactivated account with a condition on its state', async () => {
-    ddb.on(GetCommand).resolves({ Item: deactivated });
-    ddb.on(UpdateCommand).resolves({ Attributes: { accountId: 'u1', status: 'ACTIVE' } });
+    holds(deactivated, { accountId: 'u1', status: 'ACTIVE' });
     const response = await call(restore, {
       method: 'POST',
       path: '/v1/accounts/u1/restore',
@@ -178,7 +205,8 @@ describe('POST /v1/accounts/{accountId}/restore', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(json(response)).toEqual({ accountId: 'u1', status: 'ACTIVE', notices: [] });
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { ConditionExpression: '#status = :deactivated' });
+    expect(transaction()[0]?.Update?.ConditionExpression).toBe('#status = :deactivated');
+    expect(transaction()[1]?.Put?.Item).toMatchObject({ kind: 'restored' });
   });
 
   it('refuses a body', async () => {
@@ -197,10 +225,10 @@ describe('legal holds', () => {
   const operator = { sub: 'ops-1', scope: 'lethe/admin' };
 
   it('lets an operator place a hold and shows it', async () => {
-    ddb.on(GetCommand).resolves({ Item: deactivated });
-    ddb.on(UpdateCommand).callsFake((input) => ({
-      Attributes: { ...deactivated, legalHold: input.ExpressionAttributeValues[':hold'] },
-    }));
+    holds(deactivated, {
+      ...deactivated,
+      legalHold: { reason: 'litigation', placedAt: '2026-11-28T00:00:00.000Z' },
+    });
     const response = await call(putLegalHold, {
       method: 'PUT',
       path,
@@ -210,7 +238,8 @@ describe('legal holds', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(json(response).legalHold.reason).toBe('litigation');
-    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression).toContain('REMOVE dueShard');
+    expect(transaction()[0]?.Update?.UpdateExpression).toContain('REMOVE dueShard');
+    expect(transaction()[1]?.Put?.Item).toMatchObject({ kind: 'hold-placed', actor: 'operator' });
   });
 
   it('refuses the account owner with 403', async () => {
@@ -225,7 +254,7 @@ describe('legal holds', () => {
   });
 
   it('requires a reason', async () => {
-    ddb.on(GetCommand).resolves({ Item: deactivated });
+    holds(deactivated);
     const response = await call(putLegalHold, {
       method: 'PUT',
       path,
@@ -234,12 +263,11 @@ describe('legal holds', () => {
       body: '{}',
     });
     expect(response.statusCode).toBe(400);
-    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
   });
 
   it('puts a released deactivated account back in the due index', async () => {
-    ddb.on(GetCommand).resolves({ Item: { ...deactivated, legalHold: { reason: 'x', placedAt: 'then' } } });
-    ddb.on(UpdateCommand).resolves({ Attributes: deactivated });
+    holds({ ...deactivated, legalHold: { reason: 'x', placedAt: 'then' } }, deactivated);
     const response = await call(deleteLegalHold, {
       method: 'DELETE',
       path,
@@ -247,7 +275,7 @@ describe('legal holds', () => {
       claims: operator,
     });
     expect(response.statusCode).toBe(200);
-    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression).toContain('SET dueShard');
+    expect(transaction()[0]?.Update?.UpdateExpression).toContain('SET dueShard');
   });
 });
 
@@ -278,8 +306,7 @@ describe('health and unknown routes', () => {
 describe('logs (I7)', () => {
   it('carry no email, token or request body across every handler above', async () => {
     const body = '{"reason":"secret-body-text alice@example.com"}';
-    ddb.on(GetCommand).resolves({});
-    ddb.on(UpdateCommand).resolves({ Attributes: deactivated });
+    holds(undefined, deactivated);
     await call(deactivate, {
       method: 'POST',
       path: '/v1/accounts/u1/deactivate',

@@ -1,0 +1,180 @@
+/**
+ * The purge's state on the Accounts table: the sweeper's claim, the worker's
+ * saved progress and lease, and the final swap of the record for a tombstone.
+ * Each is a conditional write; progress carries a version so a duplicate
+ * worker on the same account cannot overwrite a newer checkpoint.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../core/audit.ts';
+import type { PurgeProgress, Receipt } from '../core/purge.ts';
+import { accountsTable } from '../core/resources.ts';
+import { tombstoneKey } from '../core/subject.ts';
+import type { DueAccount, DueIndex, PurgeClaims, SavedProgress } from '../enforcement/ports.ts';
+import type { AuditLog } from './dynamo-audit.ts';
+
+const DUE_INDEX = accountsTable.indexes[0]?.name ?? 'due';
+
+const conditionFailed = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some(
+      (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
+    ));
+
+export class DynamoPurgeState implements PurgeClaims, DueIndex {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async page(shard: string, now: string, cursor: string | undefined, limit: number) {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'dueShard = :shard AND purgeAfter <= :now',
+        ExpressionAttributeValues: { ':shard': shard, ':now': now },
+        Limit: limit,
+        ...(cursor && { ExclusiveStartKey: JSON.parse(cursor) }),
+      }),
+    );
+    const items: DueAccount[] = (result.Items ?? []).map((item) => ({
+      accountId: String(item.accountId),
+      purgeAfter: String(item.purgeAfter),
+    }));
+    return { items, ...(result.LastEvaluatedKey && { cursor: JSON.stringify(result.LastEvaluatedKey) }) };
+  }
+
+  async claim(accountId: string, now: string, leaseUntil: string, progress: PurgeProgress): Promise<boolean> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { accountId },
+                // I1, I2: only a still-deactivated, due, unheld account; or a purge whose worker went quiet.
+                ConditionExpression:
+                  '(#status = :deactivated AND purgeAfter <= :now AND attribute_not_exists(legalHold)) OR ' +
+                  '(#status = :purging AND leaseUntil < :now)',
+                UpdateExpression:
+                  'SET #status = :purging, leaseUntil = :lease, progress = if_not_exists(progress, :progress), ' +
+                  'progressVersion = if_not_exists(progressVersion, :zero), updatedAt = :now',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':deactivated': 'DEACTIVATED',
+                  ':purging': 'PURGING',
+                  ':now': now,
+                  ':lease': leaseUntil,
+                  ':progress': progress,
+                  ':zero': 0,
+                },
+              },
+            },
+            { Put: this.audit.put(this.event(accountId, now, 'purge-claimed')) },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async progress(accountId: string): Promise<SavedProgress | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { accountId }, ConsistentRead: true }),
+    );
+    if (Item?.status !== 'PURGING' || !Item.progress) return undefined;
+    return { progress: Item.progress as PurgeProgress, version: Number(Item.progressVersion ?? 0) };
+  }
+
+  async saveProgress(
+    accountId: string,
+    saved: SavedProgress,
+    next: PurgeProgress,
+    leaseUntil: string,
+    event?: AuditEvent,
+  ): Promise<boolean> {
+    const update = {
+      TableName: this.tableName,
+      Key: { accountId },
+      ConditionExpression: '#status = :purging AND progressVersion = :version',
+      UpdateExpression: 'SET progress = :progress, progressVersion = :next, leaseUntil = :lease',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':purging': 'PURGING',
+        ':version': saved.version,
+        ':next': saved.version + 1,
+        ':progress': next,
+        ':lease': leaseUntil,
+      },
+    };
+    try {
+      if (event) {
+        await this.client.send(
+          new TransactWriteCommand({ TransactItems: [{ Update: update }, { Put: this.audit.put(event) }] }),
+        );
+      } else {
+        await this.client.send(new UpdateCommand(update));
+      }
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async complete(accountId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean> {
+    const subject = this.audit.subjectOf(accountId);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              // I6: the record that holds the id goes; only the tombstone, keyed by subject, stays.
+              Delete: {
+                TableName: this.tableName,
+                Key: { accountId },
+                ConditionExpression: '#status = :purging AND progressVersion = :version',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':purging': 'PURGING', ':version': saved.version },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { accountId: tombstoneKey(subject), status: 'PURGED', purgedAt: receipt.finishedAt },
+              },
+            },
+            { Put: this.audit.putReceipt(subject, receipt) },
+            { Put: this.audit.put({ subject, at: receipt.finishedAt, kind: 'purged', actor: 'system' }) },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  event(
+    accountId: string,
+    at: string,
+    kind: AuditEvent['kind'],
+    extra: Partial<AuditEvent> = {},
+  ): AuditEvent {
+    return { subject: this.audit.subjectOf(accountId), at, kind, actor: 'system', ...extra };
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Deletes an account's items from a DynamoDB store: Query for keys only, a
+ * page at a time, BatchWriteItem in 25s, UnprocessedItems retried with
+ * backoff and jitter. A store is done only when a Query from its start finds
+ * nothing, so items written behind the cursor during the purge go too.
+ */
+
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  QueryCommand,
+  type QueryCommandInput,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoStore } from '../core/data-map.ts';
+import { fillTemplate } from '../core/data-map.ts';
+import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
+
+/** Keys read per Query page: small enough that DynamoDB Local answers fast, large enough to batch well. */
+export const DEFAULT_PAGE_SIZE = 1000;
+const BATCH = 25;
+/** Marks a cursor that has reached the store's end and must prove it empty from the start. */
+export const RESCAN = 'rescan';
+
+export class DynamoPurger {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly options: { pageSize?: number; backoff?: Backoff } = {},
+  ) {}
+
+  /** The store's keys for the account, one page. */
+  async readKeys(store: DynamoStore, accountId: string, cursor: string | undefined, limit?: number) {
+    const names: Record<string, string> = { '#pk': store.key.partitionKey };
+    if (store.key.sortKey) names['#sk'] = store.key.sortKey;
+    const projection = store.key.sortKey ? '#pk, #sk' : '#pk';
+    const startKey =
+      cursor && cursor !== RESCAN ? (JSON.parse(cursor) as Record<string, AttributeValue>) : undefined;
+    const input: QueryCommandInput =
+      store.kind === 'dynamodb-partition'
+        ? {
+            TableName: store.table,
+            KeyConditionExpression: '#pk = :id',
+            ExpressionAttributeValues: { ':id': { S: fillTemplate(store.keyTemplate, accountId) } },
+            ConsistentRead: true,
+          }
+        : {
+            TableName: store.table,
+            IndexName: store.index,
+            KeyConditionExpression: '#attr = :id',
+            ExpressionAttributeValues: { ':id': { S: accountId } },
+          };
+    if (store.kind === 'dynamodb-index') names['#attr'] = store.attribute;
+    const page = await this.client.send(
+      new QueryCommand({
+        ...input,
+        ExpressionAttributeNames: names,
+        ProjectionExpression: projection,
+        Limit: limit ?? this.options.pageSize ?? DEFAULT_PAGE_SIZE,
+        ...(startKey && { ExclusiveStartKey: startKey }),
+      }),
+    );
+    const keys = (page.Items ?? []).map((item) => {
+      const key: Record<string, AttributeValue> = {};
+      key[store.key.partitionKey] = item[store.key.partitionKey] as AttributeValue;
+      if (store.key.sortKey) key[store.key.sortKey] = item[store.key.sortKey] as AttributeValue;
+      return key;
+    });
+    return { keys, next: page.LastEvaluatedKey };
+  }
+
+  async purgePage(store: DynamoStore, accountId: string, cursor: string | undefined) {
+    const fromStart = cursor === undefined || cursor === RESCAN;
+    const read = await this.readKeys(store, accountId, cursor);
+    const { next } = read;
+    // An index is eventually consistent: on a rescan it may still list items just deleted.
+    // Only those still in the table are deleted and counted, so receipts count each item once.
+    const keys =
+      cursor === RESCAN && store.kind === 'dynamodb-index'
+        ? await this.stillInTable(store, read.keys)
+        : read.keys;
+    for (let i = 0; i < keys.length; i += BATCH) {
+      await this.deleteBatch(
+        store.table,
+        keys.slice(i, i + BATCH).map((Key) => ({ DeleteRequest: { Key } })),
+      );
+    }
+    if (next) return { deleted: keys.length, cursor: JSON.stringify(next) };
+    // At the end: done if this pass began at the start and found everything it deleted;
+    // otherwise look again from the start.
+    const done = fromStart && keys.length === 0;
+    return done ? { deleted: 0 } : { deleted: keys.length, cursor: RESCAN };
+  }
+
+  /** Counts the account's items (for a dry run), reading keys only. */
+  async count(store: DynamoStore, accountId: string): Promise<number> {
+    let total = 0;
+    let cursor: string | undefined;
+    do {
+      const { keys, next } = await this.readKeys(store, accountId, cursor);
+      total += keys.length;
+      cursor = next ? JSON.stringify(next) : undefined;
+    } while (cursor);
+    return total;
+  }
+
+  private async stillInTable(store: DynamoStore, keys: Record<string, AttributeValue>[]) {
+    const found: Record<string, AttributeValue>[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, AttributeValue>[] = keys.slice(i, i + 100);
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        const backoff = this.options.backoff ?? defaultBackoff;
+        if (attempt >= backoff.attempts) throw new Error('BatchGetItem kept keys unprocessed');
+        if (attempt > 0) await backoff.sleep(jitteredDelay(backoff, attempt));
+        const { Responses, UnprocessedKeys } = await this.client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [store.table]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        for (const item of Responses?.[store.table] ?? []) {
+          const key: Record<string, AttributeValue> = {};
+          key[store.key.partitionKey] = item[store.key.partitionKey] as AttributeValue;
+          if (store.key.sortKey) key[store.key.sortKey] = item[store.key.sortKey] as AttributeValue;
+          found.push(key);
+        }
+        pending = UnprocessedKeys?.[store.table]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+
+  private async deleteBatch(table: string, requests: WriteRequest[]): Promise<void> {
+    const backoff = this.options.backoff ?? defaultBackoff;
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt >= backoff.attempts) {
+        throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${attempt} attempts`);
+      }
+      if (attempt > 0) await backoff.sleep(jitteredDelay(backoff, attempt));
+      const { UnprocessedItems } = await this.client.send(
+        new BatchWriteItemCommand({ RequestItems: { [table]: pending } }),
+      );
+      pending = UnprocessedItems?.[table] ?? [];
+    }
+  }
+}

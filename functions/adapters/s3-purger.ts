@@ -1,0 +1,75 @@
+/**
+ * Deletes every object under an account's S3 prefix: ListObjectsV2 and
+ * DeleteObjects in 1,000s, or, for a versioned bucket, every version and
+ * delete marker. Each page lists from the prefix's start, since what was
+ * listed before is gone; an empty listing means the prefix is clean.
+ */
+import {
+  DeleteObjectsCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  type ObjectIdentifier,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { S3PrefixStore } from '../core/data-map.ts';
+import { fillTemplate } from '../core/data-map.ts';
+
+const MORE = 'more';
+
+export class S3Purger {
+  constructor(private readonly client: S3Client) {}
+
+  async list(store: S3PrefixStore, accountId: string, continuation?: string) {
+    const Prefix = fillTemplate(store.prefix, accountId);
+    if (store.versioned) {
+      const page = await this.client.send(
+        new ListObjectVersionsCommand({ Bucket: store.bucket, Prefix, MaxKeys: 1000 }),
+      );
+      const objects: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map(
+        (v) => ({
+          Key: v.Key ?? '',
+          ...(v.VersionId && { VersionId: v.VersionId }),
+        }),
+      );
+      return { objects, truncated: page.IsTruncated === true, bytes: 0, next: undefined };
+    }
+    const page = await this.client.send(
+      new ListObjectsV2Command({
+        Bucket: store.bucket,
+        Prefix,
+        MaxKeys: 1000,
+        ...(continuation && { ContinuationToken: continuation }),
+      }),
+    );
+    const objects = (page.Contents ?? []).map((o) => ({ Key: o.Key ?? '' }));
+    const bytes = (page.Contents ?? []).reduce((sum, o) => sum + (o.Size ?? 0), 0);
+    return { objects, truncated: page.IsTruncated === true, bytes, next: page.NextContinuationToken };
+  }
+
+  async purgePage(store: S3PrefixStore, accountId: string) {
+    const { objects } = await this.list(store, accountId);
+    if (objects.length === 0) return { deleted: 0 };
+    const { Errors } = await this.client.send(
+      new DeleteObjectsCommand({ Bucket: store.bucket, Delete: { Objects: objects, Quiet: true } }),
+    );
+    if (Errors && Errors.length > 0) {
+      // Retried by the queue from the saved checkpoint; the error names no object key (keys carry the id).
+      throw new Error(
+        `DeleteObjects failed for ${Errors.length} objects in store ${store.name}: ${Errors[0]?.Code}`,
+      );
+    }
+    // List again even when this page was the last: an empty listing is the proof the prefix is clean.
+    return { deleted: objects.length, cursor: MORE };
+  }
+
+  async count(store: S3PrefixStore, accountId: string): Promise<number> {
+    let total = 0;
+    let next: string | undefined;
+    do {
+      const page = await this.list(store, accountId, next);
+      total += page.objects.length;
+      next = page.truncated ? page.next : undefined;
+    } while (next);
+    return total;
+  }
+}

@@ -1,0 +1,24 @@
+/** Purges one data-map store of any DynamoDB or S3 kind, by handing it to the adapter for its kind. */
+import type { Store } from '../core/data-map.ts';
+import type { PageResult, StorePurger } from '../enforcement/ports.ts';
+import type { DynamoPurger } from './dynamo-purger.ts';
+import type { S3Purger } from './s3-purger.ts';
+
+export class DataMapPurger implements StorePurger {
+  constructor(
+    private readonly dynamo: DynamoPurger,
+    private readonly s3: S3Purger,
+  ) {}
+
+  purgePage(store: Store, accountId: string, cursor: string | undefined): Promise<PageResult> {
+    switch (store.kind) {
+      case 'dynamodb-partition':
+      case 'dynamodb-index':
+        return this.dynamo.purgePage(store, accountId, cursor);
+      case 's3-prefix':
+        return this.s3.purgePage(store, accountId);
+      case 'processor':
+        throw new Error('Processors are asked, not paged: see ProcessorClient');
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * A purge as pure data: which store comes next, what was deleted so far, and
+ * the receipt it ends with. The worker saves this progress after every page,
+ * so a purge survives crashes and continues across invocations (I3).
+ */
+import type { DataMap, Store } from './data-map.ts';
+import { profileStore } from './data-map.ts';
+
+export interface ProcessorRequest {
+  readonly requestedAt: string;
+  /** When the processor owes its deletion by (P5). */
+  readonly deadline: string;
+}
+
+export interface PurgeProgress {
+  readonly startedAt: string;
+  /** Index into `purgeOrder(map)` of the store being purged. */
+  readonly target: number;
+  /** Where the current store's next page starts; undefined at a store's first page. */
+  readonly cursor?: string;
+  /** Items deleted so far, by store name. */
+  readonly counts: Readonly<Record<string, number>>;
+  readonly processors: Readonly<Record<string, ProcessorRequest>>;
+}
+
+/**
+ * Stores in the order they are purged: the profile last, so an interrupted
+ * purge still knows whom it is purging.
+ */
+export const purgeOrder = (map: DataMap): Store[] => {
+  const profile = profileStore(map);
+  return [...map.stores.filter((s) => s.name !== profile.name), profile];
+};
+
+export const startPurge = (startedAt: string): PurgeProgress => ({
+  startedAt,
+  target: 0,
+  counts: {},
+  processors: {},
+});
+
+/** Progress after one page of the current store; the next store begins when this one is empty. */
+export const afterPage = (
+  progress: PurgeProgress,
+  store: Store,
+  deleted: number,
+  cursor?: string,
+): PurgeProgress => {
+  const counts = { ...progress.counts, [store.name]: (progress.counts[store.name] ?? 0) + deleted };
+  const base = { startedAt: progress.startedAt, counts, processors: progress.processors };
+  return cursor === undefined
+    ? { ...base, target: progress.target + 1 }
+    : { ...base, target: progress.target, cursor };
+};
+
+export const afterProcessorRequest = (
+  progress: PurgeProgress,
+  store: Store,
+  request: ProcessorRequest,
+): PurgeProgress => ({
+  ...afterPage(progress, store, 0),
+  processors: { ...progress.processors, [store.name]: request },
+});
+
+export const currentStore = (map: DataMap, progress: PurgeProgress): Store | undefined =>
+  purgeOrder(map)[progress.target];
+
+export interface ReceiptTarget {
+  readonly name: string;
+  readonly kind: Store['kind'];
+  readonly deleted: number;
+  readonly requestedAt?: string;
+  readonly deadline?: string;
+}
+
+/** The deletion receipt: no raw id, no address, only counts, times and target names (I6). */
+export interface Receipt {
+  readonly subject: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** When backups that may still hold the data have all expired. */
+  readonly goneFromBackupsBy: string;
+  readonly targets: readonly ReceiptTarget[];
+}
+
+export const buildReceipt = (
+  map: DataMap,
+  subject: string,
+  progress: PurgeProgress,
+  finishedAt: string,
+  backupWindowMs: number,
+): Receipt => ({
+  subject,
+  startedAt: progress.startedAt,
+  finishedAt,
+  goneFromBackupsBy: new Date(Date.parse(finishedAt) + backupWindowMs).toISOString(),
+  targets: purgeOrder(map).map((store) => {
+    const request = progress.processors[store.name];
+    return {
+      name: store.name,
+      kind: store.kind,
+      deleted: progress.counts[store.name] ?? 0,
+      ...(request && { requestedAt: request.requestedAt, deadline: request.deadline }),
+    };
+  }),
+});

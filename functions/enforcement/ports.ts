@@ -1,0 +1,78 @@
+/**
+ * What the sweeper and the purge worker need from the outside world; the
+ * adapters implement these, use-case tests pass fakes.
+ */
+import type { AuditEvent } from '../core/audit.ts';
+import type { ProcessorStore, Store } from '../core/data-map.ts';
+import type { PurgeProgress, Receipt } from '../core/purge.ts';
+
+/** One page of deletion in one store. `cursor` undefined: the store holds nothing more of the account. */
+export interface PageResult {
+  readonly deleted: number;
+  readonly cursor?: string;
+}
+
+/** Deletes an account's data from the data map's stores, a page at a time, resumably. */
+export interface StorePurger {
+  purgePage(store: Store, accountId: string, cursor: string | undefined): Promise<PageResult>;
+}
+
+/** Third-party processors, asked to delete an account by a signed request (P5). */
+export interface ProcessorRequests {
+  requestDeletion(
+    store: ProcessorStore,
+    accountId: string,
+    requestedAt: string,
+    deadline: string,
+  ): Promise<void>;
+}
+
+export interface PurgeJob {
+  readonly accountId: string;
+}
+
+export interface PurgeQueue {
+  /** Sends in batches of ten; throws if any message could not be sent. */
+  send(jobs: readonly PurgeJob[]): Promise<void>;
+}
+
+export interface DueAccount {
+  readonly accountId: string;
+  readonly purgeAfter: string;
+}
+
+export interface DueIndex {
+  /** Candidates in one shard whose `purgeAfter` has passed, oldest first, a page at a time. */
+  page(
+    shard: string,
+    now: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: DueAccount[]; cursor?: string }>;
+}
+
+export interface SavedProgress {
+  readonly progress: PurgeProgress;
+  readonly version: number;
+}
+
+export interface PurgeClaims {
+  /**
+   * DEACTIVATED → PURGING if still deactivated, due and unheld; or a PURGING
+   * account whose lease ran out (its worker died). One conditional write (I1, I2).
+   */
+  claim(accountId: string, now: string, leaseUntil: string, progress: PurgeProgress): Promise<boolean>;
+  /** The purge's saved progress, if the account is PURGING. */
+  progress(accountId: string): Promise<SavedProgress | undefined>;
+  /** Saves progress and extends the lease; false if another worker saved first or the purge ended. */
+  saveProgress(
+    accountId: string,
+    saved: SavedProgress,
+    next: PurgeProgress,
+    leaseUntil: string,
+    event?: AuditEvent,
+  ): Promise<boolean>;
+  /** PURGING → PURGED: the record becomes a tombstone keyed by subject, with the receipt (I6). */
+  complete(accountId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean>;
+  event(accountId: string, at: string, kind: AuditEvent['kind'], extra?: Partial<AuditEvent>): AuditEvent;
+}

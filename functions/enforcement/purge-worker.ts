@@ -1,0 +1,45 @@
+/**
+ * The purge worker: one SQS message is one account's purge (or its next
+ * part). Failures are reported per message, so one bad account never holds
+ * back the batch, and a message that keeps failing ends in the DLQ (I3).
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { logger, maskId } from '../commons/logger.ts';
+import { isAccountId } from '../core/account-id.ts';
+import { map, processors, purgeQueue, purgeState, storePurger, timing } from './deps.ts';
+import { purgeAccount } from './purge.ts';
+
+const processor = new BatchProcessor(EventType.SQS);
+
+const parseJob = (record: SQSRecord): string => {
+  const { accountId } = JSON.parse(record.body) as { accountId?: unknown };
+  if (!isAccountId(accountId)) throw new Error('Purge message without a valid accountId');
+  return accountId;
+};
+
+export const handler = async (event: SQSEvent, context: Context) => {
+  logger.addContext(context);
+  return processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      const accountId = parseJob(record);
+      const { outcome, pages } = await purgeAccount(
+        {
+          map,
+          claims: purgeState,
+          purger: storePurger,
+          processors,
+          queue: purgeQueue,
+          now: () => new Date(),
+          remainingMs: () => context.getRemainingTimeInMillis(),
+        },
+        accountId,
+        timing,
+      );
+      logger.info('Purge step', { account: maskId(accountId), outcome, pages });
+    },
+    processor,
+    { context },
+  );
+};

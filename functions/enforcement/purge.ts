@@ -1,0 +1,86 @@
+/**
+ * Purges one account: walks the data map store by store, a page at a time,
+ * saving progress after every page. Before the time budget runs out it hands
+ * the rest to a new message, so any size of account completes (I3). When
+ * every store is empty it swaps the record for a tombstone and the receipt.
+ */
+import type { DataMap } from '../core/data-map.ts';
+import { parseDuration } from '../core/duration.ts';
+import { afterPage, afterProcessorRequest, buildReceipt, currentStore } from '../core/purge.ts';
+import type { ProcessorRequests, PurgeClaims, PurgeQueue, StorePurger } from './ports.ts';
+
+export interface PurgeDeps {
+  readonly map: DataMap;
+  readonly claims: PurgeClaims;
+  readonly purger: StorePurger;
+  readonly processors: ProcessorRequests;
+  readonly queue: PurgeQueue;
+  readonly now: () => Date;
+  readonly remainingMs: () => number;
+}
+
+export interface PurgeOptions {
+  /** Continue in a new message when less than this is left. */
+  readonly reserveMs: number;
+  readonly leaseMs: number;
+  /** How long backups may still hold deleted data (the tables' recovery window). */
+  readonly backupWindowMs: number;
+}
+
+export type PurgeOutcome = 'purged' | 'continued' | 'not-purging' | 'superseded';
+
+export const purgeAccount = async (
+  deps: PurgeDeps,
+  accountId: string,
+  options: PurgeOptions,
+): Promise<{ outcome: PurgeOutcome; pages: number }> => {
+  // 1. Only a claimed account is purged; a duplicate message for a finished purge is a no-op.
+  let saved = await deps.claims.progress(accountId);
+  if (!saved) return { outcome: 'not-purging', pages: 0 };
+  let pages = 0;
+  for (;;) {
+    const now = deps.now().toISOString();
+    const store = currentStore(deps.map, saved.progress);
+    // 2. Every store empty: the record becomes a tombstone, with the receipt (I6).
+    if (!store) {
+      const receipt = buildReceipt(
+        deps.map,
+        deps.claims.event(accountId, now, 'purged').subject,
+        saved.progress,
+        now,
+        options.backupWindowMs,
+      );
+      const done = await deps.claims.complete(accountId, saved, receipt);
+      return { outcome: done ? 'purged' : 'superseded', pages };
+    }
+    // 3. Out of time: continue in a new message from the saved checkpoint.
+    if (deps.remainingMs() < options.reserveMs) {
+      await deps.queue.send([{ accountId }]);
+      return { outcome: 'continued', pages };
+    }
+    // 4. One page of the current store, then save where we are.
+    let next: typeof saved.progress;
+    if (store.kind === 'processor') {
+      const deadline = new Date(Date.parse(now) + parseDuration(store.deadline)).toISOString();
+      await deps.processors.requestDeletion(store, accountId, now, deadline);
+      next = afterProcessorRequest(saved.progress, store, { requestedAt: now, deadline });
+    } else {
+      const page = await deps.purger.purgePage(store, accountId, saved.progress.cursor);
+      next = afterPage(saved.progress, store, page.deleted, page.cursor);
+    }
+    pages += 1;
+    const finishedStore = next.target > saved.progress.target;
+    const event = finishedStore
+      ? deps.claims.event(accountId, now, 'target-done', {
+          target: store.name,
+          count: next.counts[store.name] ?? 0,
+        })
+      : undefined;
+    const leaseUntil = new Date(Date.parse(now) + options.leaseMs).toISOString();
+    if (!(await deps.claims.saveProgress(accountId, saved, next, leaseUntil, event))) {
+      // Another delivery of this job saved first; it carries on from its own checkpoint.
+      return { outcome: 'superseded', pages };
+    }
+    saved = { progress: next, version: saved.version + 1 };
+  }
+};

@@ -56,7 +56,7 @@ export const sweep = async (deps: SweepDeps, options: SweepOptions): Promise<Swe
       );
       const jobs = won.filter((id): id is string => id !== undefined).map((accountId) => ({ accountId }));
       // 3. Enqueue. If this fails the claims stand, their lease lapses, and the next sweep retries them.
-      await deps.queue.send(jobs);
+      if (jobs.length > 0) await deps.queue.send(jobs);
       claimed += jobs.length;
       cursor = page.cursor;
     } while (cursor);

@@ -1,0 +1,147 @@
+/**
+ * In-memory fakes with the semantics of the enforcement adapters: a due index
+ * that only lists unheld, due, deactivated (or lease-expired purging) records,
+ * conditional claims, versioned progress, and stores that delete for real.
+ */
+import type { AuditEvent } from '../../functions/core/audit.ts';
+import type { DataMap, Store } from '../../functions/core/data-map.ts';
+import { dueShardOf } from '../../functions/core/lifecycle.ts';
+import type { PurgeProgress, Receipt } from '../../functions/core/purge.ts';
+import type {
+  DueIndex,
+  PageResult,
+  PurgeClaims,
+  PurgeJob,
+  PurgeQueue,
+  SavedProgress,
+  StorePurger,
+} from '../../functions/enforcement/ports.ts';
+
+export interface FakeRecord {
+  accountId: string;
+  status: 'ACTIVE' | 'DEACTIVATED' | 'PURGING' | 'PURGED';
+  purgeAfter?: string;
+  legalHold?: boolean;
+  leaseUntil?: string;
+  progress?: PurgeProgress;
+  version?: number;
+}
+
+export class FakeAccountsState implements DueIndex, PurgeClaims {
+  readonly records = new Map<string, FakeRecord>();
+  readonly events: AuditEvent[] = [];
+  readonly receipts = new Map<string, Receipt>();
+  reads = 0;
+
+  async page(shard: string, now: string, cursor: string | undefined, limit: number) {
+    const all = [...this.records.values()]
+      .filter((r) => (r.status === 'DEACTIVATED' && !r.legalHold) || r.status === 'PURGING')
+      .filter((r) => dueShardOf(r.accountId) === shard && (r.purgeAfter ?? '') <= now)
+      .sort((a, b) => (a.purgeAfter ?? '').localeCompare(b.purgeAfter ?? ''));
+    const start = cursor ? Number(cursor) : 0;
+    const items = all
+      .slice(start, start + limit)
+      .map((r) => ({ accountId: r.accountId, purgeAfter: r.purgeAfter ?? '' }));
+    this.reads += items.length;
+    return { items, ...(start + limit < all.length && { cursor: String(start + limit) }) };
+  }
+
+  async claim(accountId: string, now: string, leaseUntil: string, progress: PurgeProgress) {
+    const r = this.records.get(accountId);
+    const due = r?.status === 'DEACTIVATED' && (r.purgeAfter ?? '') <= now && !r.legalHold;
+    const stale = r?.status === 'PURGING' && (r.leaseUntil ?? '') < now;
+    if (!r || !(due || stale)) return false;
+    Object.assign(r, {
+      status: 'PURGING',
+      leaseUntil,
+      progress: r.progress ?? progress,
+      version: r.version ?? 0,
+    });
+    this.events.push(this.event(accountId, now, 'purge-claimed'));
+    return true;
+  }
+
+  async progress(accountId: string): Promise<SavedProgress | undefined> {
+    const r = this.records.get(accountId);
+    return r?.status === 'PURGING' && r.progress
+      ? { progress: r.progress, version: r.version ?? 0 }
+      : undefined;
+  }
+
+  async saveProgress(
+    accountId: string,
+    saved: SavedProgress,
+    next: PurgeProgress,
+    leaseUntil: string,
+    event?: AuditEvent,
+  ) {
+    const r = this.records.get(accountId);
+    if (r?.status !== 'PURGING' || r.version !== saved.version) return false;
+    Object.assign(r, { progress: next, version: saved.version + 1, leaseUntil });
+    if (event) this.events.push(event);
+    return true;
+  }
+
+  async complete(accountId: string, saved: SavedProgress, receipt: Receipt) {
+    const r = this.records.get(accountId);
+    if (r?.status !== 'PURGING' || r.version !== saved.version) return false;
+    this.records.set(accountId, { accountId, status: 'PURGED' });
+    this.receipts.set(accountId, receipt);
+    this.events.push(this.event(accountId, receipt.finishedAt, 'purged'));
+    return true;
+  }
+
+  event(
+    accountId: string,
+    at: string,
+    kind: AuditEvent['kind'],
+    extra: Partial<AuditEvent> = {},
+  ): AuditEvent {
+    return { subject: `subject-of-${accountId}`, at, kind, actor: 'system', ...extra };
+  }
+}
+
+export class FakeQueue implements PurgeQueue {
+  readonly sent: PurgeJob[] = [];
+  failNext = false;
+  async send(jobs: readonly PurgeJob[]) {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('SQS is down');
+    }
+    this.sent.push(...jobs);
+  }
+}
+
+/** Stores holding item ids per account, deleted a page at a time like the real purgers. */
+export class FakeStores implements StorePurger {
+  readonly items = new Map<string, string[]>();
+  pages = 0;
+  /** Throw on this page number (1-based), to simulate a crash mid-purge. */
+  crashOnPage?: number;
+
+  constructor(private readonly pageSize = 10) {}
+
+  key(store: Store, accountId: string) {
+    return `${store.name}/${accountId}`;
+  }
+
+  seed(map: DataMap, accountId: string, perStore: number) {
+    for (const store of map.stores) {
+      if (store.kind !== 'processor') {
+        this.items.set(
+          this.key(store, accountId),
+          Array.from({ length: perStore }, (_, i) => `${store.name}-${i}`),
+        );
+      }
+    }
+  }
+
+  async purgePage(store: Store, accountId: string, _cursor: string | undefined): Promise<PageResult> {
+    this.pages += 1;
+    if (this.crashOnPage === this.pages) throw new Error('worker crashed');
+    const items = this.items.get(this.key(store, accountId)) ?? [];
+    const page = items.splice(0, this.pageSize);
+    return page.length === 0 ? { deleted: 0 } : { deleted: page.length, cursor: 'more' };
+  }
+}

@@ -1,0 +1,102 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { purgeOrder, startPurge } from '../../../functions/core/purge.ts';
+import { purgeAccount } from '../../../functions/enforcement/purge.ts';
+import { config } from '../../../lethe.config.ts';
+import { FakeAccountsState, FakeQueue, FakeStores } from '../../support/fake-enforcement.ts';
+
+const NOW = new Date('2027-01-01T00:00:00.000Z');
+const options = { reserveMs: 1000, leaseMs: 900_000, backupWindowMs: 35 * 86_400_000 };
+const map = config.dataMap;
+
+describe('purgeAccount', () => {
+  let state: FakeAccountsState;
+  let stores: FakeStores;
+  let queue: FakeQueue;
+  let remaining: () => number;
+  const deps = () => ({
+    map,
+    claims: state,
+    purger: stores,
+    processors: { requestDeletion: async () => undefined },
+    queue,
+    now: () => NOW,
+    remainingMs: () => remaining(),
+  });
+  const claimed = (id: string) =>
+    state.records.set(id, {
+      accountId: id,
+      status: 'PURGING',
+      progress: startPurge(NOW.toISOString()),
+      version: 0,
+    });
+
+  beforeEach(() => {
+    state = new FakeAccountsState();
+    stores = new FakeStores(10);
+    queue = new FakeQueue();
+    remaining = () => 60_000;
+  });
+
+  it('empties every store, profile last, and ends with a receipt of exact counts', async () => {
+    // Arrange
+    claimed('a');
+    stores.seed(map, 'a', 25);
+
+    // Act
+    const { outcome } = await purgeAccount(deps(), 'a', options);
+
+    // Assert
+    expect(outcome).toBe('purged');
+    expect([...stores.items.values()].every((items) => items.length === 0)).toBe(true);
+    const receipt = state.receipts.get('a');
+    expect(receipt?.targets.map((t) => [t.name, t.deleted])).toEqual(
+      purgeOrder(map).map((s) => [s.name, 25]),
+    );
+    expect(receipt?.targets.at(-1)?.name).toBe(map.profile.store);
+    expect(receipt?.goneFromBackupsBy).toBe('2027-02-05T00:00:00.000Z');
+    expect(state.events.filter((e) => e.kind === 'target-done')).toHaveLength(map.stores.length);
+  });
+
+  it('does nothing for an account that is not being purged (duplicate after completion)', async () => {
+    state.records.set('a', { accountId: 'a', status: 'PURGED' });
+    expect(await purgeAccount(deps(), 'a', options)).toEqual({ outcome: 'not-purging', pages: 0 });
+  });
+
+  it('continues in a new message when the budget runs low, and finishes from the checkpoint', async () => {
+    claimed('a');
+    stores.seed(map, 'a', 100);
+    let calls = 0;
+    remaining = () => (calls++ % 6 < 5 ? 60_000 : 10);
+    let continuations = 0;
+    for (;;) {
+      const { outcome } = await purgeAccount(deps(), 'a', options);
+      if (outcome === 'purged') break;
+      expect(outcome).toBe('continued');
+      continuations += 1;
+    }
+    expect(continuations).toBeGreaterThan(3);
+    expect(queue.sent).toHaveLength(continuations);
+    expect(state.receipts.get('a')?.targets.every((t) => t.deleted === 100)).toBe(true);
+  });
+
+  it('resumes after a crash between pages with exact counts', async () => {
+    claimed('a');
+    stores.seed(map, 'a', 35);
+    stores.crashOnPage = 3;
+    await expect(purgeAccount(deps(), 'a', options)).rejects.toThrow('worker crashed');
+    const { outcome } = await purgeAccount(deps(), 'a', options);
+    expect(outcome).toBe('purged');
+    expect(state.receipts.get('a')?.targets.every((t) => t.deleted === 35)).toBe(true);
+  });
+
+  it('lets only one of two concurrent deliveries carry on (versioned checkpoints)', async () => {
+    claimed('a');
+    stores.seed(map, 'a', 30);
+    const [one, two] = await Promise.all([
+      purgeAccount(deps(), 'a', options),
+      purgeAccount(deps(), 'a', options),
+    ]);
+    expect([one.outcome, two.outcome].sort()).toEqual(['purged', 'superseded']);
+    expect(state.records.get('a')?.status).toBe('PURGED');
+  });
+});

@@ -22,6 +22,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const childEnv = {
   PATH: process.env.PATH ?? '',
   ACCOUNTS_TABLE: 'bench',
+  AUDIT_TABLE: 'bench-audit',
+  PURGE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
+  // In AWS the key comes from the Parameters and Secrets extension on localhost; here, from env.
+  LETHE_SUBJECT_KEY: 'bench-subject-key',
   AWS_REGION: 'us-east-1',
   LETHE_GRACE_PERIOD: 'P30D',
   AWS_ACCESS_KEY_ID: 'bench',
@@ -73,9 +77,14 @@ const contributors = (metafile: Metafile): [string, number][] => {
 const tmp = mkdtempSync(join(tmpdir(), 'lethe-bench-'));
 try {
   const results: Result[] = [];
-  for (const id of [...routes.map((r) => r.id), fallbackRoute.id]) {
+  const functions = [
+    ...[...routes.map((r) => r.id), fallbackRoute.id].map((id) => ({ id, entry: entryOf(id) })),
+    { id: 'sweeper', entry: 'functions/enforcement/sweeper.ts' },
+    { id: 'purge-worker', entry: 'functions/enforcement/purge-worker.ts' },
+  ];
+  for (const { id, entry } of functions) {
     const outfile = join(tmp, `${id}.mjs`);
-    const { metafile } = await build(esbuildOptions(join(root, entryOf(id)), outfile));
+    const { metafile } = await build(esbuildOptions(join(root, entry), outfile));
     const result: Result = { id, kb: statSync(outfile).size / 1024, times: [], metafile: metafile! };
     try {
       initOnce(outfile); // warm the file cache; not counted

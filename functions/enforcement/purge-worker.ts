@@ -7,8 +7,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger, maskId } from '../commons/logger.ts';
 import { isAccountId } from '../core/account-id.ts';
-import { map, processors, purgeQueue, purgeState, storePurger, timing } from './deps.ts';
+import { purgeQueue, purgeState, timing } from './deps.ts';
 import { purgeAccount } from './purge.ts';
+import { map, processors, storePurger } from './worker-deps.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -15,8 +15,14 @@ export interface LetheConfig {
   readonly gracePeriod: string;
   /** Reminders, as durations before `purgeAfter` (P6). */
   readonly noticeSchedule: readonly string[];
-  /** How often the sweeper looks for due accounts. */
+  /** How often the sweeper looks for due accounts: whole minutes, at least PT1M. */
   readonly sweepInterval: string;
+  /**
+   * Purge workers that may run at once (SQS maximum concurrency, 2–1000).
+   * Each deletes from every store in the data map: raise it only as far as
+   * the host app's tables and buckets can take the extra writes.
+   */
+  readonly purgeConcurrency: number;
   /** Days the Lambda log groups keep their logs. */
   readonly logRetentionDays: number;
   readonly dataMap: DataMap;
@@ -27,6 +33,7 @@ export const config: LetheConfig = {
   gracePeriod: 'P30D',
   noticeSchedule: ['P7D', 'P1D'],
   sweepInterval: 'PT15M',
+  purgeConcurrency: 5,
   logRetentionDays: 30,
   dataMap: {
     profile: {

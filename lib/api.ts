@@ -18,7 +18,6 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
@@ -29,8 +28,9 @@ import {
   routes,
 } from '../functions/http/routes.ts';
 import type { LetheConfig } from '../lethe.config.ts';
-import { type AccountsAccess, LetheFunction, retentionOf } from './lethe-function.ts';
+import { type AccountsAccess, type AuditAccess, LetheFunction, retentionOf } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
+import type { LetheState } from './stateful-stack.ts';
 
 export interface JwtSettings {
   /** The identity provider's issuer URL (the tokens' `iss`). */
@@ -49,9 +49,8 @@ export interface ThrottleSettings {
 /** Sized for account-lifecycle calls, which a user makes a handful of times in an account's life. */
 export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
 
-export interface LetheApiProps {
-  /** Lethe's lifecycle table, from the stateful stack. */
-  readonly accountsTable: ITable;
+/** The Accounts and Audit tables and the subject key, from the stateful stack. */
+export interface LetheApiProps extends LetheState {
   readonly config: LetheConfig;
   readonly jwt: JwtSettings;
   /** @default DEFAULT_THROTTLE */
@@ -72,10 +71,24 @@ const KNOWN_ACCESS = {
   'profiles:read': true,
 } as const satisfies Record<Access, true>;
 
-const accountsAccessOf = (access: readonly Access[]): AccountsAccess | undefined => {
+/** What an HTTP route may do with the Accounts table; sweeping and purging are enforcement's. */
+type RouteAccountsAccess = Extract<AccountsAccess, 'read' | 'write'>;
+
+const accountsAccessOf = (access: readonly Access[]): RouteAccountsAccess | undefined => {
   if (access.includes('accounts:write')) return 'write';
   if (access.includes('accounts:read')) return 'read';
   return undefined;
+};
+
+/**
+ * Every Accounts user goes through functions/http/deps.ts, which wires the
+ * audit log (and so reads the subject key) at cold start: a reader computes
+ * the subject to find a purged account's tombstone, a writer also appends
+ * the event of each transition.
+ */
+const AUDIT_ACCESS: Record<RouteAccountsAccess, AuditAccess> = {
+  read: 'none',
+  write: 'append',
 };
 
 /**
@@ -194,7 +207,10 @@ export class LetheApi extends Construct {
       }
       const accounts = accountsAccessOf(access);
       if (accounts !== undefined) {
-        fn.useAccountsTable(props.accountsTable, accounts).useGracePeriod(config.gracePeriod);
+        fn.useAccountsTable(props.accountsTable, accounts)
+          .useAuditTable(props.auditTable, AUDIT_ACCESS[accounts])
+          .useSubjectKey(props.subjectKey)
+          .useGracePeriod(config.gracePeriod);
       }
       if (access.includes('profiles:read')) fn.useProfileStore(config.dataMap);
       functions.set(routeId, fn);

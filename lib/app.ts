@@ -3,7 +3,7 @@
  * checks on. bin/lethe.ts and the CDK tests both call `createApp`, so the
  * tests check the very app that deploys.
  */
-import { App, type AppProps, type Environment, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, Duration, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { validateDataMap } from '../functions/core/data-map.ts';
@@ -24,12 +24,18 @@ export const CONTEXT_KEYS = {
   throttleRateLimit: 'lethe:throttleRateLimit',
   /** Optional: stage-wide burst. */
   throttleBurstLimit: 'lethe:throttleBurstLimit',
+  /** Optional: minutes the oldest purge job may wait before its alarm fires. */
+  purgeBacklogAlarmMinutes: 'lethe:purgeBacklogAlarmMinutes',
 } as const;
+
+/** An hour: two failed attempts at the purge queue's 30-minute visibility timeout. */
+export const DEFAULT_PURGE_BACKLOG_ALARM_MINUTES = 60;
 
 export interface DeploySettings {
   readonly jwt: JwtSettings;
   readonly throttle: ThrottleSettings;
   readonly corsAllowOrigins: readonly string[];
+  readonly purgeBacklogAlarmMinutes: number;
 }
 
 const HOW_TO_SET = 'set it in cdk.json "context" or with `npx cdk synth -c';
@@ -78,6 +84,11 @@ export const readSettings = (scope: Construct): DeploySettings => {
       burstLimit: positiveInt(scope, CONTEXT_KEYS.throttleBurstLimit, DEFAULT_THROTTLE.burstLimit),
     },
     corsAllowOrigins: listOf(scope, CONTEXT_KEYS.corsAllowOrigins) ?? [],
+    purgeBacklogAlarmMinutes: positiveInt(
+      scope,
+      CONTEXT_KEYS.purgeBacklogAlarmMinutes,
+      DEFAULT_PURGE_BACKLOG_ALARM_MINUTES,
+    ),
   };
 };
 
@@ -111,10 +122,13 @@ export const createApp = (props: CreateAppProps = {}): LetheApp => {
   const stateless = new LetheStatelessStack(app, STACK_NAMES.stateless, {
     ...env,
     accountsTable: stateful.accountsTable,
+    auditTable: stateful.auditTable,
+    subjectKey: stateful.subjectKey,
     config,
     jwt: settings.jwt,
     throttle: settings.throttle,
     corsAllowOrigins: settings.corsAllowOrigins,
+    purgeBacklogAlarmAge: Duration.minutes(settings.purgeBacklogAlarmMinutes),
   });
 
   if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -2,7 +2,9 @@
  * The one function construct: every Lambda in Lethe is a LetheFunction, so
  * runtime, architecture, bundling, tracing, logging and IAM follow one set of
  * rules. Grants come with the env variable that names the resource, in one
- * call, so a function can never be told about a table it may not touch.
+ * call, so a function is never granted a resource it is not told about. (The
+ * one name given without a grant: the Audit table to readers, whose shared
+ * cold-start wiring requires it; see AuditAccess.)
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,38 +14,97 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
+  LayerVersion,
   LoggingFormat,
+  ParamsAndSecretsLogLevel,
+  ParamsAndSecretsVersions,
   Runtime,
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { FactName } from 'aws-cdk-lib/region-info';
 import type { Construct } from 'constructs';
 import { type DataMap, profileStore } from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
-import { accountsTable } from '../functions/core/resources.ts';
+import { accountsTable, auditTable, type QueueDefinition } from '../functions/core/resources.ts';
 import { bundlingSettings } from './bundling.ts';
+import { dataMapStatements, s3WildcardFindings, tableArnOf } from './data-map-grants.ts';
 import { acknowledgeNag } from './nag.ts';
 
 /** The repository root: entries and the lock file are found from here, not from the shell's cwd. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** What a function does with Lethe's Accounts table. */
-export type AccountsAccess = 'read' | 'write';
+export type AccountsAccess = 'read' | 'write' | 'sweep' | 'purge';
 
 /**
- * Exactly the DynamoDB actions each access needs (the repository in
- * functions/adapters/dynamo-accounts.ts): a write reads first, then changes
- * state with one conditional UpdateItem. No PutItem, DeleteItem or Scan.
+ * Exactly the DynamoDB actions on the table each access needs. IAM checks
+ * the items of a TransactWriteItems one by one (Update as UpdateItem, Put as
+ * PutItem, Delete as DeleteItem), so transactions need no action of their own.
+ * - read (functions/adapters/dynamo-accounts.ts `get`): the record, then the
+ *   tombstone a purge left, both by GetItem.
+ * - write: reads as above, then one conditional Update per transition.
+ * - sweep (dynamo-purge-state.ts `page`, `claim`): the conditional claim;
+ *   its Query is on the `due` index alone (ACCOUNTS_INDEX_ACTIONS).
+ * - purge (`progress`, `saveProgress`, `complete`): reads and saves the
+ *   checkpoint, then deletes the record and puts the tombstone.
+ * Never Scan.
  */
 export const ACCOUNTS_ACTIONS: Record<AccountsAccess, readonly string[]> = {
   read: ['dynamodb:GetItem'],
   write: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  sweep: ['dynamodb:UpdateItem'],
+  purge: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
+};
+
+/** The sweeper pages through the sparse `due` index, and only it. */
+export const ACCOUNTS_INDEX_ACTIONS: Partial<Record<AccountsAccess, readonly string[]>> = {
+  sweep: ['dynamodb:Query'],
+};
+
+/**
+ * What a function does with the audit trail. `append`: events and receipts,
+ * each a Put inside the transaction that makes the change. `none`: only the
+ * table's name, which functions/commons/audit-log.ts reads at cold start in
+ * every function that imports it, including those that never write.
+ */
+export type AuditAccess = 'append' | 'none';
+
+export const AUDIT_ACTIONS: Record<AuditAccess, readonly string[]> = {
+  append: ['dynamodb:PutItem'],
+  none: [],
 };
 
 /** The profile reader issues one Query with Limit 1 on the profile store's table. */
 export const PROFILE_ACTIONS: readonly string[] = ['dynamodb:Query'];
+
+/** Purge jobs are sent (SendMessageBatch is authorized as SendMessage); consuming is the event source's grant. */
+export const QUEUE_SEND_ACTIONS: readonly string[] = ['sqs:SendMessage'];
+
+/** The subject key is read through the extension, which calls GetSecretValue with the function's role. */
+export const SUBJECT_KEY_ACTIONS: readonly string[] = ['secretsmanager:GetSecretValue'];
+
+/** The env variable functions/commons/subject-key.ts reads the secret's ARN from. */
+export const SUBJECT_KEY_ENV = 'LETHE_SUBJECT_KEY_SECRET';
+
+/**
+ * The AWS Parameters and Secrets Lambda Extension, which serves the subject
+ * key on localhost. The code reads the key once per cold start, so the
+ * extension's cache defaults (300 s) stand.
+ */
+export const SUBJECT_KEY_EXTENSION = {
+  version: ParamsAndSecretsVersions.V1_0_103,
+  environment: {
+    /** The port functions/commons/subject-key.ts calls; named so both sides agree on it. */
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773',
+    /** Warnings only: its info lines would add a line per cold start and nothing else. */
+    PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: ParamsAndSecretsLogLevel.WARN,
+  },
+} as const;
 
 /** X-Ray's write actions accept no resource ARN: `*` is the only form IAM allows. */
 const XRAY_WILDCARD_REASON =
@@ -142,12 +203,86 @@ export class LetheFunction extends NodejsFunction {
     );
   }
 
-  /** Grants the Accounts table for reading or writing and sets its env variable, in one call. */
+  /** Grants the Accounts table for `access` and sets its env variable, in one call. */
   useAccountsTable(table: ITable, access: AccountsAccess): this {
     this.addToRolePolicy(
       new PolicyStatement({ actions: [...ACCOUNTS_ACTIONS[access]], resources: [table.tableArn] }),
     );
+    const indexActions = ACCOUNTS_INDEX_ACTIONS[access];
+    if (indexActions !== undefined) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...indexActions],
+          resources: accountsTable.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+        }),
+      );
+    }
     this.addEnvironment(accountsTable.env, table.tableName);
+    return this;
+  }
+
+  /** Grants the audit trail for `access` and sets its env variable, in one call. */
+  useAuditTable(table: ITable, access: AuditAccess): this {
+    const actions = AUDIT_ACTIONS[access];
+    if (actions.length > 0) {
+      this.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }));
+    }
+    this.addEnvironment(auditTable.env, table.tableName);
+    return this;
+  }
+
+  /**
+   * Lets the function read the subject key (the HMAC key behind subjects):
+   * GetSecretValue on that one secret, the extension that serves it on
+   * localhost, and the env variable naming it. The secret uses Secrets
+   * Manager's AWS managed key, so no KMS grant is needed.
+   */
+  useSubjectKey(secret: ISecret): this {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...SUBJECT_KEY_ACTIONS], resources: [secret.secretArn] }),
+    );
+    // The layer's ARN for this region and architecture, from CDK's region facts
+    // (a mapping when the stack is env-agnostic), as the `paramsAndSecrets` prop
+    // would do; here, so the layer comes with the grant and only functions that
+    // read the key pay for the extension at cold start.
+    const layerArn = Stack.of(this).regionalFact(
+      FactName.paramsAndSecretsLambdaLayer(SUBJECT_KEY_EXTENSION.version, this.architecture.name),
+    );
+    this.addLayers(LayerVersion.fromLayerVersionArn(this, 'ParamsAndSecretsLayer', layerArn));
+    for (const [name, value] of Object.entries(SUBJECT_KEY_EXTENSION.environment)) {
+      this.addEnvironment(name, value);
+    }
+    this.addEnvironment(SUBJECT_KEY_ENV, secret.secretArn);
+    return this;
+  }
+
+  /** Lets the function send to a Lethe queue and sets the env variable with its URL, in one call. */
+  useQueue(queue: IQueue, definition: QueueDefinition): this {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...QUEUE_SEND_ACTIONS], resources: [queue.queueArn] }),
+    );
+    this.addEnvironment(definition.env, queue.queueUrl);
+    return this;
+  }
+
+  /**
+   * Grants what purging an account needs on every store of the data map
+   * (lib/data-map-grants.ts): find and delete, nothing wider. Like the
+   * profile store, the stores are the host app's and addressed by name; the
+   * data map travels in the bundle, so no env is needed.
+   */
+  useDataMapForPurge(dataMap: DataMap): this {
+    for (const statement of dataMapStatements(this, dataMap, 'purge')) this.addToRolePolicy(statement);
+    const policy = (this.role as Role).node.findChild('DefaultPolicy');
+    for (const { store, finding } of s3WildcardFindings(dataMap)) {
+      acknowledgeNag(
+        policy,
+        finding,
+        `Purge deletes every object under store "${store.name}"'s prefix (${store.prefix}); the keys are ` +
+          'only known by listing, so the grant is that prefix with the account id as the wildcard, ' +
+          'taken from the data map: no other part of the bucket, no other bucket.',
+      );
+    }
     return this;
   }
 
@@ -164,12 +299,7 @@ export class LetheFunction extends NodejsFunction {
    * as a construct. The data map travels in the bundle, so no env is needed.
    */
   useProfileStore(dataMap: DataMap): this {
-    const store = profileStore(dataMap);
-    const tableArn = Stack.of(this).formatArn({
-      service: 'dynamodb',
-      resource: 'table',
-      resourceName: store.table,
-    });
+    const tableArn = tableArnOf(this, profileStore(dataMap).table);
     this.addToRolePolicy(new PolicyStatement({ actions: [...PROFILE_ACTIONS], resources: [tableArn] }));
     return this;
   }

@@ -4,10 +4,25 @@
  * Tables are built from their plain-data definitions in
  * functions/core/resources.ts, the same ones local mode creates.
  */
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  BillingMode,
+  type ITable,
+  ProjectionType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { accountsTable, letheTables, type TableDefinition } from '../functions/core/resources.ts';
+import {
+  accountsTable,
+  auditTable,
+  letheTables,
+  STACK_OUTPUTS,
+  type TableDefinition,
+} from '../functions/core/resources.ts';
+import { acknowledgeNag } from './nag.ts';
 
 /** Every key Lethe writes is a string (account ids, shard names, ISO times). */
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
@@ -44,18 +59,62 @@ export const tableFrom = (scope: Construct, definition: TableDefinition): Table 
   return table;
 };
 
-export class LetheStatefulStack extends Stack {
+/** What the stateless stack receives from the stateful one, typed. */
+export interface LetheState {
+  /** One item per account: its lifecycle state, and the tombstones of purged accounts. */
+  readonly accountsTable: ITable;
+  /** The audit trail and deletion receipts, keyed by subject. */
+  readonly auditTable: ITable;
+  /** The HMAC key behind subjects (functions/core/subject.ts). */
+  readonly subjectKey: ISecret;
+}
+
+/** Why the subject key never rotates; the finding is acknowledged with exactly this. */
+export const SUBJECT_KEY_NO_ROTATION =
+  'The subject key is the HMAC key that turns an account id into the subject every audit event, ' +
+  'receipt and tombstone is keyed by (I6); rotating it would orphan all of them: a purged account ' +
+  'would read as unknown and its receipt and audit trail could no longer be found.';
+
+export class LetheStatefulStack extends Stack implements LetheState {
   /** Every table in `letheTables`, by definition id. */
   readonly tables: ReadonlyMap<string, Table>;
-  /** One item per account: its lifecycle state. */
   readonly accountsTable: Table;
+  readonly auditTable: Table;
+  readonly subjectKey: Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, {
-      description: 'Lethe stateful resources: the account lifecycle table (retained, PITR, encrypted)',
+      description:
+        'Lethe stateful resources: the account lifecycle and audit tables and the subject key (retained, encrypted)',
       ...props,
     });
     this.tables = new Map(letheTables.map((definition) => [definition.id, tableFrom(this, definition)]));
     this.accountsTable = this.tables.get(accountsTable.id)!;
+    this.auditTable = this.tables.get(auditTable.id)!;
+
+    // Generated in Secrets Manager, never seen by a person or a template. Letters and
+    // digits only (≈ 380 bits): no character any shell, URL or HMAC library treats specially.
+    // Encrypted with Secrets Manager's AWS managed key, like the tables (see tableFrom).
+    this.subjectKey = new Secret(this, 'SubjectKey', {
+      description:
+        'Lethe subject key: the HMAC key behind audit trails, receipts and tombstones. Never rotate.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      // Losing it loses the link from an account to its receipt and audit trail.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(this.subjectKey, 'AwsSolutions-SMG4', SUBJECT_KEY_NO_ROTATION);
+
+    new CfnOutput(this, STACK_OUTPUTS.accountsTable, {
+      value: this.accountsTable.tableName,
+      description: 'The Accounts table (lifecycle state and tombstones)',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.auditTable, {
+      value: this.auditTable.tableName,
+      description: 'The Audit table (audit trails and deletion receipts, by subject)',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.subjectKeySecret, {
+      value: this.subjectKey.secretArn,
+      description: 'ARN of the subject key secret (the value itself is never output)',
+    });
   }
 }

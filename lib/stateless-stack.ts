@@ -1,39 +1,88 @@
 /**
- * Lethe's stateless resources: the HTTP API and its functions. Tables come in
- * as typed props from the stateful stack, so this stack can be destroyed and
- * redeployed freely.
+ * Lethe's stateless resources: the HTTP API, enforcement and their
+ * functions. Tables and the subject key come in as typed props from the
+ * stateful stack, so this stack can be destroyed and redeployed freely.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { STACK_OUTPUTS } from '../functions/core/resources.ts';
 import type { LetheConfig } from '../lethe.config.ts';
+import { LetheAlarms } from './alarms.ts';
 import { type JwtSettings, LetheApi, type ThrottleSettings } from './api.ts';
+import { LetheEnforcement } from './enforcement.ts';
+import type { LetheState } from './stateful-stack.ts';
 
-export interface LetheStatelessStackProps extends StackProps {
-  /** From `LetheStatefulStack.accountsTable`. */
-  readonly accountsTable: ITable;
+/** Outputs beyond the operator CLI's (STACK_OUTPUTS): for people and monitoring, not for code. */
+export const EXTRA_OUTPUTS = { alarmTopic: 'AlarmTopicArn', sweepDlqUrl: 'SweepDlqUrl' } as const;
+
+export interface LetheStatelessStackProps extends StackProps, LetheState {
   readonly config: LetheConfig;
   readonly jwt: JwtSettings;
   readonly throttle?: ThrottleSettings;
   readonly corsAllowOrigins?: readonly string[];
+  /** @default LetheEnforcement's: one hour */
+  readonly purgeBacklogAlarmAge?: Duration;
 }
 
 export class LetheStatelessStack extends Stack {
   readonly api: LetheApi;
+  readonly enforcement: LetheEnforcement;
+  readonly alarms: LetheAlarms;
 
   constructor(scope: Construct, id: string, props: LetheStatelessStackProps) {
-    const { accountsTable, config, jwt, throttle, corsAllowOrigins, ...stackProps } = props;
+    const {
+      accountsTable,
+      auditTable,
+      subjectKey,
+      config,
+      jwt,
+      throttle,
+      corsAllowOrigins,
+      purgeBacklogAlarmAge,
+      ...stackProps
+    } = props;
     super(scope, id, {
-      description: 'Lethe stateless resources: the HTTP API and its functions',
+      description: 'Lethe stateless resources: the HTTP API, the sweeper and purge workers, alarms',
       ...stackProps,
     });
+    this.alarms = new LetheAlarms(this, 'Alarms');
     this.api = new LetheApi(this, 'Api', {
       accountsTable,
+      auditTable,
+      subjectKey,
       config,
       jwt,
       ...(throttle !== undefined && { throttle }),
       ...(corsAllowOrigins !== undefined && { corsAllowOrigins }),
     });
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the Lethe HTTP API' });
+    this.enforcement = new LetheEnforcement(this, 'Enforcement', {
+      accountsTable,
+      auditTable,
+      subjectKey,
+      config,
+      alarms: this.alarms,
+      ...(purgeBacklogAlarmAge !== undefined && { purgeBacklogAlarmAge }),
+    });
+
+    new CfnOutput(this, STACK_OUTPUTS.apiUrl, {
+      value: this.api.url,
+      description: 'Base URL of the Lethe HTTP API',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.purgeQueueUrl, {
+      value: this.enforcement.purgeQueue.queueUrl,
+      description: 'Purge jobs, one per account (or its next part)',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.purgeDlqUrl, {
+      value: this.enforcement.purgeDlq.queueUrl,
+      description: 'Purge jobs that failed every retry: inspect, fix, redrive',
+    });
+    new CfnOutput(this, EXTRA_OUTPUTS.sweepDlqUrl, {
+      value: this.enforcement.sweepDlq.queueUrl,
+      description: 'Sweeps that could not be delivered or failed every retry',
+    });
+    new CfnOutput(this, EXTRA_OUTPUTS.alarmTopic, {
+      value: this.alarms.topic.topicArn,
+      description: "Lethe's alarms notify this SNS topic: subscribe the platform team to it",
+    });
   }
 }

@@ -1,15 +1,20 @@
 import type { Role } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { profileStore } from '../../functions/core/data-map.ts';
-import { accountsTable } from '../../functions/core/resources.ts';
+import { profileStore, s3Stores } from '../../functions/core/data-map.ts';
+import { accountsTable, auditTable } from '../../functions/core/resources.ts';
 import { fallbackRoute, routes } from '../../functions/http/routes.ts';
 import { config } from '../../lethe.config.ts';
-import type { LetheFunction } from '../../lib/lethe-function.ts';
+import { prefixPatternOf } from '../../lib/data-map-grants.ts';
+import { type LetheFunction, SUBJECT_KEY_ENV } from '../../lib/lethe-function.ts';
 import {
   actionsOf,
+  arnJson,
+  grantsOf,
   logicalIdOf,
   resourcesOf,
   type StatementJson,
+  statefulOutputOf,
   statementsOfPolicy,
   synthLethe,
 } from './synth.ts';
@@ -17,7 +22,14 @@ import {
 // Arrange (shared): one synth for the whole file.
 const { stateful, stateless, statelessTemplate: template } = synthLethe();
 const resources = resourcesOf(template);
-const functions = [...stateless.api.functions.entries()];
+const httpFunctions = [...stateless.api.functions.entries()];
+const { sweeper, purgeWorker } = stateless.enforcement;
+/** Every function in the stateless stack: the HTTP ones and enforcement's. */
+const functions: [string, LetheFunction][] = [
+  ...httpFunctions,
+  ['sweeper', sweeper],
+  ['purge-worker', purgeWorker],
+];
 
 interface FunctionProps {
   readonly Runtime: string;
@@ -35,6 +47,19 @@ const dynamoActionsOf = (fn: LetheFunction): string[] =>
     .flatMap(actionsOf)
     .filter((action) => action.startsWith('dynamodb:'))
     .sort();
+/** True when `value` is the stateful stack's `construct` (its ARN or its Ref), handed over as a stack output. */
+const isFromStateful = (value: unknown, construct: IConstruct, attribute: 'Arn' | 'Ref'): boolean => {
+  const output = statefulOutputOf(value);
+  const id = logicalIdOf(construct);
+  const name = attribute === 'Arn' ? `PublishOutputFnGetAtt${id}Arn` : `PublishOutputRef${id}`;
+  return output?.StackName === stateful.stackName && output.OutputName.startsWith(name);
+};
+const grantsOn = (fn: LetheFunction, construct: IConstruct): string[] =>
+  grantsOf(statementsOf(fn))
+    .filter((g) => isFromStateful(g.resource, construct, construct === stateful.subjectKey ? 'Ref' : 'Arn'))
+    .map((g) => g.action)
+    .sort();
+
 const functionOf = (id: string): LetheFunction => {
   const fn = stateless.api.functions.get(id);
   if (!fn) throw new Error(`no function for route ${id}`);
@@ -43,11 +68,11 @@ const functionOf = (id: string): LetheFunction => {
 const propsOf = (fn: LetheFunction) => resources[logicalIdOf(fn)]!.Properties as unknown as FunctionProps;
 
 describe('LetheStateless functions', () => {
-  it('has one function per route plus the not-found fallback, and no others', () => {
+  it('has one function per route plus the not-found fallback, the sweeper and the purge worker, and no others', () => {
     expect([...stateless.api.functions.keys()].sort()).toEqual(
       [...routes.map((r) => r.id), fallbackRoute.id].sort(),
     );
-    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1);
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 2);
   });
 
   it.each(functions)('%s runs Node 24 on arm64 with active tracing', (_id, fn) => {
@@ -99,71 +124,168 @@ describe('LetheStateless functions', () => {
   });
 });
 
-describe('least privilege', () => {
-  it('get-account may only GetItem on Accounts and Query the profile table', () => {
+const accountRoutes = routes.filter((r) => r.access.some((a) => a.startsWith('accounts:')));
+const writeRoutes = routes.filter((r) => r.access.includes('accounts:write')).map((r) => r.id);
+const readOnlyRoutes = accountRoutes.filter((r) => !r.access.includes('accounts:write')).map((r) => r.id);
+
+describe('least privilege: HTTP routes', () => {
+  it('get-account may only GetItem on Accounts (record and tombstone) and Query the profile table', () => {
     expect(dynamoActionsOf(functionOf('get-account'))).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(grantsOn(functionOf('get-account'), stateful.accountsTable)).toEqual(['dynamodb:GetItem']);
   });
 
-  it.each(routes.filter((r) => r.access.includes('accounts:write')).map((r) => r.id))(
-    '%s may only GetItem and UpdateItem on Accounts and Query the profile table',
+  it.each(writeRoutes)(
+    '%s may only GetItem and UpdateItem on Accounts, PutItem on Audit and Query the profile table',
     (id) => {
-      expect(dynamoActionsOf(functionOf(id))).toEqual([
+      const fn = functionOf(id);
+      expect(dynamoActionsOf(fn)).toEqual([
         'dynamodb:GetItem',
+        'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
       ]);
+      expect(grantsOn(fn, stateful.accountsTable)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+      expect(grantsOn(fn, stateful.auditTable)).toEqual(['dynamodb:PutItem']);
     },
   );
 
-  it.each(['health', fallbackRoute.id])('%s touches no table and gets no table env', (id) => {
+  it.each(readOnlyRoutes)('%s is told the Audit table (read at cold start) but may not write to it', (id) => {
     const fn = functionOf(id);
-    expect(dynamoActionsOf(fn)).toEqual([]);
-    expect(propsOf(fn).Environment.Variables[accountsTable.env]).toBeUndefined();
+    expect(grantsOn(fn, stateful.auditTable)).toEqual([]);
+    expect(propsOf(fn).Environment.Variables[auditTable.env]).toBeDefined();
   });
 
-  it("grants GetItem and UpdateItem on the Accounts table's ARN alone (no index, no other table)", () => {
-    const tableArnOutput = new RegExp(`^PublishOutputFnGetAtt${logicalIdOf(stateful.accountsTable)}Arn`);
-    const grants = functions.flatMap(([, fn]) =>
-      statementsOf(fn).filter((s) =>
-        actionsOf(s).some((a) => a === 'dynamodb:GetItem' || a === 'dynamodb:UpdateItem'),
-      ),
-    );
-    expect(grants.length).toBe(routes.filter((r) => r.access.some((a) => a.startsWith('accounts:'))).length);
-    for (const statement of grants) {
-      expect(actionsOf(statement).every((a) => a === 'dynamodb:GetItem' || a === 'dynamodb:UpdateItem')).toBe(
-        true,
+  it.each(accountRoutes.map((r) => r.id))(
+    '%s may GetSecretValue on the subject key and no other secret',
+    (id) => {
+      const fn = functionOf(id);
+      const secrets = grantsOf(statementsOf(fn)).filter((g) => g.action.startsWith('secretsmanager:'));
+      expect(secrets).toHaveLength(1);
+      expect(secrets[0]!.action).toBe('secretsmanager:GetSecretValue');
+      expect(isFromStateful(secrets[0]!.resource, stateful.subjectKey, 'Ref')).toBe(true);
+      expect(
+        isFromStateful(propsOf(fn).Environment.Variables[SUBJECT_KEY_ENV], stateful.subjectKey, 'Ref'),
+      ).toBe(true);
+    },
+  );
+
+  it.each(['health', fallbackRoute.id])('%s touches no table or secret and gets no table env', (id) => {
+    const fn = functionOf(id);
+    expect(dynamoActionsOf(fn)).toEqual([]);
+    expect(grantsOf(statementsOf(fn)).filter((g) => g.action.startsWith('secretsmanager:'))).toEqual([]);
+    const env = propsOf(fn).Environment.Variables;
+    expect(env[accountsTable.env]).toBeUndefined();
+    expect(env[auditTable.env]).toBeUndefined();
+    expect(env[SUBJECT_KEY_ENV]).toBeUndefined();
+    expect(resources[logicalIdOf(fn)]!.Properties.Layers).toBeUndefined();
+  });
+
+  it("grants Lethe's tables to HTTP routes on their ARNs alone (no index, no other table)", () => {
+    const tables = [stateful.accountsTable, stateful.auditTable];
+    for (const [, fn] of httpFunctions) {
+      const fromStateful = grantsOf(statementsOf(fn)).filter(
+        (g) => statefulOutputOf(g.resource) !== undefined,
       );
-      const output = (
-        statement.Resource as { 'Fn::GetStackOutput': { StackName: string; OutputName: string } }
-      )['Fn::GetStackOutput'];
-      expect(output.StackName).toBe(stateful.stackName);
-      expect(output.OutputName).toMatch(tableArnOutput);
+      for (const grant of fromStateful) {
+        const isTable = tables.some((t) => isFromStateful(grant.resource, t, 'Arn'));
+        const isKey = isFromStateful(grant.resource, stateful.subjectKey, 'Ref');
+        expect(isTable || isKey, JSON.stringify(grant)).toBe(true);
+      }
     }
   });
 
   it("queries the data map's profile table by name, as an ARN in this account and region", () => {
     const table = profileStore(config.dataMap).table;
-    for (const [, fn] of functions) {
+    for (const [, fn] of httpFunctions) {
       for (const statement of statementsOf(fn).filter((s) => actionsOf(s).includes('dynamodb:Query'))) {
         expect(actionsOf(statement)).toEqual(['dynamodb:Query']);
-        expect(statement.Resource).toEqual({
-          'Fn::Join': [
-            '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':dynamodb:',
-              { Ref: 'AWS::Region' },
-              ':',
-              { Ref: 'AWS::AccountId' },
-              `:table/${table}`,
-            ],
-          ],
-        });
+        expect(statement.Resource).toEqual(arnJson('dynamodb', `table/${table}`));
       }
     }
   });
+});
 
+describe('least privilege: enforcement', () => {
+  it('the sweeper may UpdateItem on Accounts and Query its due index only', () => {
+    const grants = grantsOf(statementsOf(sweeper));
+    expect(grantsOn(sweeper, stateful.accountsTable)).toEqual(['dynamodb:UpdateItem']);
+    const queries = grants.filter((g) => g.action === 'dynamodb:Query');
+    expect(queries).toHaveLength(1);
+    const [tableArn, suffix] = (queries[0]!.resource as { 'Fn::Join': [string, [unknown, string]] })[
+      'Fn::Join'
+    ][1];
+    expect(isFromStateful(tableArn, stateful.accountsTable, 'Arn')).toBe(true);
+    expect(suffix).toBe(`/index/${accountsTable.indexes[0]!.name}`);
+    expect(dynamoActionsOf(sweeper)).toEqual(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+  });
+
+  it('the sweeper appends to the audit trail and reads the subject key', () => {
+    expect(grantsOn(sweeper, stateful.auditTable)).toEqual(['dynamodb:PutItem']);
+    expect(grantsOn(sweeper, stateful.subjectKey)).toEqual(['secretsmanager:GetSecretValue']);
+  });
+
+  it('the purge worker may read, checkpoint, delete and tombstone on Accounts, and append to Audit', () => {
+    expect(grantsOn(purgeWorker, stateful.accountsTable)).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(grantsOn(purgeWorker, stateful.auditTable)).toEqual(['dynamodb:PutItem']);
+    expect(grantsOn(purgeWorker, stateful.subjectKey)).toEqual(['secretsmanager:GetSecretValue']);
+  });
+
+  it.each([
+    ['sweeper', sweeper],
+    ['purge-worker', purgeWorker],
+  ] as const)('%s gets the env its cold start requires', (_id, fn) => {
+    const env = propsOf(fn).Environment.Variables;
+    expect(isFromStateful(env[accountsTable.env], stateful.accountsTable, 'Ref')).toBe(true);
+    expect(isFromStateful(env[auditTable.env], stateful.auditTable, 'Ref')).toBe(true);
+    expect(isFromStateful(env[SUBJECT_KEY_ENV], stateful.subjectKey, 'Ref')).toBe(true);
+    expect(env.PURGE_QUEUE_URL).toEqual({ Ref: logicalIdOf(stateless.enforcement.purgeQueue) });
+  });
+});
+
+describe('the subject key extension', () => {
+  const readers = functions.filter(
+    ([, fn]) => propsOf(fn).Environment.Variables[SUBJECT_KEY_ENV] !== undefined,
+  );
+
+  it('is on every function that reads the subject key', () => {
+    expect(readers.map(([id]) => id).sort()).toEqual(
+      [...accountRoutes.map((r) => r.id), 'sweeper', 'purge-worker'].sort(),
+    );
+  });
+
+  it.each(readers)(
+    '%s has the arm64 Parameters and Secrets extension, on the port the code calls',
+    (_id, fn) => {
+      const props = resources[logicalIdOf(fn)]!.Properties;
+      expect(props.Layers).toEqual([
+        { 'Fn::FindInMap': [expect.any(String), { Ref: 'AWS::Region' }, expect.stringMatching(/arm64$/)] },
+      ]);
+      expect(propsOf(fn).Environment.Variables.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe('2773');
+    },
+  );
+
+  it('maps each region to the arm64 build of the extension', () => {
+    const [mapName] = (
+      resources[logicalIdOf(sweeper)]!.Properties.Layers as { 'Fn::FindInMap': [string] }[]
+    )[0]!['Fn::FindInMap'];
+    const mapping = (
+      template.toJSON() as { Mappings: Record<string, Record<string, Record<string, string>>> }
+    ).Mappings[mapName]!;
+    expect(Object.keys(mapping)).toContain('us-east-1');
+    for (const byVersion of Object.values(mapping)) {
+      for (const arn of Object.values(byVersion)) {
+        expect(arn).toMatch(/:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/);
+      }
+    }
+  });
+});
+
+describe('least privilege: everywhere', () => {
   it('never grants Scan, a service wildcard or "*" as an action, anywhere', () => {
     const actions = Object.values(resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy')
@@ -173,19 +295,36 @@ describe('least privilege', () => {
   });
 
   it('uses Resource "*" only for the X-Ray actions that allow nothing narrower', () => {
-    const wildcard = Object.values(resources)
+    const everywhere = Object.values(resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy')
       .flatMap(statementsOfPolicy)
-      .filter((s) => JSON.stringify(s.Resource).includes('*'));
-    expect(wildcard.length).toBe(functions.length);
-    for (const statement of wildcard) {
-      expect(statement.Resource).toBe('*');
+      .filter((s) => s.Resource === '*');
+    expect(everywhere.length).toBe(functions.length);
+    for (const statement of everywhere) {
       expect(actionsOf(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     }
   });
 
+  it("has no other wildcard in a resource than the data map prefixes and the sweeper's qualified ARNs", () => {
+    const wildcards = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => grantsOf(statementsOfPolicy(r)))
+      .filter((g) => g.resource !== '*' && JSON.stringify(g.resource).includes('*'))
+      .map((g) => `${g.action} ${JSON.stringify(g.resource)}`)
+      .sort();
+    expect(wildcards).toEqual(
+      [
+        ...s3Stores(config.dataMap).map(
+          (store) =>
+            `s3:DeleteObject ${JSON.stringify(arnJson('s3', `${store.bucket}/${prefixPatternOf(store)}*`, { regional: false }))}`,
+        ),
+        `lambda:InvokeFunction ${JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(sweeper), 'Arn'] }, ':*']] })}`,
+      ].sort(),
+    );
+  });
+
   it('gives every Accounts user the table name and the grace period, from one call', () => {
-    for (const route of routes.filter((r) => r.access.some((a) => a.startsWith('accounts:')))) {
+    for (const route of accountRoutes) {
       const env = propsOf(functionOf(route.id)).Environment.Variables;
       expect(env[accountsTable.env]).toBeDefined();
       expect(env.LETHE_GRACE_PERIOD).toBe(config.gracePeriod);

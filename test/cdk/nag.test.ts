@@ -1,26 +1,40 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { fallbackRoute, routes } from '../../functions/http/routes.ts';
+import { config } from '../../lethe.config.ts';
 import { createApp } from '../../lib/app.ts';
+import { s3WildcardFindings } from '../../lib/data-map-grants.ts';
 import { NAG_PACK } from '../../lib/nag.ts';
-import { synthLethe, testAppProps } from './synth.ts';
+import { logicalIdOf, synthLethe, testAppProps } from './synth.ts';
 
 // Arrange (shared): the app as bin/lethe.ts builds it, nag included, synthesized once.
-const { app, stateless, report } = synthLethe();
+const { app, stateful, stateless, report } = synthLethe();
 const nagReport = report.pluginReports.find((r) => r.pluginName === NAG_PACK);
 const suppressed = nagReport?.suppressedViolations ?? [];
+
+const policyPathOf = (role: IConstruct) => `${role.node.findChild('DefaultPolicy').node.path}/Resource`;
+const resourcePathOf = (construct: IConstruct) => `${construct.node.path}/Resource`;
 
 /** Every finding Lethe accepts, and where: anything new must be added here, with its reason in lib/. */
 const expectedFindings = (): string[] => {
   const { functions, routes: httpRoutes } = stateless.api;
+  const { sweeper, purgeWorker, sweepDlq, scheduleRole } = stateless.enforcement;
   const openRoutes = [...routes.filter((r) => r.auth === 'none').map((r) => r.id), fallbackRoute.id];
   return [
-    ...[...functions.values()].map(
-      (fn) =>
-        `AwsSolutions-IAM5[Resource::*] @ ${(fn.role as Role).node.findChild('DefaultPolicy').node.path}/Resource`,
+    // X-Ray's write actions, on every function.
+    ...[...functions.values(), sweeper, purgeWorker].map(
+      (fn) => `AwsSolutions-IAM5[Resource::*] @ ${policyPathOf(fn.role as Role)}`,
     ),
-    ...openRoutes.map((id) => `AwsSolutions-APIG4 @ ${httpRoutes.get(id)!.node.path}/Resource`),
+    ...openRoutes.map((id) => `AwsSolutions-APIG4 @ ${resourcePathOf(httpRoutes.get(id)!)}`),
+    `AwsSolutions-SMG4 @ ${resourcePathOf(stateful.subjectKey)}`,
+    // The data map's S3 prefixes, one per store, on the purge worker only.
+    ...s3WildcardFindings(config.dataMap).map(
+      ({ finding }) => `${finding} @ ${policyPathOf(purgeWorker.role as Role)}`,
+    ),
+    `AwsSolutions-SQS3 @ ${resourcePathOf(sweepDlq)}`,
+    `AwsSolutions-IAM5[Resource::<${logicalIdOf(sweeper)}.Arn>:*] @ ${policyPathOf(scheduleRole)}`,
   ].sort();
 };
 
@@ -53,7 +67,7 @@ describe('cdk-nag AwsSolutions', () => {
       .flatMap((m) => Object.keys(m.data as Record<string, string>));
     const iam = acknowledged.filter((id) => /IAM\d/.test(id));
     expect(iam.length).toBeGreaterThan(0);
-    for (const id of iam) expect(id).toMatch(/^AwsSolutions::AwsSolutions-IAM5\[Resource::\*\]$/);
+    for (const id of iam) expect(id).toMatch(/^AwsSolutions::AwsSolutions-IAM5\[Resource::[^\]]+\]$/);
   });
 
   it('fails synth on an error-level finding nobody acknowledged', () => {

@@ -77,6 +77,7 @@ export interface StatementJson {
   readonly Action: string | string[];
   readonly Resource: unknown;
   readonly Effect: string;
+  readonly Condition?: unknown;
 }
 
 export const resourcesOf = (template: Template): Record<string, CfnResourceJson> =>
@@ -87,6 +88,62 @@ export const statementsOfPolicy = (policy: CfnResourceJson): StatementJson[] =>
 
 export const actionsOf = (statement: StatementJson): string[] =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+export const resourceListOf = (statement: StatementJson): unknown[] =>
+  Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+
+/** The statements of the policy CDK attached to a role (its `DefaultPolicy`). */
+export const statementsOfRole = (
+  resources: Record<string, CfnResourceJson>,
+  role: IConstruct,
+): StatementJson[] => statementsOfPolicy(resources[logicalIdOf(role.node.findChild('DefaultPolicy'))]!);
+
+/** One permission: an action on one resource (with its condition), however CDK merged the statements. */
+export interface Grant {
+  readonly action: string;
+  readonly resource: unknown;
+  readonly condition?: unknown;
+}
+
+export const grantsOf = (statements: readonly StatementJson[]): Grant[] =>
+  statements.flatMap((statement) =>
+    actionsOf(statement).flatMap((action) =>
+      resourceListOf(statement).map((resource) => ({
+        action,
+        resource,
+        ...(statement.Condition !== undefined && { condition: statement.Condition }),
+      })),
+    ),
+  );
+
+/** The actions granted on one resource, sorted. */
+export const actionsOn = (grants: readonly Grant[], resource: unknown): string[] =>
+  grants
+    .filter((g) => JSON.stringify(g.resource) === JSON.stringify(resource))
+    .map((g) => g.action)
+    .sort();
+
+/** How a same-stack ARN renders: `arn:${Partition}:<service>:${Region}:${AccountId}:<rest>`. */
+export const arnJson = (service: string, rest: string, { regional = true } = {}) => ({
+  'Fn::Join': [
+    '',
+    regional
+      ? [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          `:${service}:`,
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:${rest}`,
+        ]
+      : ['arn:', { Ref: 'AWS::Partition' }, `:${service}:::${rest}`],
+  ],
+});
+
+/** How a value from the stateful stack renders in the stateless one (weak cross-stack references). */
+export const statefulOutputOf = (value: unknown): { StackName: string; OutputName: string } | undefined =>
+  (value as { 'Fn::GetStackOutput'?: { StackName: string; OutputName: string } })['Fn::GetStackOutput'];
 
 /** The CloudFormation logical id of a construct's L1 resource. */
 export const logicalIdOf = (construct: IConstruct): string => {

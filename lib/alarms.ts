@@ -1,0 +1,47 @@
+/**
+ * Where Lethe's alarms go: one SNS topic the platform team subscribes to
+ * (email, chat, paging). Every capability hands its alarms to `watch`, so a
+ * new alarm can never be created without somewhere to send it.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export class LetheAlarms extends Construct {
+  readonly topic: Topic;
+  /** Encrypts the topic; CloudWatch may use it to publish, nobody else needs to. */
+  readonly key: Key;
+  /** Every alarm handed to `watch`. */
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // A customer managed key: SNS's AWS managed key (aws/sns) has a key policy
+    // CloudWatch cannot use, so alarms to a topic encrypted with it never arrive.
+    this.key = new Key(this, 'TopicKey', {
+      description: 'Lethe alarm topic encryption',
+      enableKeyRotation: true,
+      // Only in-flight notifications were ever encrypted with it: nothing to keep.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.topic = new Topic(this, 'Topic', {
+      displayName: 'Lethe alarms',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+  }
+
+  /** Notifies the topic when the alarm fires and when it clears. */
+  watch(alarm: Alarm): Alarm {
+    const action = new SnsAction(this.topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * IAM for the host app's stores, straight from the data map: each store is
+ * addressed by name (the host app owns it; Lethe never creates or imports
+ * it) and gets exactly the actions the adapters in functions/adapters/ call.
+ * Purge uses both sides below; export will reuse the `list` side.
+ */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+import {
+  ACCOUNT_ID_PLACEHOLDER,
+  type DataMap,
+  type DynamoStore,
+  dynamoStores,
+  type S3PrefixStore,
+  s3Stores,
+} from '../functions/core/data-map.ts';
+
+/** What a function does with a store: find an account's items, or find and delete them. */
+export type DataMapAccess = 'list' | 'purge';
+
+/**
+ * Exactly what functions/adapters/dynamo-purger.ts and s3-purger.ts call.
+ * A partition store is read with Query on the table, an index store with
+ * Query on the index, and purge deletes in BatchWriteItem; an index store's
+ * rescan also BatchGetItems keys to skip what the index still lists but the
+ * table no longer has. S3 deletes go through DeleteObjects, which IAM checks
+ * per object as DeleteObject (DeleteObjectVersion with a version id).
+ */
+export const DATA_MAP_ACTIONS = {
+  partitionQuery: ['dynamodb:Query'],
+  indexQuery: ['dynamodb:Query'],
+  partitionDelete: ['dynamodb:BatchWriteItem'],
+  indexDelete: ['dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem'],
+  list: ['s3:ListBucket'],
+  listVersions: ['s3:ListBucketVersions'],
+  deleteObject: ['s3:DeleteObject'],
+  deleteVersion: ['s3:DeleteObjectVersion'],
+} as const satisfies Record<string, readonly string[]>;
+
+export const tableArnOf = (scope: IConstruct, table: string): string =>
+  Stack.of(scope).formatArn({ service: 'dynamodb', resource: 'table', resourceName: table });
+
+export const indexArnOf = (scope: IConstruct, table: string, index: string): string =>
+  Stack.of(scope).formatArn({
+    service: 'dynamodb',
+    resource: 'table',
+    resourceName: `${table}/index/${index}`,
+  });
+
+/**
+ * An S3 prefix template as an IAM pattern: each account id placeholder
+ * becomes `*`. Every account's prefix matches it and nothing outside the
+ * store's part of the bucket does.
+ */
+export const prefixPatternOf = (store: S3PrefixStore): string =>
+  store.prefix.split(ACCOUNT_ID_PLACEHOLDER).join('*');
+
+export const bucketArnOf = (scope: IConstruct, bucket: string): string =>
+  Stack.of(scope).formatArn({
+    service: 's3',
+    region: '',
+    account: '',
+    resource: bucket,
+    arnFormat: ArnFormat.NO_RESOURCE_NAME,
+  });
+
+/** The objects under a store's prefix, in every account's folder. */
+export const objectsArnOf = (scope: IConstruct, store: S3PrefixStore): string =>
+  Stack.of(scope).formatArn({
+    service: 's3',
+    region: '',
+    account: '',
+    resource: store.bucket,
+    resourceName: `${prefixPatternOf(store)}*`,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+
+const dynamoStatements = (
+  scope: IConstruct,
+  store: DynamoStore,
+  access: DataMapAccess,
+): PolicyStatement[] => {
+  const table = tableArnOf(scope, store.table);
+  if (store.kind === 'dynamodb-partition') {
+    return [
+      new PolicyStatement({
+        actions: [
+          ...DATA_MAP_ACTIONS.partitionQuery,
+          ...(access === 'purge' ? DATA_MAP_ACTIONS.partitionDelete : []),
+        ],
+        resources: [table],
+      }),
+    ];
+  }
+  return [
+    new PolicyStatement({
+      actions: [...DATA_MAP_ACTIONS.indexQuery],
+      resources: [indexArnOf(scope, store.table, store.index)],
+    }),
+    ...(access === 'purge'
+      ? [new PolicyStatement({ actions: [...DATA_MAP_ACTIONS.indexDelete], resources: [table] })]
+      : []),
+  ];
+};
+
+const s3Statements = (scope: IConstruct, store: S3PrefixStore, access: DataMapAccess): PolicyStatement[] => {
+  const listing = new PolicyStatement({
+    actions: [...DATA_MAP_ACTIONS.list, ...(store.versioned ? DATA_MAP_ACTIONS.listVersions : [])],
+    resources: [bucketArnOf(scope, store.bucket)],
+    // Listing is the bucket-level action: the condition keeps it to the store's prefixes.
+    conditions: { StringLike: { 's3:prefix': prefixPatternOf(store) } },
+  });
+  if (access === 'list') return [listing];
+  return [
+    listing,
+    new PolicyStatement({
+      actions: [...DATA_MAP_ACTIONS.deleteObject, ...(store.versioned ? DATA_MAP_ACTIONS.deleteVersion : [])],
+      resources: [objectsArnOf(scope, store)],
+    }),
+  ];
+};
+
+/**
+ * Every statement a function needs for `access` over the whole data map.
+ * Processors are reached over HTTPS with a signed request: no IAM.
+ */
+export const dataMapStatements = (
+  scope: IConstruct,
+  map: DataMap,
+  access: DataMapAccess,
+): PolicyStatement[] => [
+  ...dynamoStores(map).flatMap((store) => dynamoStatements(scope, store, access)),
+  ...s3Stores(map).flatMap((store) => s3Statements(scope, store, access)),
+];
+
+/** The IAM5 finding cdk-nag raises for a store's object pattern, and the resource it names. */
+export const s3WildcardFindings = (map: DataMap): { store: S3PrefixStore; finding: string }[] =>
+  s3Stores(map).map((store) => ({
+    store,
+    finding: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${store.bucket}/${prefixPatternOf(store)}*]`,
+  }));

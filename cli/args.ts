@@ -1,0 +1,486 @@
+/**
+ * The command line, parsed by hand into one typed command: node's parseArgs
+ * cannot tell a command's options from another's, and its messages are not
+ * the one-line errors an operator should see. Pure: no I/O.
+ */
+import { isAccountId } from '../functions/core/account-id.ts';
+import { legalHoldBody } from '../functions/http/schemas.ts';
+
+/** A mistake on the command line: one line on stderr, exit code 1, and a pointer to the help. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  constructor(
+    message: string,
+    /** The help to point at: `lethe <helpFor> --help`. */
+    readonly helpFor?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface GlobalOptions {
+  readonly json: boolean;
+  /** A deployed app's stack-name prefix; absent: local mode. */
+  readonly stack?: string;
+  readonly region?: string;
+}
+
+export type Command =
+  | { readonly name: 'status'; readonly accountId: string }
+  | { readonly name: 'hold'; readonly accountId: string; readonly reason: string }
+  | { readonly name: 'release'; readonly accountId: string }
+  | { readonly name: 'receipt'; readonly accountId: string }
+  | { readonly name: 'audit'; readonly accountId: string }
+  | { readonly name: 'sweep'; readonly dryRun: boolean }
+  | { readonly name: 'dlq list'; readonly max: number }
+  | { readonly name: 'dlq redrive'; readonly max?: number };
+
+export type CommandName = Command['name'];
+
+export type Invocation =
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'command'; readonly command: Command; readonly global: GlobalOptions };
+
+interface OptionSpec {
+  readonly type: 'boolean' | 'string';
+  /** The value's placeholder in help, for string options. */
+  readonly value?: string;
+  readonly description: string;
+  /** A one-letter alias. */
+  readonly short?: string;
+  /** Shown in the usage line: the command cannot run without it. */
+  readonly required?: boolean;
+}
+
+interface CommandSpec {
+  readonly name: CommandName;
+  /** Positional arguments after the command words. */
+  readonly args: readonly string[];
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  readonly summary: string;
+  readonly description: string;
+  readonly examples: readonly string[];
+}
+
+export const DEFAULT_DLQ_LIST_MAX = 100;
+const MAX_MESSAGES = 100_000;
+
+const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  json: { type: 'boolean', description: 'print one JSON document on stdout and nothing else (for scripts)' },
+  stack: {
+    type: 'string',
+    value: 'prefix',
+    description: 'a deployed app: read stacks <prefix>Stateful and <prefix>Stateless (e.g. Lethe)',
+  },
+  region: {
+    type: 'string',
+    value: 'region',
+    description: "the stack's region (default: AWS_REGION or your AWS profile's)",
+  },
+  help: { type: 'boolean', short: 'h', description: 'show help' },
+};
+
+const ACCOUNT_ARG = ['accountId'] as const;
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'status',
+    args: ACCOUNT_ARG,
+    options: {},
+    summary: 'lifecycle state, purge date, legal hold, purge progress',
+    description:
+      'Shows what Lethe holds about an account: its state, when it was deactivated and when it may be purged,\n' +
+      'whether a legal hold is on, notices sent, and while PURGING the progress through each data-map store.\n' +
+      'A purged account shows PURGED and when, from the tombstone the purge left.',
+    examples: ['lethe status demo-0001', 'lethe status demo-0001 --json | jq .status'],
+  },
+  {
+    name: 'hold',
+    args: ACCOUNT_ARG,
+    options: {
+      reason: {
+        type: 'string',
+        value: 'text',
+        required: true,
+        description: 'why the data must be kept (1-500 characters)',
+      },
+    },
+    summary: 'place a legal hold: the account is not purged while it is on',
+    description:
+      'Places a legal hold, as PUT /v1/accounts/{accountId}/legal-hold does, and records it in the audit trail.\n' +
+      'A held account is never purged; placing a hold again replaces the reason. Refused for PURGING and\n' +
+      'PURGED accounts.',
+    examples: ['lethe hold demo-0002 --reason "Case 2026-114"'],
+  },
+  {
+    name: 'release',
+    args: ACCOUNT_ARG,
+    options: {},
+    summary: 'release a legal hold: the purge resumes if it is due',
+    description:
+      'Releases a legal hold, as DELETE /v1/accounts/{accountId}/legal-hold does. A deactivated account whose\n' +
+      'purge date has passed is claimed by the next sweep.',
+    examples: ['lethe release demo-0002'],
+  },
+  {
+    name: 'receipt',
+    args: ACCOUNT_ARG,
+    options: {},
+    summary: "a purged account's deletion receipt",
+    description:
+      'Shows the deletion receipt a purge left: when it ran, what each data-map store deleted, when processors\n' +
+      'were asked and owe their deletion by, and when backups that may hold the data have expired. The receipt\n' +
+      'is keyed by an HMAC of the id, so it is found from the id but holds no id itself.',
+    examples: ['lethe receipt demo-0001', 'lethe receipt demo-0001 --json'],
+  },
+  {
+    name: 'audit',
+    args: ACCOUNT_ARG,
+    options: {},
+    summary: "an account's audit trail",
+    description:
+      'Lists every recorded transition of an account (deactivated, restored, holds, purge steps), oldest first,\n' +
+      'with who made it. Kept after a purge, keyed by an HMAC of the id.',
+    examples: ['lethe audit demo-0001'],
+  },
+  {
+    name: 'sweep',
+    args: [],
+    options: {
+      'dry-run': {
+        type: 'boolean',
+        description: 'show what the next sweep would claim and how many items each purge would delete',
+      },
+      yes: {
+        type: 'boolean',
+        description: 'run a real sweep now: claim due accounts and enqueue their purges',
+      },
+    },
+    summary: 'what the next sweep would claim (--dry-run), or sweep now (--yes)',
+    description:
+      'With --dry-run, reads the `due` index as the sweeper does (never a Scan), keeps the accounts a sweep\n' +
+      'would claim (deactivated, past their purge date, not held; or a purge whose worker went quiet), and\n' +
+      "counts each one's items in every data-map store. Changes nothing.\n" +
+      'With --yes, runs the sweep itself: the purges it starts cannot be undone.',
+    examples: ['lethe sweep --dry-run', 'lethe sweep --dry-run --json', 'lethe sweep --yes'],
+  },
+  {
+    name: 'dlq list',
+    args: [],
+    options: {
+      max: {
+        type: 'string',
+        value: 'n',
+        description: `show at most n messages (default ${DEFAULT_DLQ_LIST_MAX})`,
+      },
+    },
+    summary: 'peek at the purge jobs in the dead-letter queue',
+    description:
+      'Lists the purge jobs that failed every delivery: message id, account id (and the masked id its log\n' +
+      'lines carry), when it was sent and first received, and how often it was received. Peeking receives the\n' +
+      'messages and makes them visible again at once, so each listing adds one to their receive counts.',
+    examples: ['lethe dlq list', 'lethe dlq list --json | jq -r ".messages[].accountId"'],
+  },
+  {
+    name: 'dlq redrive',
+    args: [],
+    options: {
+      max: { type: 'string', value: 'n', description: 'move at most n messages (default: all)' },
+    },
+    summary: 'move the dead-lettered purge jobs back to the purge queue',
+    description:
+      'Moves every message in the purge DLQ back to the purge queue, ten at a time: send to the queue, then\n' +
+      'delete from the DLQ. A message whose send fails stays in the DLQ. Purge jobs are idempotent, so a\n' +
+      'message sent twice (after an interrupted redrive) does no harm.',
+    examples: ['lethe dlq redrive', 'lethe dlq redrive --max 10'],
+  },
+];
+
+const specOf = (name: string) => COMMANDS.find((c) => c.name === name);
+
+const optionLine = (name: string, spec: OptionSpec) =>
+  `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.type === 'string' ? ` <${spec.value ?? 'value'}>` : ''}`;
+
+const columns = (rows: readonly (readonly [string, string])[], indent = '  ') => {
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `${indent}${left.padEnd(width)}  ${right}`).join('\n');
+};
+
+/** `status <accountId>`, `hold <accountId> --reason <text>`: the words, arguments and required options. */
+const synopsis = (spec: CommandSpec) =>
+  [
+    spec.name,
+    ...spec.args.map((a) => `<${a}>`),
+    ...Object.entries(spec.options)
+      .filter(([, o]) => o.required)
+      .map(([name, o]) => optionLine(name, o)),
+  ].join(' ');
+
+const usageOf = (spec: CommandSpec) => `lethe ${synopsis(spec)} [options]`;
+
+const TARGETS =
+  'Target: local mode by default (the stand-ins `npm start` runs on 127.0.0.1, ports from\n' +
+  'LETHE_DYNAMODB_PORT and LETHE_SQS_S3_PORT, subject key from .lethe/ in this directory);\n' +
+  'with --stack, a deployed app (outputs from CloudFormation, subject key from Secrets Manager).';
+
+export const mainHelp = (): string =>
+  [
+    'lethe: operate Lethe (account status, legal holds, receipts, audit trails, sweeps, the purge DLQ)',
+    '',
+    'Usage: lethe <command> [options]',
+    '',
+    'Commands:',
+    columns(COMMANDS.map((spec) => [synopsis(spec), spec.summary])),
+    '',
+    'Options:',
+    columns(Object.entries(GLOBAL_OPTIONS).map(([name, spec]) => [optionLine(name, spec), spec.description])),
+    '',
+    TARGETS,
+    '',
+    "Run 'lethe <command> --help' for a command's options and examples.",
+  ].join('\n');
+
+export const commandHelp = (name: string): string => {
+  if (name === 'dlq') {
+    const dlq = COMMANDS.filter((c) => c.name.startsWith('dlq '));
+    return [
+      'lethe dlq: the purge dead-letter queue',
+      '',
+      'Commands:',
+      columns(dlq.map((spec) => [spec.name, spec.summary])),
+      '',
+      "Run 'lethe dlq list --help' or 'lethe dlq redrive --help' for details.",
+    ].join('\n');
+  }
+  const spec = specOf(name);
+  if (!spec) throw new UsageError(`unknown command "${name}"`, '');
+  const options = [
+    ...Object.entries(spec.options).map(([n, o]) => [optionLine(n, o), o.description] as const),
+    ...Object.entries(GLOBAL_OPTIONS).map(([n, o]) => [optionLine(n, o), o.description] as const),
+  ];
+  return [
+    `Usage: ${usageOf(spec)}`,
+    '',
+    spec.description,
+    '',
+    'Options:',
+    columns(options),
+    '',
+    'Examples:',
+    ...spec.examples.map((e) => `  ${e}`),
+    '',
+    TARGETS,
+  ].join('\n');
+};
+
+/** Edit distance, for suggesting the command a typo meant. */
+const distance = (a: string, b: string): number => {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+};
+
+const COMMAND_WORDS = [...new Set(COMMANDS.map((c) => c.name.split(' ')[0] ?? c.name))];
+
+const unknownCommand = (word: string): UsageError => {
+  const near = COMMAND_WORDS.filter((w) => distance(w, word) <= 2);
+  const hint = near.length > 0 ? `; did you mean "${near[0]}"?` : '';
+  return new UsageError(`unknown command "${word}"${hint}`, '');
+};
+
+interface Tokens {
+  readonly positionals: string[];
+  readonly values: Map<string, string | true>;
+}
+
+/** Every option any command knows, so a value-taking option is read with its value wherever it stands. */
+const ALL_OPTIONS = new Map<string, OptionSpec>([
+  ...Object.entries(GLOBAL_OPTIONS),
+  ...COMMANDS.flatMap((c) => Object.entries(c.options)),
+]);
+
+const tokenize = (argv: readonly string[]): Tokens => {
+  const positionals: string[] = [];
+  const values = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '-h') {
+      values.set('help', true);
+      continue;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    if (!arg.startsWith('--')) {
+      throw new UsageError(
+        `unknown option "${arg}" (an account id that starts with "-" goes after "--": lethe status -- ${arg})`,
+        '',
+      );
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const spec = ALL_OPTIONS.get(name);
+    if (!spec) throw new UsageError(`unknown option "--${name}"`, '');
+    if (values.has(name)) throw new UsageError(`--${name} is given twice`, '');
+    if (spec.type === 'boolean') {
+      if (eq !== -1) throw new UsageError(`--${name} takes no value`, '');
+      values.set(name, true);
+      continue;
+    }
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('--')) {
+        value = next;
+        i += 1;
+      }
+    }
+    if (value === undefined) throw new UsageError(`--${name} needs a value: --${name} <${spec.value}>`, '');
+    values.set(name, value);
+  }
+  return { positionals, values };
+};
+
+const STACK_PREFIX = /^[A-Za-z][A-Za-z0-9-]{0,118}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+const globalOptions = (values: Tokens['values']): GlobalOptions => {
+  const stack = values.get('stack');
+  const region = values.get('region');
+  if (typeof stack === 'string' && !STACK_PREFIX.test(stack)) {
+    throw new UsageError(
+      `--stack "${stack}" is not a stack-name prefix: a letter, then letters, digits or "-" (e.g. Lethe)`,
+      '',
+    );
+  }
+  if (typeof region === 'string') {
+    if (stack === undefined) throw new UsageError('--region needs --stack: local mode has no region', '');
+    if (!REGION.test(region))
+      throw new UsageError(`--region "${region}" is not an AWS region (e.g. eu-west-1)`, '');
+  }
+  return {
+    json: values.get('json') === true,
+    ...(typeof stack === 'string' && { stack }),
+    ...(typeof region === 'string' && { region }),
+  };
+};
+
+const accountIdFrom = (spec: CommandSpec, args: readonly string[]): string => {
+  const [accountId] = args;
+  if (accountId === undefined) {
+    throw new UsageError(`${spec.name} needs an account id: ${usageOf(spec)}`, spec.name);
+  }
+  if (!isAccountId(accountId)) {
+    throw new UsageError(
+      `invalid account id "${accountId}": 1-128 letters, digits or ._:|@+- characters`,
+      spec.name,
+    );
+  }
+  return accountId;
+};
+
+const count = (spec: CommandSpec, raw: string | true | undefined): number | undefined => {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(String(raw)) || value < 1 || value > MAX_MESSAGES) {
+    throw new UsageError(`--max must be a whole number from 1 to ${MAX_MESSAGES}, got "${raw}"`, spec.name);
+  }
+  return value;
+};
+
+const commandOf = (spec: CommandSpec, args: readonly string[], values: Tokens['values']): Command => {
+  const expected = spec.args.length;
+  if (args.length > expected) {
+    throw new UsageError(`unexpected argument "${args[expected]}": ${usageOf(spec)}`, spec.name);
+  }
+  switch (spec.name) {
+    case 'status':
+    case 'release':
+    case 'receipt':
+    case 'audit':
+      return { name: spec.name, accountId: accountIdFrom(spec, args) };
+    case 'hold': {
+      const accountId = accountIdFrom(spec, args);
+      const raw = values.get('reason');
+      if (raw === undefined) throw new UsageError(`hold needs --reason: ${usageOf(spec)}`, spec.name);
+      // The API's own rule for a hold's reason, so the CLI and PUT /legal-hold accept the same text.
+      const parsed = legalHoldBody.safeParse({ reason: raw });
+      if (!parsed.success) {
+        throw new UsageError('--reason must be 1-500 characters, not only spaces', spec.name);
+      }
+      return { name: 'hold', accountId, reason: parsed.data.reason };
+    }
+    case 'sweep': {
+      const dryRun = values.get('dry-run') === true;
+      const yes = values.get('yes') === true;
+      if (dryRun === yes) {
+        throw new UsageError(
+          dryRun
+            ? 'sweep takes --dry-run or --yes, not both'
+            : 'a sweep starts purges that cannot be undone: add --dry-run to see what it would claim, or --yes to run it',
+          spec.name,
+        );
+      }
+      return { name: 'sweep', dryRun };
+    }
+    case 'dlq list':
+      return { name: 'dlq list', max: count(spec, values.get('max')) ?? DEFAULT_DLQ_LIST_MAX };
+    case 'dlq redrive': {
+      const max = count(spec, values.get('max'));
+      return { name: 'dlq redrive', ...(max !== undefined && { max }) };
+    }
+  }
+};
+
+/** Parses `lethe`'s arguments (without `node` and the script) into a command, or the help to print. */
+export const parseArgs = (argv: readonly string[]): Invocation => {
+  const { positionals, values } = tokenize(argv);
+  const help = values.get('help') === true;
+  let [word, ...rest] = positionals;
+  if (word === 'help') {
+    // `lethe help`, `lethe help status`, `lethe help dlq list`
+    const topic = rest.join(' ');
+    return { kind: 'help', text: topic === '' ? mainHelp() : commandHelp(topic) };
+  }
+  if (word === undefined) {
+    if (help) return { kind: 'help', text: mainHelp() };
+    throw new UsageError('no command given', '');
+  }
+  if (!COMMAND_WORDS.includes(word)) throw unknownCommand(word);
+  if (word === 'dlq') {
+    const [sub, ...after] = rest;
+    if (sub === undefined) {
+      if (help) return { kind: 'help', text: commandHelp('dlq') };
+      throw new UsageError('dlq needs a command: lethe dlq list, or lethe dlq redrive', 'dlq');
+    }
+    if (!specOf(`dlq ${sub}`)) {
+      throw new UsageError(`unknown command "dlq ${sub}": lethe dlq list, or lethe dlq redrive`, 'dlq');
+    }
+    word = `dlq ${sub}`;
+    rest = after;
+  }
+  const spec = specOf(word) as CommandSpec;
+  if (help) return { kind: 'help', text: commandHelp(spec.name) };
+  for (const name of values.keys()) {
+    if (!(name in GLOBAL_OPTIONS) && !(name in spec.options)) {
+      throw new UsageError(`${spec.name} does not take --${name}`, spec.name);
+    }
+  }
+  return { kind: 'command', command: commandOf(spec, rest, values), global: globalOptions(values) };
+};

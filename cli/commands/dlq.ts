@@ -1,0 +1,221 @@
+/**
+ * The purge dead-letter queue: peek at it, and move its messages back to the
+ * purge queue. The redrive is receive → send → delete, ten at a time, rather
+ * than SQS's StartMessageMoveTask, which the local stand-in does not speak.
+ */
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+} from '@aws-sdk/client-sqs';
+import { isAccountId, maskId as logId } from '../../functions/core/account-id.ts';
+import { CliError } from '../errors.ts';
+import { queueName } from '../format.ts';
+import { createProgress, type ErrorStream } from '../progress.ts';
+import type { Services } from '../services.ts';
+import type { DlqListReport, DlqMessage, RedriveReport } from '../views.ts';
+
+/** How long a peeked message stays hidden if the CLI dies before making it visible again. */
+const PEEK_VISIBILITY_SECONDS = 30;
+/** How long a message being moved stays hidden: ample for one send and one delete. */
+const MOVE_VISIBILITY_SECONDS = 60;
+/** Long polling asks every SQS server, so an empty answer means an empty queue; short polling samples. */
+const WAIT_SECONDS = 1;
+const BATCH = 10;
+
+const epochToIso = (value: string | undefined) =>
+  value !== undefined && /^\d+$/.test(value) ? new Date(Number(value)).toISOString() : undefined;
+
+/** A DLQ message as an operator reads it: the account it was purging, and when and how often it failed. */
+export const dlqMessage = (message: Message): DlqMessage => {
+  let accountId: string | undefined;
+  try {
+    const job: unknown = JSON.parse(message.Body ?? '');
+    const id = (job as { accountId?: unknown } | null)?.accountId;
+    if (isAccountId(id)) accountId = id;
+  } catch {
+    // Not JSON: shown as its raw body below.
+  }
+  const attributes = message.Attributes ?? {};
+  const sentAt = epochToIso(attributes.SentTimestamp);
+  const firstReceivedAt = epochToIso(attributes.ApproximateFirstReceiveTimestamp);
+  const receives = attributes.ApproximateReceiveCount;
+  return {
+    messageId: message.MessageId ?? '',
+    ...(accountId ? { accountId, logId: logId(accountId) } : { body: message.Body ?? '' }),
+    ...(sentAt && { sentAt }),
+    ...(firstReceivedAt && { firstReceivedAt }),
+    ...(receives !== undefined && { receiveCount: Number(receives) }),
+  };
+};
+
+const missingQueue = (error: unknown) =>
+  error instanceof Error &&
+  (error.name === 'QueueDoesNotExist' || /NonExistentQueue|does not exist/.test(error.message));
+
+/** The queue's approximate visible count; a clear error when it does not exist. */
+export const queueMustExist = async (services: Services, url: string, what: string): Promise<number> => {
+  try {
+    const { Attributes } = await services.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+  } catch (error) {
+    if (!missingQueue(error)) throw error;
+    throw new CliError(
+      services.target.kind === 'local'
+        ? `the ${what} ${queueName(url)} does not exist in the local SQS stand-in (${url}): is this Lethe version's \`npm start\` running?`
+        : `the ${what} ${url} does not exist: is the stack deployed in this region?`,
+    );
+  }
+};
+
+const receive = (services: Services, url: string, max: number, visibility: number) =>
+  services.sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: url,
+      MaxNumberOfMessages: Math.min(BATCH, max),
+      VisibilityTimeout: visibility,
+      WaitTimeSeconds: WAIT_SECONDS,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    }),
+  );
+
+const handlesOf = (messages: readonly Message[]) =>
+  messages.flatMap((m) => (m.ReceiptHandle ? [m.ReceiptHandle] : []));
+
+/** Makes messages visible again at once. Returns how many SQS did not take back. */
+const release = async (services: Services, url: string, handles: readonly string[]): Promise<number> => {
+  let failed = 0;
+  for (let i = 0; i < handles.length; i += BATCH) {
+    const { Failed } = await services.sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: url,
+        Entries: handles
+          .slice(i, i + BATCH)
+          .map((ReceiptHandle, n) => ({ Id: String(n), ReceiptHandle, VisibilityTimeout: 0 })),
+      }),
+    );
+    failed += Failed?.length ?? 0;
+  }
+  return failed;
+};
+
+export const listDlq = async (
+  services: Services,
+  max: number,
+  stderr: ErrorStream,
+): Promise<DlqListReport> => {
+  const url = await services.target.resource('purgeDlqUrl');
+  const approximateCount = await queueMustExist(services, url, 'purge DLQ');
+  // Receiving hides each message for a while, so the next receive returns others; then all are shown again.
+  const seen = new Map<string, Message>();
+  const handles = new Map<string, string>();
+  const progress = createProgress(stderr, 'Reading the DLQ', Math.min(max, approximateCount));
+  try {
+    while (seen.size < max) {
+      const { Messages = [] } = await receive(services, url, max - seen.size, PEEK_VISIBILITY_SECONDS);
+      let fresh = 0;
+      for (const message of Messages) {
+        const id = message.MessageId ?? '';
+        // The latest receipt handle is the one SQS honours.
+        if (message.ReceiptHandle) handles.set(id, message.ReceiptHandle);
+        if (!seen.has(id)) {
+          seen.set(id, message);
+          fresh += 1;
+        }
+      }
+      progress.tick(fresh);
+      // Empty, or only messages already seen (their peek ran out): the whole queue has been read.
+      if (fresh === 0) break;
+    }
+  } finally {
+    progress.done();
+    const stuck = await release(services, url, [...handles.values()]);
+    if (stuck > 0) {
+      stderr.write(
+        `lethe: ${stuck} messages could not be made visible again; they reappear within ${PEEK_VISIBILITY_SECONDS} s\n`,
+      );
+    }
+  }
+  const messages = [...seen.values()]
+    .map(dlqMessage)
+    .sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? ''));
+  return { queueUrl: url, approximateCount, messages };
+};
+
+export const redriveDlq = async (
+  services: Services,
+  max: number | undefined,
+  stderr: ErrorStream,
+): Promise<RedriveReport> => {
+  const [from, to] = await Promise.all([
+    services.target.resource('purgeDlqUrl'),
+    services.target.resource('purgeQueueUrl'),
+  ]);
+  const approximate = await queueMustExist(services, from, 'purge DLQ');
+  await queueMustExist(services, to, 'purge queue');
+  const limit = max ?? Number.POSITIVE_INFINITY;
+  let moved = 0;
+  let failed = 0;
+  let notDeleted = 0;
+  // A message whose send failed is shown again at once; it is not tried twice in one run.
+  const refused = new Set<string>();
+  const progress = createProgress(stderr, 'Moving messages', Math.min(limit, approximate));
+  try {
+    while (moved + failed < limit) {
+      const { Messages = [] } = await receive(
+        services,
+        from,
+        limit - moved - failed,
+        MOVE_VISIBILITY_SECONDS,
+      );
+      const batch = Messages.filter((m) => !refused.has(m.MessageId ?? ''));
+      const again = Messages.filter((m) => refused.has(m.MessageId ?? ''));
+      await release(services, from, handlesOf(again));
+      if (batch.length === 0) break;
+      // 1. Send the batch to the purge queue, as it was: the same body and message attributes.
+      const { Failed = [] } = await services.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: to,
+          Entries: batch.map((m, n) => ({
+            Id: String(n),
+            MessageBody: m.Body ?? '',
+            ...(m.MessageAttributes && { MessageAttributes: m.MessageAttributes }),
+          })),
+        }),
+      );
+      const failedIds = new Set(Failed.map((f) => f.Id));
+      const sent = batch.filter((_, n) => !failedIds.has(String(n)));
+      const unsent = batch.filter((_, n) => failedIds.has(String(n)));
+      // 2. Delete from the DLQ only what the purge queue now holds.
+      if (sent.length > 0) {
+        const deleted = await services.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: from,
+            Entries: sent.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle ?? '' })),
+          }),
+        );
+        notDeleted += deleted.Failed?.length ?? 0;
+      }
+      // 3. What could not be sent stays in the DLQ, visible again at once.
+      for (const m of unsent) refused.add(m.MessageId ?? '');
+      await release(services, from, handlesOf(unsent));
+      moved += sent.length;
+      failed += unsent.length;
+      progress.tick(batch.length);
+    }
+  } finally {
+    progress.done();
+  }
+  if (notDeleted > 0) {
+    stderr.write(
+      `lethe: ${notDeleted} moved messages could not be deleted from the DLQ and will be delivered twice (purge jobs are idempotent)\n`,
+    );
+  }
+  return { from, to, moved, failed };
+};

@@ -1,0 +1,283 @@
+/** Renders each command's report for people: aligned fields and tables, times with how far off they are. */
+import type {
+  AuditReport,
+  DlqListReport,
+  DryRunReport,
+  HoldReport,
+  ReceiptReport,
+  RedriveReport,
+  StatusReport,
+  SweepReport,
+} from './views.ts';
+
+/** Columns padded to their widest cell; columns listed in `right` (numbers) align right. */
+export const table = (
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: readonly number[] = [],
+): string => {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (right.includes(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+};
+
+/** Label-value lines, labels padded to one width. */
+export const fields = (pairs: readonly (readonly [string, string])[]): string => {
+  const width = Math.max(...pairs.map(([label]) => label.length));
+  return pairs.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+};
+
+const UNITS = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+] as const;
+
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+/** "in 3 days 2 hours", "25 minutes ago": two units while the first is under ten, else the nearest one. */
+export const relative = (iso: string, now: Date): string => {
+  const diff = Date.parse(iso) - now.getTime();
+  if (Number.isNaN(diff)) return 'unknown time';
+  const abs = Math.abs(diff);
+  const index = UNITS.findIndex(([, ms]) => abs >= ms);
+  const unit = UNITS[index];
+  if (!unit) return 'now';
+  const n = Math.floor(abs / unit[1]);
+  // Ten and more of a unit: the nearest whole one (29 days 23 hours reads as 30 days).
+  if (n >= 10) {
+    const rounded = plural(Math.round(abs / unit[1]), unit[0]);
+    return diff > 0 ? `in ${rounded}` : `${rounded} ago`;
+  }
+  let text = plural(n, unit[0]);
+  const smaller = UNITS[index + 1];
+  if (smaller) {
+    const m = Math.floor((abs - n * unit[1]) / smaller[1]);
+    if (m > 0) text += ` ${plural(m, smaller[0])}`;
+  }
+  return diff > 0 ? `in ${text}` : `${text} ago`;
+};
+
+export const when = (iso: string, now: Date) => `${iso} (${relative(iso, now)})`;
+
+const nextStep = (r: StatusReport, now: Date): string | undefined => {
+  switch (r.status) {
+    case 'ACTIVE':
+      return r.legalHold ? 'nothing scheduled; a legal hold is on' : 'nothing scheduled';
+    case 'DEACTIVATED':
+      if (r.legalHold) return 'not purged while the legal hold is on';
+      if (r.due) return 'due: the next sweep claims it and starts the purge';
+      return r.purgeAfter ? `purged ${relative(r.purgeAfter, now)} unless restored` : undefined;
+    case 'PURGING':
+      return r.purge?.leaseExpired
+        ? 'its worker went quiet: the next sweep hands the purge to a new one'
+        : 'a purge worker holds it until its lease ends';
+    case 'PURGED':
+      return undefined;
+  }
+};
+
+export const renderStatus = (r: StatusReport, now: Date): string => {
+  const pairs: [string, string][] = [['Account', r.accountId]];
+  if (r.status === 'PURGED') {
+    pairs.push(['Status', 'PURGED']);
+    if (r.purgedAt) pairs.push(['Purged', when(r.purgedAt, now)]);
+    pairs.push(['Receipt', `lethe receipt ${r.accountId}`]);
+    return fields(pairs);
+  }
+  pairs.push(['Status', r.recorded ? r.status : `${r.status} (no lifecycle record: never deactivated)`]);
+  if (r.deactivatedAt) pairs.push(['Deactivated', when(r.deactivatedAt, now)]);
+  if (r.purgeAfter) pairs.push(['Purge after', when(r.purgeAfter, now)]);
+  pairs.push([
+    'Legal hold',
+    r.legalHold ? `on since ${when(r.legalHold.placedAt, now)}: ${r.legalHold.reason}` : 'none',
+  ]);
+  const notices = r.notices ?? [];
+  pairs.push([
+    'Notices',
+    notices.length === 0 ? 'none sent' : notices.map((n) => `${n.kind} ${n.sentAt}`).join(', '),
+  ]);
+  if (r.purge) {
+    pairs.push(['Purge started', when(r.purge.startedAt, now)]);
+    if (r.purge.leaseUntil) {
+      pairs.push(['Lease', `${r.purge.leaseExpired ? 'expired' : 'until'} ${when(r.purge.leaseUntil, now)}`]);
+    }
+  }
+  const next = nextStep(r, now);
+  if (next) pairs.push(['Next', next]);
+  const text = fields(pairs);
+  if (!r.purge) return text;
+  const processors = r.purge.targets.some((t) => t.requestedAt);
+  const targets = table(
+    ['TARGET', 'KIND', 'STATE', 'DELETED', ...(processors ? ['REQUESTED', 'DEADLINE'] : [])],
+    r.purge.targets.map((t) => [
+      t.name,
+      t.kind,
+      t.state,
+      String(t.deleted),
+      ...(processors ? [t.requestedAt ?? '', t.deadline ?? ''] : []),
+    ]),
+    [3],
+  );
+  return `${text}\n\n${targets}`;
+};
+
+export const renderHold = (r: HoldReport, now: Date): string => {
+  const { account } = r;
+  const lines: string[] = [];
+  if (r.action === 'hold') {
+    lines.push(
+      r.changed
+        ? `Legal hold placed on ${account.accountId}: it is not purged until the hold is released.`
+        : `${account.accountId} was not changed.`,
+    );
+  } else if (!r.changed) {
+    lines.push(`${account.accountId} has no legal hold: nothing changed.`);
+  } else {
+    lines.push(`Legal hold released on ${account.accountId}.`);
+    if (r.due) lines.push('It is due: the next sweep claims it and starts the purge.');
+  }
+  const pairs: [string, string][] = [['Status', account.status]];
+  if (account.purgeAfter) pairs.push(['Purge after', when(account.purgeAfter, now)]);
+  pairs.push([
+    'Legal hold',
+    account.legalHold
+      ? `on since ${when(account.legalHold.placedAt, now)}: ${account.legalHold.reason}`
+      : 'none',
+  ]);
+  return `${lines.join('\n')}\n\n${fields(pairs)}`;
+};
+
+export const renderAudit = (r: AuditReport): string => {
+  const head = `Audit trail of ${r.accountId} (subject ${r.subject})`;
+  if (r.events.length === 0) return `${head}\n\nNo events recorded.`;
+  const rows = r.events.map((e) => [
+    e.at,
+    e.kind,
+    e.actor,
+    e.target ?? '',
+    e.count === undefined ? '' : String(e.count),
+  ]);
+  return `${head}\n\n${table(['AT', 'EVENT', 'ACTOR', 'TARGET', 'COUNT'], rows, [4])}\n\n${plural(r.events.length, 'event')}.`;
+};
+
+export const renderReceipt = (r: ReceiptReport, now: Date): string => {
+  const { receipt } = r;
+  const head = fields([
+    ['Account', r.accountId],
+    ['Subject', receipt.subject],
+    ['Purge started', receipt.startedAt],
+    ['Finished', when(receipt.finishedAt, now)],
+    ['Gone from backups by', when(receipt.goneFromBackupsBy, now)],
+    ['Items deleted', String(r.totalDeleted)],
+  ]);
+  const processors = receipt.targets.some((t) => t.requestedAt);
+  const targets = table(
+    ['TARGET', 'KIND', 'DELETED', ...(processors ? ['REQUESTED', 'DEADLINE'] : [])],
+    receipt.targets.map((t) => [
+      t.name,
+      t.kind,
+      t.kind === 'processor' ? 'asked' : String(t.deleted),
+      ...(processors ? [t.requestedAt ?? '', t.deadline ?? ''] : []),
+    ]),
+    [2],
+  );
+  return `Deletion receipt\n\n${head}\n\n${targets}`;
+};
+
+const WHY = { due: 'due', stalled: 'stalled purge' } as const;
+
+export const renderDryRun = (r: DryRunReport, now: Date): string => {
+  const out: string[] = [
+    `Sweep dry run at ${r.at}: ${r.read} due-index ${r.read === 1 ? 'entry' : 'entries'} read, ` +
+      `${r.claimable.length} would be claimed.`,
+  ];
+  if (r.claimable.length > 0) {
+    const storeCell = (n: number | null | undefined) => (n === null ? 'asked' : String(n ?? 0));
+    const rows = r.claimable.map((c) => [
+      c.accountId,
+      `${c.purgeAfter} (${relative(c.purgeAfter, now)})`,
+      WHY[c.why],
+      ...r.stores.map((s) => storeCell(c.counts[s.name])),
+      String(c.total),
+    ]);
+    const totals = [
+      'total',
+      '',
+      '',
+      ...r.stores.map((s) => (s.kind === 'processor' ? '' : String(r.totals[s.name] ?? 0))),
+      String(r.claimable.reduce((sum, c) => sum + c.total, 0)),
+    ];
+    const numeric = [...r.stores.map((_, i) => i + 3), r.stores.length + 3];
+    out.push(
+      '',
+      table(
+        ['ACCOUNT', 'PURGE AFTER', 'WHY', ...r.stores.map((s) => s.name.toUpperCase()), 'ITEMS'],
+        [...rows, totals],
+        numeric,
+      ),
+    );
+  }
+  if (r.notClaimable.length > 0) {
+    out.push(
+      '',
+      'In the due index but not claimable now:',
+      table(
+        ['ACCOUNT', 'PURGE AFTER', 'STATE'],
+        r.notClaimable.map((s) => [s.accountId, s.purgeAfter, s.state]),
+      ),
+    );
+  }
+  out.push('', 'Dry run: nothing was changed.');
+  return out.join('\n');
+};
+
+export const renderSweep = (r: SweepReport): string =>
+  [
+    `Sweep at ${r.at}: ${r.read} due-index entries read, ${r.claimed} accounts claimed and their purges enqueued.`,
+    ...(r.complete ? [] : ['It stopped before the end of the index; the next sweep continues.']),
+  ].join('\n');
+
+export const queueName = (url: string) => url.split('/').filter(Boolean).at(-1) ?? url;
+
+export const renderDlqList = (r: DlqListReport): string => {
+  const name = queueName(r.queueUrl);
+  if (r.messages.length === 0) return `${name} is empty.`;
+  const rows = r.messages.map((m) => [
+    m.messageId,
+    m.accountId ?? `(not a purge job: ${JSON.stringify((m.body ?? '').slice(0, 40))})`,
+    m.logId ?? '',
+    m.sentAt ?? '',
+    m.firstReceivedAt ?? '',
+    m.receiveCount === undefined ? '' : String(m.receiveCount),
+  ]);
+  const shown =
+    r.messages.length < r.approximateCount
+      ? `showing ${r.messages.length} of about ${r.approximateCount}`
+      : plural(r.messages.length, 'message');
+  return [
+    `${name}: ${shown}`,
+    '',
+    table(['MESSAGE ID', 'ACCOUNT', 'LOG ID', 'SENT', 'FIRST RECEIVED', 'RECEIVES'], rows, [5]),
+    '',
+    'Move them back to the purge queue with: lethe dlq redrive',
+  ].join('\n');
+};
+
+export const renderRedrive = (r: RedriveReport): string => {
+  const from = queueName(r.from);
+  const to = queueName(r.to);
+  if (r.moved === 0 && r.failed === 0) return `${from} is empty: nothing to move.`;
+  const lines = [`Moved ${plural(r.moved, 'message')} from ${from} to ${to}.`];
+  if (r.failed > 0) {
+    lines.push(
+      `${plural(r.failed, 'message')} could not be sent and ${r.failed === 1 ? 'stays' : 'stay'} in ${from}.`,
+    );
+  }
+  return lines.join('\n');
+};

@@ -1,0 +1,135 @@
+/**
+ * One CLI run: parse, point at the target, run the command, print its report
+ * (a table, or with --json one JSON document and nothing else on stdout),
+ * and answer the exit code. Errors are one line on stderr and exit code 1.
+ */
+import { userInfo } from 'node:os';
+import { DEFAULT_AUDIT_RETENTION } from '../functions/core/audit.ts';
+import { validateDataMap } from '../functions/core/data-map.ts';
+import type { Actor } from '../functions/core/lifecycle.ts';
+import { config } from '../lethe.config.ts';
+import { type Command, type GlobalOptions, parseArgs, UsageError } from './args.ts';
+import { audit, hold, receipt, release, status } from './commands/account.ts';
+import { listDlq, redriveDlq } from './commands/dlq.ts';
+import { dryRun, sweepNow } from './commands/sweep.ts';
+import { describeError } from './errors.ts';
+import {
+  renderAudit,
+  renderDlqList,
+  renderDryRun,
+  renderHold,
+  renderReceipt,
+  renderRedrive,
+  renderStatus,
+  renderSweep,
+} from './format.ts';
+import type { ErrorStream } from './progress.ts';
+import { Services } from './services.ts';
+import { localTarget, stackTarget, type Target } from './target.ts';
+
+export interface Io {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: ErrorStream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export interface RunOptions {
+  /** Local mode's key directory. @default .lethe in the working directory */
+  readonly keyDir?: string;
+  readonly now?: () => Date;
+}
+
+export interface Report {
+  /** What --json prints. */
+  readonly data: unknown;
+  readonly text: string;
+  /** 1 when the command ran but did not do all it was asked (a redrive that left messages behind). */
+  readonly exitCode?: number;
+}
+
+/** Who the audit trail records for hold and release: an operator, named by the OS account running the CLI. */
+export const operator = (): Actor => {
+  let id = 'cli';
+  try {
+    id = userInfo().username || id;
+  } catch {
+    // No user database entry (some containers): the generic name stands.
+  }
+  return { kind: 'operator', id };
+};
+
+export const execute = async (command: Command, services: Services, io: Io, now: Date): Promise<Report> => {
+  switch (command.name) {
+    case 'status': {
+      const report = await status(services, command.accountId, now);
+      return { data: report, text: renderStatus(report, now) };
+    }
+    case 'hold': {
+      const report = await hold(services, { ...command, actor: operator() }, now);
+      return { data: report, text: renderHold(report, now) };
+    }
+    case 'release': {
+      const report = await release(services, { accountId: command.accountId, actor: operator() }, now);
+      return { data: report, text: renderHold(report, now) };
+    }
+    case 'receipt': {
+      const report = await receipt(services, command.accountId);
+      return { data: report, text: renderReceipt(report, now) };
+    }
+    case 'audit': {
+      const report = await audit(services, command.accountId);
+      return { data: report, text: renderAudit(report) };
+    }
+    case 'sweep': {
+      if (command.dryRun) {
+        const report = await dryRun(services, now, io.stderr);
+        return { data: report, text: renderDryRun(report, now) };
+      }
+      const report = await sweepNow(services, now, io.env);
+      return { data: report, text: renderSweep(report) };
+    }
+    case 'dlq list': {
+      const report = await listDlq(services, command.max, io.stderr);
+      return { data: report, text: renderDlqList(report) };
+    }
+    case 'dlq redrive': {
+      const report = await redriveDlq(services, command.max, io.stderr);
+      return { data: report, text: renderRedrive(report), exitCode: report.failed > 0 ? 1 : 0 };
+    }
+  }
+};
+
+const targetFor = (global: GlobalOptions, io: Io, options: RunOptions): Target =>
+  global.stack === undefined ? localTarget(io.env, options.keyDir) : stackTarget(global.stack, global.region);
+
+export const run = async (argv: readonly string[], io: Io, options: RunOptions = {}): Promise<number> => {
+  let target: Target | undefined;
+  let services: Services | undefined;
+  try {
+    const invocation = parseArgs(argv);
+    if (invocation.kind === 'help') {
+      io.stdout.write(`${invocation.text}\n`);
+      return 0;
+    }
+    target = targetFor(invocation.global, io, options);
+    services = new Services(
+      target,
+      validateDataMap(config.dataMap),
+      io.env.LETHE_AUDIT_RETENTION || DEFAULT_AUDIT_RETENTION,
+    );
+    const report = await execute(invocation.command, services, io, (options.now ?? (() => new Date()))());
+    io.stdout.write(
+      invocation.global.json ? `${JSON.stringify(report.data, null, 2)}\n` : `${report.text}\n`,
+    );
+    return report.exitCode ?? 0;
+  } catch (error) {
+    io.stderr.write(`lethe: ${describeError(error, target?.endpoints)}\n`);
+    if (io.env.LETHE_DEBUG && error instanceof Error && !(error instanceof UsageError)) {
+      io.stderr.write(`${error.stack}\n`);
+    }
+    return 1;
+  } finally {
+    if (services) services.close();
+    else target?.close();
+  }
+};

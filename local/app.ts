@@ -1,17 +1,21 @@
 /**
- * The whole system on one machine: stand-ins, resources, demo data, and the
- * API server in front of the real handlers. `npm start` and the integration
- * tests both start it through here.
+ * The whole system on one machine: stand-ins, resources, demo data, the API
+ * server in front of the real handlers, and the enforcement loop (the sweeper
+ * on a timer, the purge queue consumed as Lambda would). `npm start` and the
+ * integration tests both start it through here.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { validateDataMap } from '../functions/core/data-map.ts';
-import { accountsTable, auditTable } from '../functions/core/resources.ts';
+import { parseDuration } from '../functions/core/duration.ts';
+import { accountsTable, auditTable, letheQueues, purgeQueue } from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
 import { defaultKeyDir, localSubjectKey } from './dev-keys.ts';
+import { type Enforcement, startEnforcement } from './enforcement.ts';
 import { createVerifier, jwtKeyFile } from './jwt.ts';
-import { createResources } from './resources.ts';
+import { createQueues, createResources, type LocalQueue, localQueueUrl } from './resources.ts';
 import { seedDemoAccounts } from './seed.ts';
 import { type ApiServer, startApiServer } from './server.ts';
 import type { LocalSettings } from './settings.ts';
@@ -24,10 +28,17 @@ export interface LocalApp {
   readonly apiUrl: string;
   readonly endpoints: StandIns['endpoints'];
   readonly seeded: readonly string[];
+  /** Every queue of `letheQueues`, with its DLQ. */
+  readonly queues: readonly LocalQueue[];
+  /** What the handlers were given: tests that run a handler in their own process set the same. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** The sweep interval in use; undefined when enforcement is left to the caller. */
+  readonly sweepIntervalMs?: number;
   readonly clients: {
     readonly ddb: DynamoDBClient;
     readonly doc: DynamoDBDocumentClient;
     readonly s3: S3Client;
+    readonly sqs: SQSClient;
   };
   stop(): Promise<void>;
 }
@@ -37,7 +48,18 @@ export interface LocalAppOptions {
   readonly keyDir?: string;
   readonly quiet?: boolean;
   readonly onRequest?: (line: string) => void;
+  /**
+   * The sweeper on a timer and the purge queue consumed as Lambda would.
+   * False leaves both to the caller (tests sweep and drain when they choose).
+   * @default { sweepIntervalMs: settings.sweepInterval }
+   */
+  readonly enforcement?: false | { readonly sweepIntervalMs?: number };
+  /** One line per sweep that claimed something, per purge message handled, and per enforcement error. */
+  readonly onEnforcement?: (line: string) => void;
 }
+
+/** Stop taking new pages with this much time left: a local page takes well under a second. */
+const LOCAL_RESERVE_MS = '5000';
 
 /**
  * The environment a Lambda would get, pointed at the stand-ins. It is set
@@ -57,6 +79,8 @@ export const handlerEnvironment = (
   AWS_ENDPOINT_URL_SESV2: endpoints.ses,
   [accountsTable.env]: accountsTable.localName,
   [auditTable.env]: auditTable.localName,
+  ...Object.fromEntries(letheQueues.map((q) => [q.env, localQueueUrl(endpoints.sqs, q.localName)])),
+  LETHE_RESERVE_MS: process.env.LETHE_RESERVE_MS ?? LOCAL_RESERVE_MS,
   LETHE_SUBJECT_KEY: subjectKey,
   LETHE_GRACE_PERIOD: settings.gracePeriod,
   LETHE_NOTICE_SCHEDULE: settings.noticeSchedule,
@@ -77,15 +101,21 @@ export const startLocalApp = async (
     quiet: options.quiet ?? true,
   });
   let server: ApiServer | undefined;
+  let enforcement: Enforcement | undefined;
   try {
     const { endpoints } = standIns;
     const keyDir = options.keyDir ?? defaultKeyDir();
-    Object.assign(process.env, handlerEnvironment(settings, endpoints, await localSubjectKey(keyDir)));
+    const subjectKey = await localSubjectKey(keyDir);
+    const environment = handlerEnvironment(settings, endpoints, subjectKey);
+    Object.assign(process.env, environment);
     const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const ddb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
     const doc = DynamoDBDocumentClient.from(ddb);
     const s3 = new S3Client({ ...common, endpoint: endpoints.s3, forcePathStyle: true });
+    // The queue URL is used as given: fauxqs's own URLs name hosts that do not resolve.
+    const sqs = new SQSClient({ ...common, endpoint: endpoints.sqs, useQueueUrlAsEndpoint: false });
     const fresh = await createResources(ddb, s3, map);
+    const queues = await createQueues(sqs, endpoints.sqs, letheQueues);
     // With a data dir, a restart keeps what was there (purged accounts stay purged).
     const seeded = fresh ? await seedDemoAccounts(doc, s3, map, settings.seedAccounts) : [];
     server = await startApiServer({
@@ -93,20 +123,44 @@ export const startLocalApp = async (
       verify: await createVerifier(jwtKeyFile(keyDir)),
       ...(options.onRequest && { onRequest: options.onRequest }),
     });
+    const sweepIntervalMs =
+      options.enforcement === false
+        ? undefined
+        : (options.enforcement?.sweepIntervalMs ?? parseDuration(settings.sweepInterval));
+    const purge = queues.find((q) => q.definition.id === purgeQueue.id);
+    if (sweepIntervalMs !== undefined && purge) {
+      enforcement = await startEnforcement({
+        sqs,
+        doc,
+        map,
+        purgeQueue: purge,
+        subjectKey,
+        sweepIntervalMs,
+        ...(options.onEnforcement && { log: options.onEnforcement, warn: options.onEnforcement }),
+      });
+    }
     const api = server;
+    const running = enforcement;
     return {
       apiUrl: api.url,
       endpoints,
       seeded,
-      clients: { ddb, doc, s3 },
+      queues,
+      environment,
+      ...(sweepIntervalMs !== undefined && { sweepIntervalMs }),
+      clients: { ddb, doc, s3, sqs },
       stop: async () => {
+        // Enforcement first: the batch in flight finishes and is deleted while the stand-ins still answer.
+        await running?.stop();
         await api.close();
         ddb.destroy();
         s3.destroy();
+        sqs.destroy();
         await standIns.stop();
       },
     };
   } catch (error) {
+    await enforcement?.stop();
     await server?.close();
     await standIns.stop();
     throw error;

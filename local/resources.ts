@@ -1,6 +1,6 @@
 /**
- * Creates in the stand-ins every table, index and bucket Lethe and the demo
- * data map need, from the same definitions the CDK stacks use.
+ * Creates in the stand-ins every table, index, queue and bucket Lethe and the
+ * demo data map need, from the same definitions the CDK stacks use.
  */
 import {
   type AttributeDefinition,
@@ -13,8 +13,21 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  QueueNameExists,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { type DataMap, dynamoStores, type KeySchema, s3Stores } from '../functions/core/data-map.ts';
-import { type IndexDefinition, letheTables, type TableDefinition } from '../functions/core/resources.ts';
+import {
+  type IndexDefinition,
+  letheTables,
+  type QueueDefinition,
+  type TableDefinition,
+  visibilityTimeoutSeconds,
+} from '../functions/core/resources.ts';
 
 const keySchemaOf = (key: KeySchema) => [
   { AttributeName: key.partitionKey, KeyType: 'HASH' as const },
@@ -95,5 +108,104 @@ export const createResources = async (ddb: DynamoDBClient, s3: S3Client, map: Da
       if (!(error instanceof BucketAlreadyOwnedByYou)) throw error;
     }
   }
+  return created;
+};
+
+/** The account id in every fauxqs queue URL and ARN. */
+const LOCAL_ACCOUNT = '000000000000';
+/** SQS's longest retention, as in the CDK app: a failed purge waits that long for an operator (I3). */
+const RETENTION_SECONDS = String(14 * 86_400);
+
+/**
+ * A queue's URL on the stand-in. fauxqs answers CreateQueue with a URL on a
+ * host like `sqs.us-east-1.localhost`, which does not resolve; its own
+ * endpoint with the account and name in the path reaches the same queue.
+ */
+export const localQueueUrl = (sqsEndpoint: string, name: string) => `${sqsEndpoint}/${LOCAL_ACCOUNT}/${name}`;
+
+export const dlqName = (queue: QueueDefinition) => `${queue.localName}-dlq`;
+
+export interface LocalQueue {
+  readonly definition: QueueDefinition;
+  readonly url: string;
+  /** The event source ARN Lambda puts on each record. */
+  readonly arn: string;
+  readonly dlqUrl: string;
+  /** How long a received message stays hidden: a failed one comes back after this. */
+  readonly visibilityTimeoutSeconds: number;
+}
+
+export interface QueueOptions {
+  /** Overrides six times the consumer's timeout, for tests that watch redelivery. */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+const queueArn = async (sqs: SQSClient, url: string): Promise<string> => {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
+  if (!Attributes?.QueueArn) throw new Error(`The SQS stand-in gave no ARN for ${url}`);
+  return Attributes.QueueArn;
+};
+
+/** Creates a queue, or brings a kept one (LETHE_DATA_DIR) up to date, as a deploy would. */
+const ensureQueue = async (
+  sqs: SQSClient,
+  sqsEndpoint: string,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<string> => {
+  const url = localQueueUrl(sqsEndpoint, name);
+  try {
+    await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  } catch (error) {
+    // fauxqs names it by its query-protocol code, which the SDK does not map to the class.
+    const exists = error instanceof QueueNameExists || (error as Error).name?.endsWith('.QueueNameExists');
+    if (!exists) throw error;
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: attributes }));
+  }
+  return url;
+};
+
+/**
+ * Creates a queue and its DLQ as the CDK app does: the redrive policy moves a
+ * message to the DLQ after `maxReceiveCount` deliveries (fauxqs honours it on
+ * receive, as SQS does).
+ */
+export const createQueue = async (
+  sqs: SQSClient,
+  sqsEndpoint: string,
+  queue: QueueDefinition,
+  options: QueueOptions = {},
+): Promise<LocalQueue> => {
+  const dlqUrl = await ensureQueue(sqs, sqsEndpoint, dlqName(queue), {
+    MessageRetentionPeriod: RETENTION_SECONDS,
+  });
+  const redrive = {
+    deadLetterTargetArn: await queueArn(sqs, dlqUrl),
+    maxReceiveCount: queue.maxReceiveCount,
+  };
+  const visibility = options.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(queue);
+  const url = await ensureQueue(sqs, sqsEndpoint, queue.localName, {
+    VisibilityTimeout: String(visibility),
+    MessageRetentionPeriod: RETENTION_SECONDS,
+    RedrivePolicy: JSON.stringify(redrive),
+  });
+  return {
+    definition: queue,
+    url,
+    arn: await queueArn(sqs, url),
+    dlqUrl,
+    visibilityTimeoutSeconds: visibility,
+  };
+};
+
+export const createQueues = async (
+  sqs: SQSClient,
+  sqsEndpoint: string,
+  queues: readonly QueueDefinition[],
+): Promise<LocalQueue[]> => {
+  const created: LocalQueue[] = [];
+  for (const queue of queues) created.push(await createQueue(sqs, sqsEndpoint, queue));
   return created;
 };

@@ -64,7 +64,34 @@ export const demoItems = (
   return items;
 };
 
-const batchWrite = async (doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]) => {
+/** The objects one demo account has under each S3 prefix of the data map. */
+export const demoUploads = (map: DataMap, accountId: string) =>
+  map.stores.flatMap((store) =>
+    store.kind === 's3-prefix'
+      ? Array.from({ length: UPLOADS_PER_ACCOUNT }, (_, i) => ({
+          store: store.name,
+          bucket: store.bucket,
+          key: `${fillTemplate(store.prefix, accountId)}photo-${i + 1}.txt`,
+          body: `Demo upload ${i + 1} of ${accountId}.\n`,
+        }))
+      : [],
+  );
+
+export const putUploads = (s3: S3Client, uploads: ReturnType<typeof demoUploads>) =>
+  Promise.all(
+    uploads.map((u) =>
+      s3.send(
+        new PutObjectCommand({ Bucket: u.bucket, Key: u.key, Body: u.body, ContentType: 'text/plain' }),
+      ),
+    ),
+  );
+
+/** Writes items 25 at a time, retrying what comes back unprocessed. */
+export const batchWrite = async (
+  doc: DynamoDBDocumentClient,
+  table: string,
+  items: Record<string, unknown>[],
+) => {
   for (let i = 0; i < items.length; i += 25) {
     let requests: Record<string, unknown[]> = {
       [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
@@ -91,22 +118,9 @@ export const seedDemoAccounts = async (
       byTable.set(table, [...(byTable.get(table) ?? []), ...items]);
   });
   await Promise.all([...byTable].map(([table, items]) => batchWrite(doc, table, items)));
-  for (const store of map.stores) {
-    if (store.kind !== 's3-prefix') continue;
-    await Promise.all(
-      ids.flatMap((id) =>
-        Array.from({ length: UPLOADS_PER_ACCOUNT }, (_, i) =>
-          s3.send(
-            new PutObjectCommand({
-              Bucket: store.bucket,
-              Key: `${fillTemplate(store.prefix, id)}photo-${i + 1}.txt`,
-              Body: `Demo upload ${i + 1} of ${id}.\n`,
-              ContentType: 'text/plain',
-            }),
-          ),
-        ),
-      ),
-    );
-  }
+  await putUploads(
+    s3,
+    ids.flatMap((id) => demoUploads(map, id)),
+  );
   return ids;
 };

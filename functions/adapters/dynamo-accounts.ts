@@ -21,7 +21,7 @@ import { tombstoneKey } from '../core/subject.ts';
 import type { AuditLog } from './dynamo-audit.ts';
 
 /** Internal attributes that never leave the repository. */
-const STORAGE_ONLY = ['dueShard', 'leaseUntil', 'progress', 'progressVersion'] as const;
+const STORAGE_ONLY = ['dueShard', 'leaseUntil', 'progress', 'progressVersion', 'runId', 'runUntil'] as const;
 
 export const toRecord = (item: Record<string, unknown>): AccountRecord => {
   const record = { ...item };
@@ -33,7 +33,19 @@ export interface Attempt {
   readonly condition: string;
   readonly update: string;
   readonly values: Record<string, unknown>;
+  /**
+   * The record this write leaves, computed from the one it was conditioned
+   * on: a transaction returns no item, and reading afterwards could see a
+   * later request's state instead of this one's.
+   */
+  readonly result: (old: AccountRecord | undefined) => AccountRecord;
 }
+
+const without = (record: AccountRecord | undefined, ...keys: (keyof AccountRecord)[]) => {
+  const copy: Record<string, unknown> = { ...record };
+  for (const key of keys) delete copy[key];
+  return copy as Partial<AccountRecord>;
+};
 
 type Outcome =
   | { readonly changed: true }
@@ -83,6 +95,16 @@ export class DynamoAccountRepository implements AccountRepository {
       command.reason !== undefined ? ', reason = :reason' : ''
     }`;
     const removeReason = command.reason === undefined ? ' REMOVE reason' : '';
+    const result = (old: AccountRecord | undefined): AccountRecord => ({
+      ...without(old, 'reason'),
+      accountId,
+      status: 'DEACTIVATED',
+      deactivatedAt: command.deactivatedAt,
+      purgeAfter: command.purgeAfter,
+      ...(command.reason !== undefined && { reason: command.reason }),
+      notices: [],
+      updatedAt: now,
+    });
     return this.transition(accountId, 'deactivated', actor, now, (old) => {
       if (old === undefined || (old.status === 'ACTIVE' && old.legalHold === undefined)) {
         // Unheld: the account joins the sparse `due` index the sweeper reads.
@@ -91,6 +113,7 @@ export class DynamoAccountRepository implements AccountRepository {
             '(attribute_not_exists(accountId) OR #status = :active) AND attribute_not_exists(legalHold)',
           update: `${set}, dueShard = :shard${removeReason}`,
           values: { ...values, ':shard': dueShardOf(accountId) },
+          result,
         };
       }
       if (old.status === 'ACTIVE') {
@@ -99,6 +122,7 @@ export class DynamoAccountRepository implements AccountRepository {
           condition: '#status = :active AND attribute_exists(legalHold)',
           update: `${set}${removeReason}`,
           values,
+          result,
         };
       }
       return undefined;
@@ -113,6 +137,12 @@ export class DynamoAccountRepository implements AccountRepository {
             update:
               'SET #status = :active, updatedAt = :now REMOVE deactivatedAt, purgeAfter, dueShard, reason, notices',
             values: { ':active': 'ACTIVE', ':deactivated': 'DEACTIVATED', ':now': now },
+            result: (old) => ({
+              ...without(old, 'deactivatedAt', 'purgeAfter', 'reason', 'notices'),
+              accountId,
+              status: 'ACTIVE',
+              updatedAt: now,
+            }),
           }
         : undefined,
     );
@@ -126,12 +156,25 @@ export class DynamoAccountRepository implements AccountRepository {
             update:
               'SET legalHold = :hold, updatedAt = :now, #status = if_not_exists(#status, :active) REMOVE dueShard',
             values: { ':active': 'ACTIVE', ':deactivated': 'DEACTIVATED', ':hold': hold, ':now': now },
+            result: (old) => ({
+              ...old,
+              accountId,
+              status: old?.status ?? 'ACTIVE',
+              legalHold: hold,
+              updatedAt: now,
+            }),
           }
         : undefined,
     );
   }
 
   releaseHold(accountId: string, now: string, actor: Actor): Promise<Transition> {
+    const released = (old: AccountRecord | undefined): AccountRecord => ({
+      ...without(old, 'legalHold'),
+      accountId,
+      status: old?.status ?? 'ACTIVE',
+      updatedAt: now,
+    });
     return this.transition(accountId, 'hold-released', actor, now, (old) => {
       if (old?.legalHold === undefined) return undefined;
       if (old.status === 'DEACTIVATED') {
@@ -140,6 +183,7 @@ export class DynamoAccountRepository implements AccountRepository {
           condition: '#status = :deactivated AND attribute_exists(legalHold)',
           update: 'SET dueShard = :shard, updatedAt = :now REMOVE legalHold',
           values: { ':deactivated': 'DEACTIVATED', ':shard': dueShardOf(accountId), ':now': now },
+          result: released,
         };
       }
       if (old.status === 'ACTIVE') {
@@ -147,6 +191,7 @@ export class DynamoAccountRepository implements AccountRepository {
           condition: '#status = :active AND attribute_exists(legalHold)',
           update: 'SET updatedAt = :now REMOVE legalHold',
           values: { ':active': 'ACTIVE', ':now': now },
+          result: released,
         };
       }
       return undefined;
@@ -171,11 +216,7 @@ export class DynamoAccountRepository implements AccountRepository {
       const attempt = plan(seen);
       if (!attempt) return { record: seen ?? activeRecord(accountId), changed: false };
       const outcome = await this.attempt(accountId, attempt, kind, actor, now);
-      if (outcome.changed) {
-        const record = await this.get(accountId);
-        if (!record) throw new Error('Account record vanished after its transition');
-        return { record, changed: true };
-      }
+      if (outcome.changed) return { record: attempt.result(seen), changed: true };
       seen = outcome.old ? toRecord(outcome.old) : await this.get(accountId);
     }
     throw new Error('Account state kept changing under concurrent writes; retry the request.');

@@ -7,7 +7,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -91,16 +90,58 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     }
   }
 
-  async progress(accountId: string): Promise<SavedProgress | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { accountId }, ConsistentRead: true }),
-    );
-    if (Item?.status !== 'PURGING' || !Item.progress) return undefined;
-    return { progress: Item.progress as PurgeProgress, version: Number(Item.progressVersion ?? 0) };
+  async start(accountId: string, runId: string, now: string, runUntil: string) {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId },
+          ConditionExpression:
+            '#status = :purging AND attribute_exists(progress) AND (attribute_not_exists(runUntil) OR runUntil < :now)',
+          UpdateExpression: 'SET runId = :run, runUntil = :until',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':purging': 'PURGING',
+            ':now': now,
+            ':run': runId,
+            ':until': runUntil,
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return {
+        progress: Attributes?.progress as PurgeProgress,
+        version: Number(Attributes?.progressVersion ?? 0),
+      };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        return error.Item?.status?.S === 'PURGING' ? 'busy' : undefined;
+      }
+      throw error;
+    }
+  }
+
+  async release(accountId: string, runId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId },
+          ConditionExpression: 'runId = :run',
+          UpdateExpression: 'REMOVE runId, runUntil',
+          ExpressionAttributeValues: { ':run': runId },
+        }),
+      );
+    } catch (error) {
+      // Already let go of, or the purge completed and the record is gone: nothing to release.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async saveProgress(
     accountId: string,
+    runId: string,
     saved: SavedProgress,
     next: PurgeProgress,
     leaseUntil: string,
@@ -109,11 +150,12 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     const update = {
       TableName: this.tableName,
       Key: { accountId },
-      ConditionExpression: '#status = :purging AND progressVersion = :version',
+      ConditionExpression: '#status = :purging AND progressVersion = :version AND runId = :run',
       UpdateExpression: 'SET progress = :progress, progressVersion = :next, leaseUntil = :lease',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':purging': 'PURGING',
+        ':run': runId,
         ':version': saved.version,
         ':next': saved.version + 1,
         ':progress': next,
@@ -135,7 +177,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     }
   }
 
-  async complete(accountId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean> {
+  async complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean> {
     const subject = this.audit.subjectOf(accountId);
     try {
       await this.client.send(
@@ -146,9 +188,13 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
               Delete: {
                 TableName: this.tableName,
                 Key: { accountId },
-                ConditionExpression: '#status = :purging AND progressVersion = :version',
+                ConditionExpression: '#status = :purging AND progressVersion = :version AND runId = :run',
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':purging': 'PURGING', ':version': saved.version },
+                ExpressionAttributeValues: {
+                  ':purging': 'PURGING',
+                  ':version': saved.version,
+                  ':run': runId,
+                },
               },
             },
             {

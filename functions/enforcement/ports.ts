@@ -62,17 +62,30 @@ export interface PurgeClaims {
    * account whose lease ran out (its worker died). One conditional write (I1, I2).
    */
   claim(accountId: string, now: string, leaseUntil: string, progress: PurgeProgress): Promise<boolean>;
-  /** The purge's saved progress, if the account is PURGING. */
-  progress(accountId: string): Promise<SavedProgress | undefined>;
-  /** Saves progress and extends the lease; false if another worker saved first or the purge ended. */
+  /**
+   * Starts one run of the worker on a PURGING account: the run holds the
+   * account until `runUntil` (its invocation's end), so two deliveries of the
+   * same job never purge it at once and the receipt counts each item once.
+   * 'busy': another run holds it; undefined: the account is not PURGING.
+   */
+  start(
+    accountId: string,
+    runId: string,
+    now: string,
+    runUntil: string,
+  ): Promise<SavedProgress | 'busy' | undefined>;
+  /** Lets go of the account, so a continuation or a retry can start at once. */
+  release(accountId: string, runId: string): Promise<void>;
+  /** Saves progress and extends the lease; false if this run no longer holds the account. */
   saveProgress(
     accountId: string,
+    runId: string,
     saved: SavedProgress,
     next: PurgeProgress,
     leaseUntil: string,
     event?: AuditEvent,
   ): Promise<boolean>;
   /** PURGING → PURGED: the record becomes a tombstone keyed by subject, with the receipt (I6). */
-  complete(accountId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean>;
+  complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean>;
   event(accountId: string, at: string, kind: AuditEvent['kind'], extra?: Partial<AuditEvent>): AuditEvent;
 }

@@ -4,10 +4,11 @@
  * the rest to a new message, so any size of account completes (I3). When
  * every store is empty it swaps the record for a tombstone and the receipt.
  */
+import { randomUUID } from 'node:crypto';
 import type { DataMap } from '../core/data-map.ts';
 import { parseDuration } from '../core/duration.ts';
 import { afterPage, afterProcessorRequest, buildReceipt, currentStore } from '../core/purge.ts';
-import type { ProcessorRequests, PurgeClaims, PurgeQueue, StorePurger } from './ports.ts';
+import type { ProcessorRequests, PurgeClaims, PurgeQueue, SavedProgress, StorePurger } from './ports.ts';
 
 export interface PurgeDeps {
   readonly map: DataMap;
@@ -27,6 +28,8 @@ export interface PurgeOptions {
   readonly backupWindowMs: number;
 }
 
+const MAX_RUN_MS = 15 * 60_000;
+
 export type PurgeOutcome = 'purged' | 'continued' | 'not-purging' | 'superseded';
 
 export const purgeAccount = async (
@@ -34,9 +37,29 @@ export const purgeAccount = async (
   accountId: string,
   options: PurgeOptions,
 ): Promise<{ outcome: PurgeOutcome; pages: number }> => {
-  // 1. Only a claimed account is purged; a duplicate message for a finished purge is a no-op.
-  let saved = await deps.claims.progress(accountId);
-  if (!saved) return { outcome: 'not-purging', pages: 0 };
+  // 1. Only a claimed account is purged, by one run at a time; a duplicate message is a no-op.
+  const runId = randomUUID();
+  const started = deps.now();
+  // A run holds the account until its invocation ends (Lambda allows at most 15 minutes).
+  const runUntil = new Date(started.getTime() + Math.min(deps.remainingMs(), MAX_RUN_MS)).toISOString();
+  const start = await deps.claims.start(accountId, runId, started.toISOString(), runUntil);
+  if (start === undefined) return { outcome: 'not-purging', pages: 0 };
+  if (start === 'busy') return { outcome: 'superseded', pages: 0 };
+  try {
+    return await run(deps, accountId, runId, start, options);
+  } finally {
+    await deps.claims.release(accountId, runId);
+  }
+};
+
+const run = async (
+  deps: PurgeDeps,
+  accountId: string,
+  runId: string,
+  first: SavedProgress,
+  options: PurgeOptions,
+): Promise<{ outcome: PurgeOutcome; pages: number }> => {
+  let saved = first;
   let pages = 0;
   for (;;) {
     const now = deps.now().toISOString();
@@ -50,11 +73,13 @@ export const purgeAccount = async (
         now,
         options.backupWindowMs,
       );
-      const done = await deps.claims.complete(accountId, saved, receipt);
+      const done = await deps.claims.complete(accountId, runId, saved, receipt);
       return { outcome: done ? 'purged' : 'superseded', pages };
     }
     // 3. Out of time: continue in a new message from the saved checkpoint.
     if (deps.remainingMs() < options.reserveMs) {
+      // Let go first, so the continuation is never turned away as busy.
+      await deps.claims.release(accountId, runId);
       await deps.queue.send([{ accountId }]);
       return { outcome: 'continued', pages };
     }
@@ -77,7 +102,7 @@ export const purgeAccount = async (
         })
       : undefined;
     const leaseUntil = new Date(Date.parse(now) + options.leaseMs).toISOString();
-    if (!(await deps.claims.saveProgress(accountId, saved, next, leaseUntil, event))) {
+    if (!(await deps.claims.saveProgress(accountId, runId, saved, next, leaseUntil, event))) {
       // Another delivery of this job saved first; it carries on from its own checkpoint.
       return { outcome: 'superseded', pages };
     }

@@ -3,6 +3,12 @@
  * resources and the API server in front of the real handlers. Tests reach it
  * over HTTP and the real AWS SDK. Handler log lines are diverted to a file so
  * the logs test (and the teardown) can check that none carries personal data.
+ *
+ * The enforcement loop does not run on its own here: a sweep on a timer would
+ * claim accounts under a test's feet. Enforcement tests run the real sweeper
+ * and purge worker in their own worker, given the environment the local app
+ * gives its handlers (see enforcement-support.ts), and sweep and drain when
+ * they choose.
  */
 
 import { appendFileSync } from 'node:fs';
@@ -23,6 +29,8 @@ declare module 'vitest' {
     s3Endpoint: string;
     keyFile: string;
     logFile: string;
+    /** What the local app gives its handlers: endpoints, table names, queue URLs, the subject key. */
+    handlerEnvironment: Record<string, string>;
   }
 }
 
@@ -58,13 +66,14 @@ export default async function setup(project: TestProject) {
   });
   // Every log level, so the I7 check sees every line a handler can write.
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-  const app = await startLocalApp(settings, { keyDir: dir });
+  const app = await startLocalApp(settings, { keyDir: dir, enforcement: false });
   const keyFile = jwtKeyFile(dir);
   project.provide('apiUrl', app.apiUrl);
   project.provide('dynamodbEndpoint', app.endpoints.dynamodb);
   project.provide('s3Endpoint', app.endpoints.s3);
   project.provide('keyFile', keyFile);
   project.provide('logFile', logFile);
+  project.provide('handlerEnvironment', { ...app.environment });
 
   return async () => {
     await app.stop();

@@ -25,6 +25,8 @@ export interface FakeRecord {
   leaseUntil?: string;
   progress?: PurgeProgress;
   version?: number;
+  runId?: string;
+  runUntil?: string;
 }
 
 export class FakeAccountsState implements DueIndex, PurgeClaims {
@@ -61,30 +63,40 @@ export class FakeAccountsState implements DueIndex, PurgeClaims {
     return true;
   }
 
-  async progress(accountId: string): Promise<SavedProgress | undefined> {
+  async start(accountId: string, runId: string, now: string, runUntil: string) {
     const r = this.records.get(accountId);
-    return r?.status === 'PURGING' && r.progress
-      ? { progress: r.progress, version: r.version ?? 0 }
-      : undefined;
+    if (r?.status !== 'PURGING' || !r.progress) return undefined;
+    if (r.runId && (r.runUntil ?? '') >= now) return 'busy' as const;
+    Object.assign(r, { runId, runUntil });
+    return { progress: r.progress, version: r.version ?? 0 };
+  }
+
+  async release(accountId: string, runId: string) {
+    const r = this.records.get(accountId);
+    if (r?.runId === runId) {
+      delete r.runId;
+      delete r.runUntil;
+    }
   }
 
   async saveProgress(
     accountId: string,
+    runId: string,
     saved: SavedProgress,
     next: PurgeProgress,
     leaseUntil: string,
     event?: AuditEvent,
   ) {
     const r = this.records.get(accountId);
-    if (r?.status !== 'PURGING' || r.version !== saved.version) return false;
+    if (r?.status !== 'PURGING' || r.version !== saved.version || r.runId !== runId) return false;
     Object.assign(r, { progress: next, version: saved.version + 1, leaseUntil });
     if (event) this.events.push(event);
     return true;
   }
 
-  async complete(accountId: string, saved: SavedProgress, receipt: Receipt) {
+  async complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt) {
     const r = this.records.get(accountId);
-    if (r?.status !== 'PURGING' || r.version !== saved.version) return false;
+    if (r?.status !== 'PURGING' || r.version !== saved.version || r.runId !== runId) return false;
     this.records.set(accountId, { accountId, status: 'PURGED' });
     this.receipts.set(accountId, receipt);
     this.events.push(this.event(accountId, receipt.finishedAt, 'purged'));

@@ -1,0 +1,129 @@
+/**
+ * The enforcement loop as AWS runs it: the sweeper on a schedule, the purge
+ * worker fed by its queue. The handlers are the real ones, imported only here,
+ * after the caller has set the environment they read at cold start.
+ *
+ * Each sweep that claims something and each purge message handled is one
+ * line, keyed by the masked account id, never the id or an address (I7).
+ */
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSRecord } from 'aws-lambda';
+import { isAccountId, maskId } from '../functions/core/account-id.ts';
+import type { DataMap } from '../functions/core/data-map.ts';
+import { purgeOrder } from '../functions/core/purge.ts';
+import { accountsTable } from '../functions/core/resources.ts';
+import { subjectOf, tombstoneKey } from '../functions/core/subject.ts';
+import type { SweepResult } from '../functions/enforcement/sweep.ts';
+import { type BatchStats, type QueuePoller, type RecordOutcome, startQueuePoller } from './queue-poller.ts';
+import type { LocalQueue } from './resources.ts';
+import { type Scheduler, startScheduler } from './scheduler.ts';
+
+export interface EnforcementOptions {
+  readonly sqs: SQSClient;
+  readonly doc: DynamoDBDocumentClient;
+  readonly map: DataMap;
+  readonly purgeQueue: LocalQueue;
+  /** To find a purged account's tombstone, which is keyed by subject. */
+  readonly subjectKey: string;
+  readonly sweepIntervalMs: number;
+  /** False: nothing runs on its own; the caller sweeps and drains (tests). @default true */
+  readonly autoStart?: boolean;
+  readonly log?: (line: string) => void;
+  readonly warn?: (line: string) => void;
+}
+
+export interface Enforcement {
+  /** One sweep now, after the one in progress if any. */
+  sweepNow(): Promise<SweepResult>;
+  /** Handles purge messages until the queue has no visible message left. */
+  drainPurgeQueue(): Promise<BatchStats>;
+  stop(): Promise<void>;
+}
+
+export const startEnforcement = async (options: EnforcementOptions): Promise<Enforcement> => {
+  const { doc, map, purgeQueue, subjectKey } = options;
+  const log = options.log ?? (() => undefined);
+  const warn = options.warn ?? ((line: string) => console.error(line));
+  // Not imported at the top: the handlers build their logger and clients from env at first import.
+  const [sweeper, purgeWorker] = await Promise.all([
+    import('../functions/enforcement/sweeper.ts'),
+    import('../functions/enforcement/purge-worker.ts'),
+  ]);
+  const autoStart = options.autoStart ?? true;
+  const stores = purgeOrder(map);
+
+  /** Where the account stands after a handled message: read back, since the handler answers only failures. */
+  const stateOf = async (accountId: string): Promise<string> => {
+    const read = (key: string) =>
+      doc.send(
+        new GetCommand({ TableName: accountsTable.localName, Key: { accountId: key }, ConsistentRead: true }),
+      );
+    const { Item } = await read(accountId);
+    if (Item?.status === 'PURGING') {
+      const target = Number((Item.progress as { target?: number } | undefined)?.target ?? 0);
+      return `continues in a new message (store ${Math.min(target + 1, stores.length)} of ${stores.length})`;
+    }
+    if (Item) return `nothing to purge (${String(Item.status)})`;
+    const tombstone = (await read(tombstoneKey(subjectOf(subjectKey, accountId)))).Item;
+    return tombstone ? 'purged' : 'nothing to purge (unknown account)';
+  };
+
+  const reportRecord = async (record: SQSRecord, outcome: RecordOutcome) => {
+    let accountId: unknown;
+    try {
+      accountId = (JSON.parse(record.body) as { accountId?: unknown }).accountId;
+    } catch {
+      accountId = undefined;
+    }
+    const who = isAccountId(accountId) ? maskId(accountId) : 'a message without a valid account id';
+    if (outcome === 'failed') {
+      const delivery = Number(record.attributes.ApproximateReceiveCount);
+      const max = purgeQueue.definition.maxReceiveCount;
+      const next =
+        delivery >= max
+          ? `it goes to the DLQ (${purgeQueue.dlqUrl})`
+          : `it comes back in ${purgeQueue.visibilityTimeoutSeconds} s (the visibility timeout)`;
+      warn(`purge ${who}: failed on delivery ${delivery} of ${max}; ${next}`);
+      return;
+    }
+    try {
+      log(`purge ${who}: ${isAccountId(accountId) ? await stateOf(accountId) : 'done'}`);
+    } catch (error) {
+      warn(
+        `purge ${who}: done; its state could not be read (${error instanceof Error ? error.name : 'error'})`,
+      );
+    }
+  };
+
+  const scheduler: Scheduler<SweepResult> = startScheduler({
+    name: 'sweeper',
+    handler: sweeper.handler,
+    intervalMs: options.sweepIntervalMs,
+    autoStart,
+    onResult: (result, ms) => {
+      if (result.claimed === 0 && result.complete) return;
+      const rest = result.complete ? '' : '; more are due, left for the next sweep';
+      log(`sweep: claimed ${result.claimed} of ${result.read} due accounts (${ms} ms)${rest}`);
+    },
+    onError: warn,
+  });
+  const poller: QueuePoller = startQueuePoller({
+    sqs: options.sqs,
+    queue: purgeQueue,
+    name: 'purge-worker',
+    handler: purgeWorker.handler,
+    autoStart,
+    onRecord: reportRecord,
+    onError: warn,
+  });
+
+  return {
+    sweepNow: () => scheduler.runNow(),
+    drainPurgeQueue: () => poller.drain(),
+    stop: async () => {
+      await scheduler.stop();
+      await poller.stop();
+    },
+  };
+};

@@ -1,0 +1,379 @@
+/**
+ * The operator CLI against the stand-ins, in local mode as an operator runs
+ * it: the same tables, queues and subject key the local app uses, reached
+ * through the ports local mode reads from its variables.
+ *
+ * Sweeps are left to enforcement.test.ts (a sweep claims every due account).
+ * Nothing here is due by the clock: the dry run and the purge below use a
+ * clock 31 days ahead, which the real sweeps never see.
+ */
+
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Io, run } from '../../cli/run.ts';
+import { Services } from '../../cli/services.ts';
+import { localResources, localTarget } from '../../cli/target.ts';
+import { DataMapPurger } from '../../functions/adapters/store-purger.ts';
+import { maskId } from '../../functions/commons/logger.ts';
+import { fillTemplate, type Store } from '../../functions/core/data-map.ts';
+import { startPurge } from '../../functions/core/purge.ts';
+import { purgeAccount } from '../../functions/enforcement/purge.ts';
+import { config } from '../../lethe.config.ts';
+import { call, doc, newAccount, readRecord, tokenFor } from './support.ts';
+
+const portOf = (url: string) => new URL(url).port;
+const env = {
+  LETHE_DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')),
+  LETHE_SQS_S3_PORT: portOf(inject('s3Endpoint')),
+};
+/** The directory global-setup keeps the local keys in, the subject key among them. */
+const keyDir = dirname(inject('keyFile'));
+const DAY = 86_400_000;
+const later = () => new Date(Date.now() + 31 * DAY);
+
+const lethe = async (argv: string[], now?: Date) => {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { isTTY: false, write: (text: string) => (stderr += text) },
+    env,
+  };
+  const code = await run(argv, io, { keyDir, ...(now && { now: () => now }) });
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
+};
+
+const map = config.dataMap;
+const store = <K extends Store['kind']>(kind: K) =>
+  map.stores.find((s): s is Extract<Store, { kind: K }> => s.kind === kind && s.name !== map.profile.store);
+
+/** A fresh account with two content items and one upload, besides its profile. */
+const accountWithData = async () => {
+  const accountId = await newAccount('cli');
+  const content = store('dynamodb-partition');
+  const uploads = store('s3-prefix');
+  if (!content || !uploads) throw new Error('the demo data map has a content table and an uploads prefix');
+  for (const sk of ['post#1', 'post#2']) {
+    await doc.send(
+      new PutCommand({
+        TableName: content.table,
+        Item: {
+          [content.key.partitionKey]: fillTemplate(content.keyTemplate, accountId),
+          ...(content.key.sortKey && { [content.key.sortKey]: sk }),
+        },
+      }),
+    );
+  }
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: uploads.bucket,
+      Key: `${fillTemplate(uploads.prefix, accountId)}a.txt`,
+      Body: 'x',
+    }),
+  );
+  return accountId;
+};
+
+const deactivate = async (accountId: string) => {
+  const { status } = await call(`/v1/accounts/${accountId}/deactivate`, {
+    method: 'POST',
+    token: await tokenFor(accountId),
+  });
+  expect(status).toBe(202);
+};
+
+const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+const s3 = new S3Client({ ...local, endpoint: inject('s3Endpoint'), forcePathStyle: true });
+const sqs = new SQSClient({ ...local, endpoint: inject('s3Endpoint'), useQueueUrlAsEndpoint: false });
+const queues = localResources({ port: 0, sqsS3Port: Number(env.LETHE_SQS_S3_PORT) });
+
+afterAll(() => {
+  s3.destroy();
+  sqs.destroy();
+});
+
+describe('lethe status', () => {
+  it('shows an account the host app knows but Lethe never touched as ACTIVE', async () => {
+    // Arrange
+    const accountId = await newAccount('cli');
+
+    // Act
+    const { code, json, stderr } = await lethe(['status', accountId, '--json']);
+
+    // Assert
+    expect([code, stderr]).toEqual([0, '']);
+    expect(json()).toEqual({ accountId, status: 'ACTIVE', recorded: false, notices: [] });
+  });
+
+  it('refuses an account nobody knows, in one line', async () => {
+    const { code, stdout, stderr } = await lethe(['status', `cli-nobody-${randomUUID()}`]);
+
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^lethe: no such account: cli-nobody-\S+ has no lifecycle record.*\n$/);
+  });
+});
+
+describe('lethe hold and release', () => {
+  it('place and release a hold the API sees, recorded in the audit trail as an operator', async () => {
+    // Arrange
+    const accountId = await newAccount('cli');
+    await deactivate(accountId);
+    const admin = await tokenFor('ops-cli', { admin: true });
+
+    // Act: hold
+    const held = await lethe(['hold', accountId, '--reason', 'Case 2026-114', '--json']);
+    const seenByApi = await call(`/v1/accounts/${accountId}`, { token: admin });
+
+    // Assert: the API's view has the hold, and the account left the due index
+    expect(held.code).toBe(0);
+    expect(held.json()).toMatchObject({ action: 'hold', changed: true, account: { status: 'DEACTIVATED' } });
+    expect(seenByApi.json.legalHold).toEqual({ reason: 'Case 2026-114', placedAt: expect.any(String) });
+    expect((await readRecord(accountId))?.dueShard).toBeUndefined();
+
+    // Act: release, twice
+    const released = await lethe(['release', accountId, '--json']);
+    const again = await lethe(['release', accountId]);
+
+    // Assert: released once; the second changes nothing and says so
+    expect(released.json()).toMatchObject({ action: 'release', changed: true, due: false });
+    expect((await call(`/v1/accounts/${accountId}`, { token: admin })).json.legalHold).toBeUndefined();
+    expect((await readRecord(accountId))?.dueShard).toEqual(expect.stringMatching(/^S\d+$/));
+    expect(again.stdout.split('\n')[0]).toBe(`${accountId} has no legal hold: nothing changed.`);
+
+    // Assert: the trail, oldest first
+    const trail = await lethe(['audit', accountId, '--json']);
+    expect(trail.json().events.map((e: { kind: string; actor: string }) => `${e.kind}:${e.actor}`)).toEqual([
+      'deactivated:user',
+      'hold-placed:operator',
+      'hold-released:operator',
+    ]);
+    const table = await lethe(['audit', accountId]);
+    expect(table.stdout).toMatch(/\nAT {2,}EVENT {2,}ACTOR {2,}TARGET {2,}COUNT\n/);
+    expect(table.stdout).toContain('3 events.');
+  });
+});
+
+describe('lethe sweep --dry-run', () => {
+  it('shows what a sweep would claim, with item counts per store, and changes nothing', async () => {
+    // Arrange: one account due by the later clock, one held
+    const due = await accountWithData();
+    const held = await accountWithData();
+    await deactivate(due);
+    await deactivate(held);
+    expect((await lethe(['hold', held, '--reason', 'dispute'])).code).toBe(0);
+    const before = await readRecord(due);
+
+    // Act
+    const { code, json, stderr } = await lethe(['sweep', '--dry-run', '--json'], later());
+
+    // Assert
+    expect([code, stderr]).toEqual([0, '']);
+    const report = json();
+    expect(report.dryRun).toBe(true);
+    expect(report.stores.map((s: { name: string }) => s.name)).toEqual([
+      ...map.stores.filter((s) => s.name !== map.profile.store).map((s) => s.name),
+      map.profile.store,
+    ]);
+    const mine = report.claimable.find((c: { accountId: string }) => c.accountId === due);
+    expect(mine).toEqual({
+      accountId: due,
+      purgeAfter: before?.purgeAfter,
+      why: 'due',
+      counts: { content: 2, sessions: 0, uploads: 1, profiles: 1 },
+      total: 4,
+    });
+    expect(JSON.stringify(report)).not.toContain(held);
+    expect(await readRecord(due)).toEqual(before);
+  });
+
+  it('prints a table by default', async () => {
+    const { code, stdout } = await lethe(['sweep', '--dry-run'], later());
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Sweep dry run at \S+: \d+ due-index entr(y|ies) read, \d+ would be claimed\.\n/);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('Dry run: nothing was changed.');
+  });
+});
+
+describe('lethe receipt', () => {
+  it('refuses an account that was not purged', async () => {
+    const accountId = await newAccount('cli');
+
+    const { code, stderr } = await lethe(['receipt', accountId]);
+
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `lethe: no deletion receipt for ${accountId}: it has not been purged (lethe status ${accountId} shows its state)\n`,
+    );
+  });
+
+  it("shows a purged account's receipt, and its status as PURGED", async () => {
+    // Arrange: claimed and purged by the real use cases, on the later clock
+    const accountId = await accountWithData();
+    await deactivate(accountId);
+    const now = later();
+    const services = new Services(localTarget(env, keyDir), map, 'P1095D');
+    const state = await services.purgeState();
+    expect(
+      await state.claim(
+        accountId,
+        now.toISOString(),
+        new Date(+now + DAY).toISOString(),
+        startPurge(now.toISOString()),
+      ),
+    ).toBe(true);
+    const purging = await lethe(['status', accountId, '--json'], now);
+    const outcome = await purgeAccount(
+      {
+        map,
+        claims: state,
+        purger: new DataMapPurger(services.dynamoPurger, services.s3Purger),
+        processors: { requestDeletion: async () => undefined },
+        queue: { send: async () => undefined },
+        now: () => now,
+        remainingMs: () => Number.POSITIVE_INFINITY,
+      },
+      accountId,
+      { reserveMs: 0, leaseMs: DAY, backupWindowMs: 35 * DAY },
+    );
+    services.close();
+    expect(outcome.outcome).toBe('purged');
+
+    // Act
+    const status = await lethe(['status', accountId, '--json'], now);
+    const receipt = await lethe(['receipt', accountId, '--json'], now);
+    const trail = await lethe(['audit', accountId, '--json'], now);
+
+    // Assert
+    expect(purging.json()).toMatchObject({
+      status: 'PURGING',
+      purge: {
+        leaseExpired: false,
+        targets: expect.arrayContaining([expect.objectContaining({ state: 'in progress' })]),
+      },
+    });
+    expect(status.json()).toEqual({
+      accountId,
+      status: 'PURGED',
+      recorded: true,
+      purgedAt: now.toISOString(),
+    });
+    expect(receipt.json()).toMatchObject({
+      accountId,
+      totalDeleted: 4,
+      receipt: {
+        finishedAt: now.toISOString(),
+        targets: [
+          { name: 'content', deleted: 2 },
+          { name: 'sessions', deleted: 0 },
+          { name: 'uploads', deleted: 1 },
+          { name: 'profiles', deleted: 1 },
+        ],
+      },
+    });
+    expect(JSON.stringify(receipt.json().receipt)).not.toContain(accountId);
+    expect(trail.json().events.map((e: { kind: string }) => e.kind)).toContain('purged');
+  });
+});
+
+describe('lethe dlq', () => {
+  it('lists dead-lettered jobs without taking them, then moves them back to the purge queue', async () => {
+    // Arrange: three failed jobs of this test's own
+    const ids = [1, 2, 3].map((n) => `cli-dlq-${n}-${randomUUID()}`);
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queues.purgeDlqUrl,
+        Entries: ids.map((accountId, n) => ({ Id: String(n), MessageBody: JSON.stringify({ accountId }) })),
+      }),
+    );
+    const mineIn = (report: { messages: { accountId?: string }[] }) =>
+      report.messages.filter((m) => m.accountId && ids.includes(m.accountId));
+
+    // Act: peek twice
+    const first = await lethe(['dlq', 'list', '--json']);
+    const second = await lethe(['dlq', 'list', '--json']);
+
+    // Assert: both listings show all three, with the masked ids their log lines carry
+    expect(first.code).toBe(0);
+    expect(
+      mineIn(first.json())
+        .map((m) => m.accountId)
+        .sort(),
+    ).toEqual([...ids].sort());
+    expect(mineIn(second.json())).toHaveLength(3);
+    for (const m of mineIn(second.json()) as { accountId: string; logId: string; receiveCount: number }[]) {
+      expect(m.logId).toBe(maskId(m.accountId));
+      expect(m.receiveCount).toBeGreaterThanOrEqual(2);
+    }
+
+    // Act: redrive
+    const moved = await lethe(['dlq', 'redrive', '--json']);
+
+    // Assert: the DLQ no longer holds them; the purge queue does, bodies as they were
+    expect(moved.code).toBe(0);
+    expect(moved.json()).toMatchObject({ from: queues.purgeDlqUrl, to: queues.purgeQueueUrl, failed: 0 });
+    expect(moved.json().moved).toBeGreaterThanOrEqual(3);
+    expect(mineIn((await lethe(['dlq', 'list', '--json'])).json())).toEqual([]);
+    const bodies: string[] = [];
+    for (let i = 0; i < 10 && bodies.length < 3; i += 1) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queues.purgeQueueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+        }),
+      );
+      for (const m of Messages) {
+        if (ids.some((id) => m.Body?.includes(id))) bodies.push(m.Body ?? '');
+        await sqs.send(
+          new DeleteMessageCommand({ QueueUrl: queues.purgeQueueUrl, ReceiptHandle: m.ReceiptHandle }),
+        );
+      }
+    }
+    expect(bodies.sort()).toEqual(ids.map((accountId) => JSON.stringify({ accountId })).sort());
+  });
+});
+
+describe('the lethe bin, run as an operator runs it', () => {
+  let cwd: string;
+  beforeAll(async () => {
+    // A working directory whose .lethe/ is the local app's key directory, as after `npm start` there.
+    cwd = await mkdtemp(join(tmpdir(), 'lethe-cli-cwd-'));
+    await symlink(keyDir, join(cwd, '.lethe'));
+  });
+  afterAll(() => rm(cwd, { recursive: true, force: true }));
+
+  it('prints one JSON document on stdout', async () => {
+    // Arrange
+    const accountId = await newAccount('cli');
+    const bin = join(import.meta.dirname, '../../cli/bin.mjs');
+
+    // Act
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [bin, 'status', accountId, '--json'],
+      {
+        cwd,
+        env: { ...process.env, ...env },
+      },
+    );
+
+    // Assert
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toMatchObject({ accountId, status: 'ACTIVE' });
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * A purge that began finishes, or lands in the DLQ; it is never silently
+ * dropped (I3). These tests never sweep (enforcement.test.ts does): their
+ * accounts are put straight into the claimable state without a due-index
+ * entry and claimed through the real adapter.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { startPurge } from '../../functions/core/purge.ts';
+import { accountsTable } from '../../functions/core/resources.ts';
+import type { StorePurger } from '../../functions/enforcement/ports.ts';
+import { purgeAccount } from '../../functions/enforcement/purge.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
+import { startQueuePoller } from '../../local/queue-poller.ts';
+import {
+  type Counts,
+  deps,
+  depth,
+  eventually,
+  fileQueue,
+  privateQueue,
+  purgeWorkerHandler,
+  receiptCounts,
+  receiptOf,
+  receiveAll,
+  remaining,
+  seedAccount,
+  sendJobs,
+  sqs,
+  trailOf,
+} from './enforcement-support.ts';
+import { doc, readRecord } from './support.ts';
+
+const nothing = (counts: Counts): Counts => Object.fromEntries(Object.keys(counts).map((name) => [name, 0]));
+
+/** Past due, with no due-index entry (no sweep will ever see it), then claimed as the sweeper claims. */
+const claimDirectly = async (accountId: string) => {
+  const now = new Date().toISOString();
+  await doc.send(
+    new PutCommand({
+      TableName: accountsTable.localName,
+      Item: { accountId, status: 'DEACTIVATED', deactivatedAt: now, purgeAfter: now },
+    }),
+  );
+  const leaseUntil = new Date(Date.now() + deps.timing.leaseMs).toISOString();
+  const claimed = await deps.purgeState.claim(
+    accountId,
+    new Date().toISOString(),
+    leaseUntil,
+    startPurge(now),
+  );
+  if (!claimed) throw new Error('claim refused');
+};
+
+const useCaseDeps = (purger: StorePurger) => ({
+  map: deps.map,
+  claims: deps.purgeState,
+  purger,
+  processors: deps.processors,
+  queue: deps.purgeQueue,
+  now: () => new Date(),
+  remainingMs: () => 60_000,
+});
+
+class Crash extends Error {}
+
+describe('purge recovery', () => {
+  it('resumes from the checkpoint after a crash between pages, with exact counts', async () => {
+    // Arrange: a claimed account spanning several pages, and a worker that dies before its third page
+    const { id, counts } = await seedAccount('crash', 2500);
+    await claimDirectly(id);
+    let pages = 0;
+    const dying: StorePurger = {
+      purgePage: (store, accountId, cursor) => {
+        pages += 1;
+        if (pages > 2) throw new Crash('the container went away');
+        return deps.storePurger.purgePage(store, accountId, cursor);
+      },
+    };
+
+    // Act: the first attempt dies mid-purge
+    await expect(purgeAccount(useCaseDeps(dying), id, deps.timing)).rejects.toBeInstanceOf(Crash);
+
+    // Assert: two pages are checkpointed, the rest of the data is still there
+    const checkpoint = await readRecord(id);
+    expect(checkpoint?.status).toBe('PURGING');
+    expect(checkpoint?.progressVersion).toBe(2);
+    expect(checkpoint?.progress.counts.content).toBe(2000);
+    expect((await remaining(id)).content).toBe((counts.content ?? 0) - 2000);
+
+    // Act: the redelivered job carries on from there
+    const resumed = await purgeAccount(useCaseDeps(deps.storePurger), id, deps.timing);
+
+    // Assert
+    expect(resumed.outcome).toBe('purged');
+    expect(await remaining(id)).toEqual(nothing(counts));
+    expect(receiptCounts(await receiptOf(id))).toEqual(counts);
+    const done = (await trailOf(id)).filter((e) => e.kind === 'target-done');
+    expect(done.map((e) => e.target).sort()).toEqual(Object.keys(counts).sort());
+  });
+
+  it('continues a purge through a new message when the time budget runs low', async () => {
+    // Arrange: a claimed account and a handler invocation with almost no time left
+    const { id, counts } = await seedAccount('budget');
+    await claimDirectly(id);
+    const event: SQSEvent = {
+      Records: [
+        {
+          messageId: 'm-1',
+          receiptHandle: 'r-1',
+          body: JSON.stringify({ accountId: id }),
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: String(Date.now()),
+            SenderId: '000000000000',
+            ApproximateFirstReceiveTimestamp: String(Date.now()),
+          },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: fileQueue.arn,
+          awsRegion: 'us-east-1',
+        },
+      ],
+    };
+
+    // Act: the handler hands the whole purge on, then the queue's next delivery does it
+    const response = await purgeWorkerHandler(event, lambdaContext('purge-worker', 100));
+    const next = startQueuePoller({
+      sqs,
+      queue: fileQueue,
+      name: 'purge-worker',
+      handler: purgeWorkerHandler,
+      autoStart: false,
+    });
+    const drained = await next.drain();
+    await next.stop();
+
+    // Assert
+    expect(response.batchItemFailures).toEqual([]);
+    expect(drained).toEqual({ records: 1, failed: 0 });
+    expect(await remaining(id)).toEqual(nothing(counts));
+    expect(receiptCounts(await receiptOf(id))).toEqual(counts);
+  });
+
+  it('moves a job that keeps failing to the DLQ after maxReceiveCount deliveries, data untouched', async () => {
+    // Arrange: a queue like the purge queue with a 1 s visibility timeout, so redeliveries come quickly;
+    // a job without a valid account id, and one whose saved checkpoint is corrupt (every attempt throws)
+    const queue = await privateQueue('poison', { visibilityTimeoutSeconds: 1 });
+    const { id, counts } = await seedAccount('poison');
+    await claimDirectly(id);
+    await doc.send(
+      new PutCommand({
+        TableName: accountsTable.localName,
+        Item: {
+          ...(await readRecord(id)),
+          progress: { ...startPurge(new Date().toISOString()), cursor: '{not json' },
+        },
+      }),
+    );
+    const bodies = ['{"accountId":"not a valid id!"}', JSON.stringify({ accountId: id })];
+    const deliveries = new Map<string, number>();
+    const outcomes: string[] = [];
+    const errors: string[] = [];
+    const poller = startQueuePoller({
+      sqs,
+      queue,
+      name: 'purge-worker',
+      handler: (event, context) => {
+        for (const r of event.Records) deliveries.set(r.body, (deliveries.get(r.body) ?? 0) + 1);
+        return purgeWorkerHandler(event, context);
+      },
+      onRecord: (record, outcome) => {
+        outcomes.push(`${outcome} ${record.attributes.ApproximateReceiveCount}`);
+      },
+      onError: (line) => errors.push(line),
+    });
+
+    // Act
+    await sendJobs(queue, bodies);
+    const dead = await (async () => {
+      try {
+        return await eventually(
+          async () => ((await depth(queue.dlqUrl)) >= 2 ? true : undefined),
+          25_000,
+          'both jobs in the DLQ',
+        );
+      } finally {
+        await poller.stop();
+      }
+    })();
+
+    // Assert: delivered exactly maxReceiveCount times each, never deleted, now only in the DLQ
+    expect(dead).toBe(true);
+    for (const body of bodies) expect(deliveries.get(body)).toBe(queue.definition.maxReceiveCount);
+    expect(outcomes.every((o) => o.startsWith('failed'))).toBe(true);
+    // Every record failed, so the handler threw for the whole batch, as Powertools does; the poller kept it all.
+    expect(errors.length).toBeGreaterThan(0);
+    for (const line of errors) expect(line).toMatch(/^purge-worker failed: FullBatchFailureError/);
+    expect(await depth(queue.url)).toBe(0);
+    expect((await receiveAll(queue.dlqUrl)).map((m) => m.Body).sort()).toEqual([...bodies].sort());
+    // The account is not dropped: still PURGING, every item still there, for an operator to redrive.
+    expect((await readRecord(id))?.status).toBe('PURGING');
+    expect(await remaining(id)).toEqual(counts);
+  });
+});

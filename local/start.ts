@@ -4,12 +4,18 @@
  */
 import { purgeQueue } from '../functions/core/resources.ts';
 import { startLocalApp } from './app.ts';
-import { readSettings, SettingsError } from './settings.ts';
+import { type LocalSettings, readSettings, SettingsError } from './settings.ts';
 import { StandInError } from './stand-ins.ts';
 
 const fail = (message: string): never => {
   console.error(`lethe: ${message}`);
   process.exit(1);
+};
+
+const demoAccounts = (seeded: readonly string[], settings: LocalSettings): string => {
+  if (seeded.length > 0) return `${seeded.length} seeded (${seeded[0]} … with ${seeded[0]}@example.com)`;
+  if (settings.dataDir) return `kept from the last run in ${settings.dataDir}`;
+  return 'none (LETHE_SEED_ACCOUNTS=0)';
 };
 
 const main = async () => {
@@ -35,7 +41,7 @@ Lethe is running (${Math.round(performance.now() - started)} ms).
   Sweeper            every ${settings.sweepInterval} (${(app.sweepIntervalMs ?? 0) / 1000} s)
   Purge queue        ${purge?.url}
   Purge DLQ          ${purge?.dlqUrl}
-  Demo accounts      ${app.seeded.length > 0 ? `${app.seeded.length} seeded (${first} … with ${first}@example.com)` : 'none seeded'}
+  Demo accounts      ${demoAccounts(app.seeded, settings)}
 
 Try it:
   TOKEN=$(npm run -s token -- ${first})

@@ -27,6 +27,17 @@ const conditionFailed = (error: unknown) =>
       (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
     ));
 
+/** Runs a conditional write: true if it applied, false if its condition did not hold. */
+const applied = async (write: () => Promise<unknown>): Promise<boolean> => {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (conditionFailed(error)) return false;
+    throw error;
+  }
+};
+
 export class DynamoPurgeState implements PurgeClaims, DueIndex {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -52,9 +63,9 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     return { items, ...(result.LastEvaluatedKey && { cursor: JSON.stringify(result.LastEvaluatedKey) }) };
   }
 
-  async claim(accountId: string, now: string, leaseUntil: string, progress: PurgeProgress): Promise<boolean> {
-    try {
-      await this.client.send(
+  claim(accountId: string, now: string, leaseUntil: string, progress: PurgeProgress): Promise<boolean> {
+    return applied(() =>
+      this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -82,12 +93,8 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
             { Put: this.audit.put(this.event(accountId, now, 'purge-claimed')) },
           ],
         }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async start(accountId: string, runId: string, now: string, runUntil: string) {
@@ -139,7 +146,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     }
   }
 
-  async saveProgress(
+  saveProgress(
     accountId: string,
     runId: string,
     saved: SavedProgress,
@@ -162,25 +169,20 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
         ':lease': leaseUntil,
       },
     };
-    try {
-      if (event) {
-        await this.client.send(
-          new TransactWriteCommand({ TransactItems: [{ Update: update }, { Put: this.audit.put(event) }] }),
-        );
-      } else {
-        await this.client.send(new UpdateCommand(update));
-      }
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+    // A store finished: its audit event is written with the checkpoint that records it.
+    return applied(() =>
+      event
+        ? this.client.send(
+            new TransactWriteCommand({ TransactItems: [{ Update: update }, { Put: this.audit.put(event) }] }),
+          )
+        : this.client.send(new UpdateCommand(update)),
+    );
   }
 
-  async complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean> {
+  complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean> {
     const subject = this.audit.subjectOf(accountId);
-    try {
-      await this.client.send(
+    return applied(() =>
+      this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -207,12 +209,8 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
             { Put: this.audit.put({ subject, at: receipt.finishedAt, kind: 'purged', actor: 'system' }) },
           ],
         }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   event(

@@ -23,6 +23,8 @@ export interface LetheConfig {
    * the host app's tables and buckets can take the extra writes.
    */
   readonly purgeConcurrency: number;
+  /** How long audit events are kept (ISO-8601 duration); receipts are kept for good. */
+  readonly auditRetention: string;
   /** Days the Lambda log groups keep their logs. */
   readonly logRetentionDays: number;
   readonly dataMap: DataMap;
@@ -34,6 +36,7 @@ export const config: LetheConfig = {
   noticeSchedule: ['P7D', 'P1D'],
   sweepInterval: 'PT15M',
   purgeConcurrency: 5,
+  auditRetention: 'P1095D',
   logRetentionDays: 30,
   dataMap: {
     profile: {

@@ -208,7 +208,7 @@ export class LetheApi extends Construct {
       const accounts = accountsAccessOf(access);
       if (accounts !== undefined) {
         fn.useAccountsTable(props.accountsTable, accounts)
-          .useAuditTable(props.auditTable, AUDIT_ACCESS[accounts])
+          .useAuditTable(props.auditTable, AUDIT_ACCESS[accounts], config.auditRetention)
           .useSubjectKey(props.subjectKey)
           .useGracePeriod(config.gracePeriod);
       }

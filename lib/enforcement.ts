@@ -127,7 +127,7 @@ export class LetheEnforcement extends Construct {
       logRetentionDays: config.logRetentionDays,
     })
       .useAccountsTable(accountsTable, 'purge')
-      .useAuditTable(auditTable, 'append')
+      .useAuditTable(auditTable, 'append', config.auditRetention)
       .useSubjectKey(subjectKey)
       // Continuations: a purge larger than one invocation re-enqueues itself.
       .useQueue(this.purgeQueue, purgeQueueDefinition)
@@ -162,7 +162,7 @@ export class LetheEnforcement extends Construct {
       logRetentionDays: config.logRetentionDays,
     })
       .useAccountsTable(accountsTable, 'sweep')
-      .useAuditTable(auditTable, 'append')
+      .useAuditTable(auditTable, 'append', config.auditRetention)
       .useSubjectKey(subjectKey)
       .useQueue(this.purgeQueue, purgeQueueDefinition);
     // Scheduler invokes asynchronously: its retry policy covers delivery, this covers the sweep failing.

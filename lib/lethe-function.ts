@@ -222,12 +222,15 @@ export class LetheFunction extends NodejsFunction {
   }
 
   /** Grants the audit trail for `access` and sets its env variable, in one call. */
-  useAuditTable(table: ITable, access: AuditAccess): this {
+  useAuditTable(table: ITable, access: AuditAccess, retention: string): this {
     const actions = AUDIT_ACTIONS[access];
     if (actions.length > 0) {
       this.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }));
     }
     this.addEnvironment(auditTable.env, table.tableName);
+    // Checked at synth, so a typo never deploys; events written carry their expiry from it.
+    parseDuration(retention);
+    this.addEnvironment('LETHE_AUDIT_RETENTION', retention);
     return this;
   }
 

@@ -149,6 +149,13 @@ describe('least privilege: HTTP routes', () => {
     },
   );
 
+  it.each(functions.filter(([, fn]) => propsOf(fn).Environment.Variables[auditTable.env] !== undefined))(
+    '%s keeps audit events for the configured retention',
+    (_id, fn) => {
+      expect(propsOf(fn).Environment.Variables.LETHE_AUDIT_RETENTION).toBe(config.auditRetention);
+    },
+  );
+
   it.each(readOnlyRoutes)('%s is told the Audit table (read at cold start) but may not write to it', (id) => {
     const fn = functionOf(id);
     expect(grantsOn(fn, stateful.auditTable)).toEqual([]);

@@ -27,6 +27,13 @@ export interface LetheConfig {
   readonly auditRetention: string;
   /** Days the Lambda log groups keep their logs. */
   readonly logRetentionDays: number;
+  /** Data exports (P7). */
+  readonly exports?: {
+    /** Exports an account may ask for in any 24 hours. @default 3 */
+    readonly perDay?: number;
+    /** How long a download link works, as an ISO-8601 duration. @default PT24H */
+    readonly linkExpiry?: string;
+  };
   readonly dataMap: DataMap;
 }
 
@@ -38,6 +45,7 @@ export const config: LetheConfig = {
   purgeConcurrency: 5,
   auditRetention: 'P1095D',
   logRetentionDays: 30,
+  exports: { perDay: 3, linkExpiry: 'PT24H' },
   dataMap: {
     profile: {
       store: 'profiles',

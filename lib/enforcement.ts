@@ -21,6 +21,7 @@ import type { LetheConfig } from '../lethe.config.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
+import type { ExportsBucketRef } from './stateful-stack.ts';
 
 /** SQS keeps a message at most 14 days: the longest a failed purge can wait for an operator. */
 const MAX_RETENTION = Duration.days(14);
@@ -40,6 +41,9 @@ export interface LetheEnforcementProps {
   readonly accountsTable: ITable;
   readonly auditTable: ITable;
   readonly subjectKey: ISecret;
+  /** The purge deletes the account's exports too (I6). */
+  readonly exportsTable: ITable;
+  readonly exportsBucket: ExportsBucketRef;
   readonly config: LetheConfig;
   /** Where the capability's alarms notify. */
   readonly alarms: LetheAlarms;
@@ -131,7 +135,10 @@ export class LetheEnforcement extends Construct {
       .useSubjectKey(subjectKey)
       // Continuations: a purge larger than one invocation re-enqueues itself.
       .useQueue(this.purgeQueue, purgeQueueDefinition)
-      .useDataMapForPurge(config.dataMap);
+      .useDataMapForPurge(config.dataMap)
+      // Lethe's own copies: the account's export records and archives.
+      .useExportsTable(props.exportsTable, 'purge')
+      .useExportsBucket(props.exportsBucket, 'purge');
     this.purgeWorker.addEventSource(
       new SqsEventSource(this.purgeQueue, {
         batchSize: purgeQueueDefinition.batchSize,

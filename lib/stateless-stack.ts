@@ -10,6 +10,7 @@ import type { LetheConfig } from '../lethe.config.ts';
 import { LetheAlarms } from './alarms.ts';
 import { type JwtSettings, LetheApi, type ThrottleSettings } from './api.ts';
 import { LetheEnforcement } from './enforcement.ts';
+import { LetheExport } from './export.ts';
 import type { LetheState } from './stateful-stack.ts';
 
 /** Outputs beyond the operator CLI's (STACK_OUTPUTS): for people and monitoring, not for code. */
@@ -27,6 +28,7 @@ export interface LetheStatelessStackProps extends StackProps, LetheState {
 export class LetheStatelessStack extends Stack {
   readonly api: LetheApi;
   readonly enforcement: LetheEnforcement;
+  readonly export: LetheExport;
   readonly alarms: LetheAlarms;
 
   constructor(scope: Construct, id: string, props: LetheStatelessStackProps) {
@@ -34,6 +36,8 @@ export class LetheStatelessStack extends Stack {
       accountsTable,
       auditTable,
       subjectKey,
+      exportsTable,
+      exportsBucket,
       config,
       jwt,
       throttle,
@@ -42,14 +46,24 @@ export class LetheStatelessStack extends Stack {
       ...stackProps
     } = props;
     super(scope, id, {
-      description: 'Lethe stateless resources: the HTTP API, the sweeper and purge workers, alarms',
+      description: 'Lethe stateless resources: the HTTP API, the sweeper, purge and export workers, alarms',
       ...stackProps,
     });
     this.alarms = new LetheAlarms(this, 'Alarms');
+    this.export = new LetheExport(this, 'Export', {
+      accountsTable,
+      exportsTable,
+      exportsBucket,
+      config,
+      alarms: this.alarms,
+    });
     this.api = new LetheApi(this, 'Api', {
       accountsTable,
       auditTable,
       subjectKey,
+      exportsTable,
+      exportsBucket,
+      exportQueue: this.export.exportQueue,
       config,
       jwt,
       ...(throttle !== undefined && { throttle }),
@@ -59,6 +73,8 @@ export class LetheStatelessStack extends Stack {
       accountsTable,
       auditTable,
       subjectKey,
+      exportsTable,
+      exportsBucket,
       config,
       alarms: this.alarms,
       ...(purgeBacklogAlarmAge !== undefined && { purgeBacklogAlarmAge }),

@@ -10,10 +10,19 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { validateDataMap } from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
-import { accountsTable, auditTable, letheQueues, purgeQueue } from '../functions/core/resources.ts';
+import {
+  accountsTable,
+  auditTable,
+  exportQueue,
+  exportsBucket,
+  exportsTable,
+  letheQueues,
+  purgeQueue,
+} from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
 import { defaultKeyDir, localSubjectKey } from './dev-keys.ts';
 import { type Enforcement, startEnforcement } from './enforcement.ts';
+import { type ExportWorker, startExportWorker } from './exports.ts';
 import { createVerifier, jwtKeyFile } from './jwt.ts';
 import { createQueues, createResources, type LocalQueue, localQueueUrl } from './resources.ts';
 import { seedDemoAccounts } from './seed.ts';
@@ -79,6 +88,8 @@ export const handlerEnvironment = (
   AWS_ENDPOINT_URL_SESV2: endpoints.ses,
   [accountsTable.env]: accountsTable.localName,
   [auditTable.env]: auditTable.localName,
+  [exportsTable.env]: exportsTable.localName,
+  [exportsBucket.env]: exportsBucket.localName,
   ...Object.fromEntries(letheQueues.map((q) => [q.env, localQueueUrl(endpoints.sqs, q.localName)])),
   LETHE_RESERVE_MS: process.env.LETHE_RESERVE_MS ?? LOCAL_RESERVE_MS,
   LETHE_SUBJECT_KEY: subjectKey,
@@ -102,6 +113,7 @@ export const startLocalApp = async (
   });
   let server: ApiServer | undefined;
   let enforcement: Enforcement | undefined;
+  let exportWorker: ExportWorker | undefined;
   try {
     const { endpoints } = standIns;
     const keyDir = options.keyDir ?? defaultKeyDir();
@@ -139,8 +151,17 @@ export const startLocalApp = async (
         ...(options.onEnforcement && { log: options.onEnforcement, warn: options.onEnforcement }),
       });
     }
+    const exportsQueue = queues.find((q) => q.definition.id === exportQueue.id);
+    if (sweepIntervalMs !== undefined && exportsQueue) {
+      exportWorker = await startExportWorker({
+        sqs,
+        exportQueue: exportsQueue,
+        ...(options.onEnforcement && { log: options.onEnforcement, warn: options.onEnforcement }),
+      });
+    }
     const api = server;
     const running = enforcement;
+    const exporting = exportWorker;
     return {
       apiUrl: api.url,
       endpoints,
@@ -152,6 +173,7 @@ export const startLocalApp = async (
       stop: async () => {
         // Enforcement first: the batch in flight finishes and is deleted while the stand-ins still answer.
         await running?.stop();
+        await exporting?.stop();
         await api.close();
         ddb.destroy();
         s3.destroy();
@@ -161,6 +183,7 @@ export const startLocalApp = async (
     };
   } catch (error) {
     await enforcement?.stop();
+    await exportWorker?.stop();
     await server?.close();
     await standIns.stop();
     throw error;

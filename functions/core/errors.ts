@@ -17,6 +17,8 @@ export class LetheError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Response headers the error carries to the client, e.g. `retry-after` on a 429. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'LetheError';
@@ -30,3 +32,8 @@ export const forbidden = (message = 'You may not act on this account.') =>
   new LetheError('forbidden', message);
 export const notFound = (message = 'No such account.') => new LetheError('not_found', message);
 export const conflict = (message: string) => new LetheError('conflict', message);
+/** A 429 that tells the caller, in `Retry-After`, how many seconds to wait. */
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new LetheError('too_many_requests', message, {
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  });

@@ -3,7 +3,12 @@
  * route of each; local mode routes requests to the very same handlers; the
  * catch-all handler answers 404/405 from it.
  */
-export type Access = 'accounts:read' | 'accounts:write' | 'profiles:read';
+export type Access =
+  | 'accounts:read'
+  | 'accounts:write'
+  | 'profiles:read'
+  | 'exports:read'
+  | 'exports:request';
 
 export interface RouteDefinition {
   /** The function's name: kebab-case, also its file under functions/http/. */
@@ -28,6 +33,20 @@ export const routes: readonly RouteDefinition[] = [
   { id: 'restore', method: 'POST', path: `${account}/restore`, auth: 'jwt', access: write },
   { id: 'put-legal-hold', method: 'PUT', path: `${account}/legal-hold`, auth: 'jwt', access: write },
   { id: 'delete-legal-hold', method: 'DELETE', path: `${account}/legal-hold`, auth: 'jwt', access: write },
+  {
+    id: 'request-export',
+    method: 'POST',
+    path: `${account}/export`,
+    auth: 'jwt',
+    access: [...read, 'exports:request'],
+  },
+  {
+    id: 'get-export',
+    method: 'GET',
+    path: `${account}/exports/{exportId}`,
+    auth: 'jwt',
+    access: ['exports:read'],
+  },
 ];
 
 /** The catch-all for unknown routes and methods: JSON 404/405, never HTML. */

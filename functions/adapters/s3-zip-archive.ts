@@ -5,7 +5,7 @@
  * memory. An account with 1 GB of uploads needs tens of MB, not 1 GB.
  */
 import { type Readable, Transform } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ZipFile } from 'yazl';
 import type { ArchiveStore, ArchiveWriter } from '../export/ports.ts';
@@ -18,6 +18,10 @@ export class S3ZipArchives implements ArchiveStore {
     private readonly client: S3Client,
     private readonly bucket: string,
   ) {}
+
+  async delete(objectKey: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+  }
 
   create(objectKey: string): ArchiveWriter {
     const zip = new ZipFile();

@@ -157,7 +157,14 @@ export const exportAccount = async (
       objectKey,
       bytes,
     );
-    return { outcome: marked ? 'ready' : 'duplicate', counts, bytes };
+    if (marked) return { outcome: 'ready', counts, bytes };
+    // 5. The record is gone: a purge deleted it while this ran, and may have passed the
+    //    archives by. Delete this one too, so no archive outlives the purge (I6).
+    if (!(await deps.exports.get(accountId, exportId))) {
+      await deps.archives.delete(objectKey);
+      return { outcome: 'refused', counts, bytes: 0 };
+    }
+    return { outcome: 'duplicate', counts, bytes };
   } catch (error) {
     await archive.abort();
     throw error;

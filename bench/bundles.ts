@@ -24,6 +24,9 @@ const childEnv = {
   ACCOUNTS_TABLE: 'bench',
   AUDIT_TABLE: 'bench-audit',
   PURGE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
+  EXPORTS_TABLE: 'bench-exports',
+  EXPORTS_BUCKET: 'bench-exports',
+  EXPORT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-export',
   // In AWS the key comes from the Parameters and Secrets extension on localhost; here, from env.
   LETHE_SUBJECT_KEY: 'bench-subject-key',
   AWS_REGION: 'us-east-1',

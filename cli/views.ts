@@ -4,6 +4,7 @@
  */
 import type { AuditEvent } from '../functions/core/audit.ts';
 import type { DataMap, Store } from '../functions/core/data-map.ts';
+import { withExportTargets } from '../functions/core/export.ts';
 import {
   type AccountRecord,
   type AccountView,
@@ -13,6 +14,7 @@ import {
   type Status,
 } from '../functions/core/lifecycle.ts';
 import { type PurgeProgress, purgeOrder, type Receipt } from '../functions/core/purge.ts';
+import { exportsBucket, exportsTable } from '../functions/core/resources.ts';
 
 export interface TargetProgress {
   readonly name: string;
@@ -48,9 +50,14 @@ export interface StatusReport {
   readonly purge?: PurgeReport;
 }
 
-/** Each store's state in a purge: before the current one done, after it pending. */
+/**
+ * Each store's state in a purge: before the current one done, after it
+ * pending. The purge also walks Lethe's own export records and archives
+ * (functions/core/export.ts), so they are counted in; only their names and
+ * order matter here, not where they live.
+ */
 export const purgeTargets = (map: DataMap, progress: PurgeProgress): TargetProgress[] =>
-  purgeOrder(map).map((store, index) => {
+  purgeOrder(withExportTargets(map, exportsTable.localName, exportsBucket.localName)).map((store, index) => {
     const request = progress.processors[store.name];
     return {
       name: store.name,

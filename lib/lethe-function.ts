@@ -143,12 +143,13 @@ export type ArchivesAccess = 'link' | 'write' | 'purge';
 /**
  * - link: a presigned GET is authorized as the signer's s3:GetObject.
  * - write: a multipart upload (Create, UploadPart and Complete are all
- *   s3:PutObject) and its abort when the export fails.
+ *   s3:PutObject), its abort when the export fails, and deleting the archive
+ *   when a purge removed the export's record while it was being written.
  * - purge: list the account's prefix and DeleteObjects (checked per object as DeleteObject).
  */
 export const ARCHIVES_ACTIONS: Record<ArchivesAccess, readonly string[]> = {
   link: ['s3:GetObject'],
-  write: ['s3:PutObject', 's3:AbortMultipartUpload'],
+  write: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
   purge: ['s3:DeleteObject'],
 };
 

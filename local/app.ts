@@ -10,6 +10,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { validateDataMap } from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
+import { withExportTargets } from '../functions/core/export.ts';
 import {
   accountsTable,
   auditTable,
@@ -144,7 +145,8 @@ export const startLocalApp = async (
       enforcement = await startEnforcement({
         sqs,
         doc,
-        map,
+        // What the purge worker walks: the data map, then the export records and archives.
+        map: withExportTargets(map, exportsTable.localName, exportsBucket.localName),
         purgeQueue: purge,
         subjectKey,
         sweepIntervalMs,

@@ -4,8 +4,8 @@
  * Upload (lib-storage) that holds at most `queueSize` parts of `partSize` in
  * memory. An account with 1 GB of uploads needs tens of MB, not 1 GB.
  */
-import { PassThrough, type Readable } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { type Readable, Transform } from 'node:stream';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ZipFile } from 'yazl';
 import type { ArchiveStore, ArchiveWriter } from '../export/ports.ts';
@@ -19,12 +19,20 @@ export class S3ZipArchives implements ArchiveStore {
     private readonly bucket: string,
   ) {}
 
+  async delete(objectKey: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+  }
+
   create(objectKey: string): ArchiveWriter {
     const zip = new ZipFile();
-    const body = new PassThrough();
     let bytes = 0;
-    body.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
+    // Counts as the upload pulls: a 'data' listener would switch the stream to flowing
+    // mode and defeat backpressure, buffering the whole archive in memory.
+    const body = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        done(null, chunk);
+      },
     });
     const upload = new Upload({
       client: this.client,

@@ -79,6 +79,17 @@ export const retryAfterSeconds = (createdInWindow: readonly string[], now: Date)
   return Math.max(1, Math.ceil((Date.parse(oldest) + RATE_WINDOW_MS - now.getTime()) / 1000));
 };
 
+/**
+ * A PENDING export older than this was lost: every delivery of its job has
+ * timed out (3 receives × the 90-minute visibility timeout) without marking
+ * it. Asking again then fails it and starts a new one, so a crashed worker
+ * never blocks an account's exports for good.
+ */
+export const STALE_PENDING_MS = 5 * 3_600_000;
+
+export const isStale = (record: ExportRecord, now: Date): boolean =>
+  record.status === 'PENDING' && now.getTime() - Date.parse(record.createdAt) > STALE_PENDING_MS;
+
 /** Records outlive their archive by a day, so a link never points at a record already gone. */
 export const recordTtlOf = (createdAt: Date): number =>
   Math.floor(createdAt.getTime() / 1000) + (exportsBucket.expirationDays + 1) * 86_400;

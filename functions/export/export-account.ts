@@ -47,6 +47,8 @@ export const entryNameOf = (store: S3PrefixStore, prefix: string, key: string): 
   return `${filesPrefix(store)}${segments.join('/')}`;
 };
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const readme = (productName: string, accountId: string, at: string, counts: readonly StoreCount[]) =>
   [
     `Your data from ${productName}`,
@@ -59,8 +61,8 @@ const readme = (productName: string, accountId: string, at: string, counts: read
     '',
     ...counts.map((c) =>
       c.kind === 's3-prefix'
-        ? `  ${c.file}  your uploaded files from "${c.name}" (${c.items} files)`
-        : `  ${c.file}  your records from "${c.name}" (${c.items} records, one JSON object per line)`,
+        ? `  ${c.file}  your uploaded files from "${c.name}" (${plural(c.items, 'file')})`
+        : `  ${c.file}  your records from "${c.name}" (${plural(c.items, 'record')}, one JSON object per line)`,
     ),
     '  manifest.json  the same list, for programs',
     '',
@@ -155,7 +157,14 @@ export const exportAccount = async (
       objectKey,
       bytes,
     );
-    return { outcome: marked ? 'ready' : 'duplicate', counts, bytes };
+    if (marked) return { outcome: 'ready', counts, bytes };
+    // 5. The record is gone: a purge deleted it while this ran, and may have passed the
+    //    archives by. Delete this one too, so no archive outlives the purge (I6).
+    if (!(await deps.exports.get(accountId, exportId))) {
+      await deps.archives.delete(objectKey);
+      return { outcome: 'refused', counts, bytes: 0 };
+    }
+    return { outcome: 'duplicate', counts, bytes };
   } catch (error) {
     await archive.abort();
     throw error;

@@ -72,6 +72,8 @@ export interface ArchiveWriter {
 
 export interface ArchiveStore {
   create(objectKey: string): ArchiveWriter;
+  /** Deletes a finished archive (one a purge has already passed by). */
+  delete(objectKey: string): Promise<void>;
 }
 
 /** Whether an account may still be exported: its lifecycle status, if Lethe keeps one. */

@@ -7,6 +7,7 @@ import { conflict, notFound, tooManyRequests } from '../core/errors.ts';
 import {
   type ExportSettings,
   type ExportView,
+  isStale,
   newExportId,
   RATE_WINDOW_MS,
   recordTtlOf,
@@ -41,10 +42,12 @@ export const requestExport = async (
   if (!record && !(await deps.profiles.get(accountId))) throw notFound();
   if (record && isFinal(record.status)) throw conflict(`Cannot export: the account is ${record.status}.`);
   // 2. A pending export is the answer to asking again; it does not count against the limit.
-  const pending = await deps.exports.pending(accountId);
-  if (pending) return { view: toExportView(pending), created: false };
-  // 3. At most `perDay` exports in any 24 hours.
+  //    One whose worker never reported back is failed, so it cannot block exports for good.
   const now = deps.now();
+  const pending = await deps.exports.pending(accountId);
+  if (pending && !isStale(pending, now)) return { view: toExportView(pending), created: false };
+  if (pending) await deps.exports.markFailed(accountId, pending.exportId, now.toISOString(), 'export_failed');
+  // 3. At most `perDay` exports in any 24 hours.
   const recent = await deps.exports.createdSince(accountId, new Date(now.getTime() - RATE_WINDOW_MS));
   if (recent.length >= deps.settings.perDay) {
     throw tooManyRequests(

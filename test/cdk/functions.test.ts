@@ -268,7 +268,11 @@ describe('least privilege: export', () => {
     ]);
     expect(grantsOn(exportWorker, stateful.accountsTable)).toEqual(['dynamodb:GetItem']);
     const archives = grants.filter((g) => JSON.stringify(g.resource).includes('-exports-'));
-    expect(archives.map((g) => g.action).sort()).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
+    expect(archives.map((g) => g.action).sort()).toEqual([
+      's3:AbortMultipartUpload',
+      's3:DeleteObject',
+      's3:PutObject',
+    ]);
   });
 });
 

@@ -112,6 +112,10 @@ export class FakeArchives implements ArchiveStore {
   readonly archives = new Map<string, Map<string, string>>();
   aborted: string[] = [];
 
+  async delete(objectKey: string) {
+    this.archives.delete(objectKey);
+  }
+
   create(objectKey: string): ArchiveWriter {
     const queued: [string, () => Promise<Readable> | Readable][] = [];
     const entries = new Map<string, string>();

@@ -99,6 +99,9 @@ describe('statusReport', () => {
         { name: 'content', kind: 'dynamodb-partition', state: 'done', deleted: 9 },
         { name: 'sessions', kind: 'dynamodb-index', state: 'in progress', deleted: 1 },
         { name: 'uploads', kind: 's3-prefix', state: 'pending', deleted: 0 },
+        // Lethe's own export records and archives, which the purge deletes too (I6)
+        { name: 'lethe-exports', kind: 'dynamodb-partition', state: 'pending', deleted: 0 },
+        { name: 'lethe-export-archives', kind: 's3-prefix', state: 'pending', deleted: 0 },
         { name: 'profiles', kind: 'dynamodb-partition', state: 'pending', deleted: 0 },
       ],
     });

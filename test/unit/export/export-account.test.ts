@@ -124,6 +124,33 @@ describe('exportAccount', () => {
     expect((await exports.get('u1', 'e1'))?.status).toBe('PENDING');
   });
 
+  it('deletes its archive when a purge removed the export record while it ran (I6)', async () => {
+    // Arrange: the purge deletes the record while the archive is being written
+    const racing = {
+      ...deps(),
+      archives: {
+        create: (key: string) => {
+          const writer = archives.create(key);
+          return {
+            ...writer,
+            finish: async () => {
+              exports.records.clear();
+              exports.pendingOf.clear();
+              return writer.finish();
+            },
+          };
+        },
+        delete: (key: string) => archives.delete(key),
+      },
+    };
+    // Act
+    const result = await exportAccount(racing, { accountId: 'u1', exportId: 'e1' });
+    // Assert
+    expect(result.outcome).toBe('refused');
+    expect(archives.archives.size).toBe(0);
+    expect(exports.records.size).toBe(0);
+  });
+
   it('turns object keys into safe paths inside the archive', () => {
     const store = {
       kind: 's3-prefix',

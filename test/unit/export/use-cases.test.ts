@@ -44,6 +44,21 @@ describe('export use cases', () => {
     expect(jobs.sent).toHaveLength(1);
   });
 
+  it('fails a pending export whose worker never reported back, and starts a new one', async () => {
+    // Arrange: an export left PENDING six hours ago (every delivery of its job timed out)
+    const lost = await requestExport(deps(), 'u1');
+    clock = new Date(clock.getTime() + 6 * HOUR);
+    // Act
+    const fresh = await requestExport(deps(), 'u1');
+    // Assert
+    expect(fresh.created).toBe(true);
+    expect(fresh.view.exportId).not.toBe(lost.view.exportId);
+    expect(await exports.get('u1', lost.view.exportId)).toMatchObject({
+      status: 'FAILED',
+      failure: 'export_failed',
+    });
+  });
+
   it('refuses an unknown account (404) and a purging one (409), writing nothing', async () => {
     await expect(requestExport(deps(), 'ghost')).rejects.toMatchObject({ code: 'not_found' });
     accounts.records.set('u1', { accountId: 'u1', status: 'PURGING' });

@@ -60,12 +60,13 @@ describe('POST /v1/accounts/{accountId}/export', () => {
   });
 
   it('answers 429 with Retry-After once the day’s exports are used up, and sends nothing', async () => {
-    // Arrange: three exports in the last 24 hours, the oldest 20 hours ago
+    // Arrange: three exports in the last 24 hours, the oldest 20 hours before the request
+    const items = recentExports(20, 5, 1);
     ddb
       .on(QueryCommand)
       .callsFake((input) =>
         input.TableName === process.env.EXPORTS_TABLE
-          ? { Items: recentExports(20, 5, 1) }
+          ? { Items: items }
           : { Items: [{ accountId: 'u1', email: 'u1@example.com' }] },
       );
     // Act

@@ -23,9 +23,24 @@ export interface LetheConfig {
    * the host app's tables and buckets can take the extra writes.
    */
   readonly purgeConcurrency: number;
+  /** Notices (P6): who sends them and where their links point. */
+  readonly notices: NoticeSettings;
   /** Days the Lambda log groups keep their logs. */
   readonly logRetentionDays: number;
   readonly dataMap: DataMap;
+}
+
+export interface NoticeSettings {
+  /** The From address: an identity verified in SES. */
+  readonly sender: string;
+  /** The SES configuration set every notice is sent with (bounce and complaint events). */
+  readonly configurationSet: string;
+  /** The API's public base URL, for the restore link; LETHE_PUBLIC_URL overrides it (local mode does). */
+  readonly publicUrl: string;
+  /** Where users can ask questions; shown in every notice's footer. */
+  readonly supportUrl: string;
+  /** How long backups keep deleted data (PITR keeps 35 days): the receipt's "gone from backups by". */
+  readonly backupRetention: string;
 }
 
 export const config: LetheConfig = {
@@ -34,6 +49,13 @@ export const config: LetheConfig = {
   noticeSchedule: ['P7D', 'P1D'],
   sweepInterval: 'PT15M',
   purgeConcurrency: 5,
+  notices: {
+    sender: 'Lethe Demo <no-reply@example.com>',
+    configurationSet: 'lethe-notices',
+    publicUrl: 'https://api.example.com',
+    supportUrl: 'https://example.com/support',
+    backupRetention: 'P35D',
+  },
   logRetentionDays: 30,
   dataMap: {
     profile: {

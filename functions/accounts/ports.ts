@@ -23,8 +23,16 @@ export interface AccountRepository {
   get(accountId: string): Promise<AccountRecord | undefined>;
   /** ACTIVE (or no record) → DEACTIVATED; an already DEACTIVATED account keeps its dates (I5). */
   deactivate(accountId: string, command: DeactivateCommand, now: string, actor: Actor): Promise<Transition>;
-  /** DEACTIVATED → ACTIVE; anything else is returned unchanged. */
-  restore(accountId: string, now: string, actor: Actor): Promise<Transition>;
+  /**
+   * DEACTIVATED → ACTIVE; anything else is returned unchanged. With
+   * `deactivatedAt`, only that deactivation is restored (a restore link's).
+   */
+  restore(
+    accountId: string,
+    now: string,
+    actor: Actor,
+    only?: { deactivatedAt: string },
+  ): Promise<Transition>;
   placeHold(accountId: string, hold: LegalHold, now: string, actor: Actor): Promise<Transition>;
   releaseHold(accountId: string, now: string, actor: Actor): Promise<Transition>;
 }

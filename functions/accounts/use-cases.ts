@@ -66,13 +66,14 @@ export const deactivateAccount = async (
 
 export const restoreAccount = async (
   deps: AccountDeps,
-  input: { accountId: string; actor: Actor },
+  input: { accountId: string; actor: Actor; deactivatedAt?: string },
 ): Promise<Result> => {
   refuseIfFinal(await findAccount(deps, input.accountId), 'restore');
   const { record, changed } = await deps.accounts.restore(
     input.accountId,
     deps.now().toISOString(),
     input.actor,
+    ...(input.deactivatedAt !== undefined ? [{ deactivatedAt: input.deactivatedAt }] : []),
   );
   refuseIfFinal(record, 'restore');
   return { view: toView(record, { operator: input.actor.kind === 'operator' }), changed };

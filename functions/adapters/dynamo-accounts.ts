@@ -129,14 +129,25 @@ export class DynamoAccountRepository implements AccountRepository {
     });
   }
 
-  restore(accountId: string, now: string, actor: Actor): Promise<Transition> {
+  restore(
+    accountId: string,
+    now: string,
+    actor: Actor,
+    only?: { deactivatedAt: string },
+  ): Promise<Transition> {
     return this.transition(accountId, 'restored', actor, now, (old) =>
-      old?.status === 'DEACTIVATED'
+      old?.status === 'DEACTIVATED' && (only === undefined || old.deactivatedAt === only.deactivatedAt)
         ? {
-            condition: '#status = :deactivated',
+            // A link's restore is conditioned on its deactivation, so a re-deactivation racing it wins.
+            condition: `#status = :deactivated${only ? ' AND deactivatedAt = :d' : ''}`,
             update:
               'SET #status = :active, updatedAt = :now REMOVE deactivatedAt, purgeAfter, dueShard, reason, notices',
-            values: { ':active': 'ACTIVE', ':deactivated': 'DEACTIVATED', ':now': now },
+            values: {
+              ':active': 'ACTIVE',
+              ':deactivated': 'DEACTIVATED',
+              ':now': now,
+              ...(only && { ':d': only.deactivatedAt }),
+            },
             result: (old) => ({
               ...without(old, 'deactivatedAt', 'purgeAfter', 'reason', 'notices'),
               accountId,

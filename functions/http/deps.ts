@@ -1,11 +1,13 @@
 /** The account use cases' dependencies, wired once per container at cold start. */
 import { config } from '../../lethe.config.ts';
+import type { RestoreLinkDeps } from '../accounts/restore-link.ts';
 import type { AccountDeps } from '../accounts/use-cases.ts';
 import { DynamoAccountRepository } from '../adapters/dynamo-accounts.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
+import { restoreKey } from '../commons/restore-key.ts';
 import { validateDataMap } from '../core/data-map.ts';
 import { parseDuration } from '../core/duration.ts';
 import { accountsTable } from '../core/resources.ts';
@@ -16,3 +18,5 @@ export const accountDeps: AccountDeps = {
   gracePeriodMs: parseDuration(envOr('LETHE_GRACE_PERIOD', config.gracePeriod)),
   now: () => new Date(),
 };
+
+export const restoreLinkDeps: RestoreLinkDeps = { ...accountDeps, restoreKey };

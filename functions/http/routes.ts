@@ -28,6 +28,9 @@ export const routes: readonly RouteDefinition[] = [
   { id: 'restore', method: 'POST', path: `${account}/restore`, auth: 'jwt', access: write },
   { id: 'put-legal-hold', method: 'PUT', path: `${account}/legal-hold`, auth: 'jwt', access: write },
   { id: 'delete-legal-hold', method: 'DELETE', path: `${account}/legal-hold`, auth: 'jwt', access: write },
+  // The restore link: the signed token is the credential (functions/core/restore-token.ts).
+  { id: 'restore-page', method: 'GET', path: '/restore', auth: 'none', access: read },
+  { id: 'restore-link', method: 'POST', path: '/restore', auth: 'none', access: write },
 ];
 
 /** The catch-all for unknown routes and methods: JSON 404/405, never HTML. */

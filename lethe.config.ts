@@ -35,8 +35,11 @@ export interface NoticeSettings {
   readonly sender: string;
   /** The SES configuration set every notice is sent with (bounce and complaint events). */
   readonly configurationSet: string;
-  /** The API's public base URL, for the restore link; LETHE_PUBLIC_URL overrides it (local mode does). */
-  readonly publicUrl: string;
+  /**
+   * The public base URL restore links point at (a custom domain in front of the API).
+   * @default the API's own URL (CDK passes it as LETHE_PUBLIC_URL; local mode, its server's)
+   */
+  readonly publicUrl?: string;
   /** Where users can ask questions; shown in every notice's footer. */
   readonly supportUrl: string;
   /** How long backups keep deleted data (PITR keeps 35 days): the receipt's "gone from backups by". */
@@ -52,7 +55,6 @@ export const config: LetheConfig = {
   notices: {
     sender: 'Lethe Demo <no-reply@example.com>',
     configurationSet: 'lethe-notices',
-    publicUrl: 'https://api.example.com',
     supportUrl: 'https://example.com/support',
     backupRetention: 'P35D',
   },

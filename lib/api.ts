@@ -69,6 +69,7 @@ const KNOWN_ACCESS = {
   'accounts:read': true,
   'accounts:write': true,
   'profiles:read': true,
+  'notices:write': true,
 } as const satisfies Record<Access, true>;
 
 /** What an HTTP route may do with the Accounts table; sweeping and purging are enforcement's. */
@@ -213,6 +214,7 @@ export class LetheApi extends Construct {
           .useGracePeriod(config.gracePeriod);
       }
       if (access.includes('profiles:read')) fn.useProfileStore(config.dataMap);
+      if (access.includes('notices:write')) fn.useNoticeRecords(props.accountsTable);
       functions.set(routeId, fn);
       return fn;
     };

@@ -10,10 +10,15 @@ import type { LetheConfig } from '../lethe.config.ts';
 import { LetheAlarms } from './alarms.ts';
 import { type JwtSettings, LetheApi, type ThrottleSettings } from './api.ts';
 import { LetheEnforcement } from './enforcement.ts';
+import { LetheNotices } from './notices.ts';
 import type { LetheState } from './stateful-stack.ts';
 
 /** Outputs beyond the operator CLI's (STACK_OUTPUTS): for people and monitoring, not for code. */
-export const EXTRA_OUTPUTS = { alarmTopic: 'AlarmTopicArn', sweepDlqUrl: 'SweepDlqUrl' } as const;
+export const EXTRA_OUTPUTS = {
+  alarmTopic: 'AlarmTopicArn',
+  sweepDlqUrl: 'SweepDlqUrl',
+  noticeDlqUrl: 'NoticeDlqUrl',
+} as const;
 
 export interface LetheStatelessStackProps extends StackProps, LetheState {
   readonly config: LetheConfig;
@@ -27,6 +32,7 @@ export interface LetheStatelessStackProps extends StackProps, LetheState {
 export class LetheStatelessStack extends Stack {
   readonly api: LetheApi;
   readonly enforcement: LetheEnforcement;
+  readonly notices: LetheNotices;
   readonly alarms: LetheAlarms;
 
   constructor(scope: Construct, id: string, props: LetheStatelessStackProps) {
@@ -55,12 +61,22 @@ export class LetheStatelessStack extends Stack {
       ...(throttle !== undefined && { throttle }),
       ...(corsAllowOrigins !== undefined && { corsAllowOrigins }),
     });
+    this.notices = new LetheNotices(this, 'Notices', {
+      accountsTable,
+      auditTable,
+      subjectKey,
+      config,
+      alarms: this.alarms,
+      // Restore links point at this API, unless the config names a public URL in front of it.
+      publicUrl: config.notices.publicUrl ?? this.api.url,
+    });
     this.enforcement = new LetheEnforcement(this, 'Enforcement', {
       accountsTable,
       auditTable,
       subjectKey,
       config,
       alarms: this.alarms,
+      noticeQueue: this.notices.queue,
       ...(purgeBacklogAlarmAge !== undefined && { purgeBacklogAlarmAge }),
     });
 
@@ -79,6 +95,10 @@ export class LetheStatelessStack extends Stack {
     new CfnOutput(this, EXTRA_OUTPUTS.sweepDlqUrl, {
       value: this.enforcement.sweepDlq.queueUrl,
       description: 'Sweeps that could not be delivered or failed every retry',
+    });
+    new CfnOutput(this, EXTRA_OUTPUTS.noticeDlqUrl, {
+      value: this.notices.dlq.queueUrl,
+      description: 'Notices that failed every retry: inspect, fix, redrive',
     });
     new CfnOutput(this, EXTRA_OUTPUTS.alarmTopic, {
       value: this.alarms.topic.topicArn,

@@ -10,7 +10,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { validateDataMap } from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
-import { accountsTable, auditTable, letheQueues, purgeQueue } from '../functions/core/resources.ts';
+import {
+  accountsTable,
+  auditTable,
+  letheQueues,
+  noticeQueue,
+  purgeQueue,
+} from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
 import { defaultKeyDir, localSubjectKey } from './dev-keys.ts';
 import { type Enforcement, startEnforcement } from './enforcement.ts';
@@ -106,7 +112,7 @@ export const startLocalApp = async (
     const { endpoints } = standIns;
     const keyDir = options.keyDir ?? defaultKeyDir();
     const subjectKey = await localSubjectKey(keyDir);
-    const environment = handlerEnvironment(settings, endpoints, subjectKey);
+    const environment: Record<string, string> = handlerEnvironment(settings, endpoints, subjectKey);
     Object.assign(process.env, environment);
     const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const ddb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
@@ -127,13 +133,18 @@ export const startLocalApp = async (
       options.enforcement === false
         ? undefined
         : (options.enforcement?.sweepIntervalMs ?? parseDuration(settings.sweepInterval));
+    // The restore link in notices points at this server; the sender reads it at its cold start, below.
+    process.env.LETHE_PUBLIC_URL = server.url;
+    environment.LETHE_PUBLIC_URL = server.url;
     const purge = queues.find((q) => q.definition.id === purgeQueue.id);
+    const notices = queues.find((q) => q.definition.id === noticeQueue.id);
     if (sweepIntervalMs !== undefined && purge) {
       enforcement = await startEnforcement({
         sqs,
         doc,
         map,
         purgeQueue: purge,
+        ...(notices && { noticeQueue: notices }),
         subjectKey,
         sweepIntervalMs,
         ...(options.onEnforcement && { log: options.onEnforcement, warn: options.onEnforcement }),

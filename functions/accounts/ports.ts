@@ -4,11 +4,14 @@
  */
 import type { Profile } from '../core/data-map.ts';
 import type { AccountRecord, Actor, LegalHold } from '../core/lifecycle.ts';
+import type { PlannedNotice } from '../core/notices.ts';
 
 export interface DeactivateCommand {
   readonly deactivatedAt: string;
   readonly purgeAfter: string;
   readonly reason?: string;
+  /** The notices this deactivation plans, recorded in the same write as the transition (an outbox). */
+  readonly notices?: readonly PlannedNotice[];
 }
 
 /**

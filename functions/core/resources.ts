@@ -33,7 +33,11 @@ export const accountsTable: TableDefinition = {
   localName: 'lethe-accounts',
   env: 'ACCOUNTS_TABLE',
   key: { partitionKey: 'accountId' },
-  indexes: [{ name: 'due', partitionKey: 'dueShard', sortKey: 'purgeAfter', projection: 'KEYS_ONLY' }],
+  indexes: [
+    { name: 'due', partitionKey: 'dueShard', sortKey: 'purgeAfter', projection: 'KEYS_ONLY' },
+    // Notice records waiting to go out (functions/core/notices.ts): only PENDING ones carry `noticeShard`.
+    { name: 'notices-due', partitionKey: 'noticeShard', sortKey: 'noticeDueAt', projection: 'ALL' },
+  ],
 };
 
 /**
@@ -75,9 +79,19 @@ export const purgeQueue: QueueDefinition = {
   batchSize: 5,
 };
 
+/** Notices to send: one message is one notice record's key (never an address or an account id). */
+export const noticeQueue: QueueDefinition = {
+  id: 'NoticeQueue',
+  localName: 'lethe-notices',
+  env: 'NOTICE_QUEUE_URL',
+  maxReceiveCount: 5,
+  consumerTimeoutSeconds: 30,
+  batchSize: 10,
+};
+
 export const visibilityTimeoutSeconds = (queue: QueueDefinition) => queue.consumerTimeoutSeconds * 6;
 
-export const letheQueues: readonly QueueDefinition[] = [purgeQueue];
+export const letheQueues: readonly QueueDefinition[] = [purgeQueue, noticeQueue];
 
 /** What CDK outputs and the operator CLI reads to find a deployed stack's resources. */
 export const STACK_OUTPUTS = {

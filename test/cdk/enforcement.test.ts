@@ -135,7 +135,8 @@ describe('the purge queue', () => {
 
   it('refuses plain HTTP on every queue', () => {
     const queues = ofType('AWS::SQS::Queue').map(([id]) => id);
-    expect(queues).toHaveLength(3);
+    // Purge queue and DLQ, sweep DLQ, notice queue and DLQ.
+    expect(queues).toHaveLength(5);
     for (const id of queues) {
       const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) =>
         JSON.stringify(p.Properties.Queues).includes(`"${id}"`),
@@ -147,10 +148,13 @@ describe('the purge queue', () => {
 });
 
 describe('the purge worker', () => {
-  const [, mapping] = ofType('AWS::Lambda::EventSourceMapping')[0]!;
+  const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) =>
+    JSON.stringify(m.Properties.FunctionName).includes(logicalIdOf(purgeWorker)),
+  )!;
 
   it('consumes the purge queue in batches of 5, reporting failures per message', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    // The purge worker's and the notice sender's.
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     expect(mapping.Properties).toMatchObject({
       EventSourceArn: arnOf(enforcement.purgeQueue),
       FunctionName: refOf(purgeWorker),
@@ -329,7 +333,7 @@ describe('alarms', () => {
   });
 
   it('notifies the alarm topic when each alarm fires and clears', () => {
-    expect(alarmResources).toHaveLength(4);
+    expect(alarmResources).toHaveLength(5);
     for (const alarm of alarmResources) {
       expect(alarm.AlarmActions).toEqual([refOf(alarms.topic)]);
       expect(alarm.OKActions).toEqual([refOf(alarms.topic)]);

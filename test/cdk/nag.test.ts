@@ -24,7 +24,7 @@ const expectedFindings = (): string[] => {
   const openRoutes = [...routes.filter((r) => r.auth === 'none').map((r) => r.id), fallbackRoute.id];
   return [
     // X-Ray's write actions, on every function.
-    ...[...functions.values(), sweeper, purgeWorker].map(
+    ...[...functions.values(), sweeper, purgeWorker, stateless.notices.sender].map(
       (fn) => `AwsSolutions-IAM5[Resource::*] @ ${policyPathOf(fn.role as Role)}`,
     ),
     ...openRoutes.map((id) => `AwsSolutions-APIG4 @ ${resourcePathOf(httpRoutes.get(id)!)}`),

@@ -24,7 +24,7 @@ import {
 import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { type DataMap, fillTemplate, profileStore, type Store } from '../../functions/core/data-map.ts';
-import { accountsTable, auditTable, purgeQueue } from '../../functions/core/resources.ts';
+import { accountsTable, auditTable, noticeQueue, purgeQueue } from '../../functions/core/resources.ts';
 import { subjectOf } from '../../functions/core/subject.ts';
 import { config } from '../../lethe.config.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/app.ts';
@@ -72,6 +72,20 @@ export const privateQueue = (label: string, options: QueueOptions = {}) =>
 
 export const fileQueue: LocalQueue = await privateQueue('it');
 process.env[purgeQueue.env] = fileQueue.url;
+/** A notice queue of this file's own, too: what its sweeps find due is sent by its own sender. */
+export const fileNoticeQueue: LocalQueue = await createQueue(sqs, sqsEndpoint, {
+  ...noticeQueue,
+  localName: `lethe-notices-it-${randomUUID().slice(0, 8)}`,
+});
+process.env[noticeQueue.env] = fileNoticeQueue.url;
+
+/** Every mail the SES stand-in has taken. */
+export const sentMail = async (): Promise<
+  { destination: { to: string[] }; subject: string; body: { text: string; html: string }; at: number }[]
+> => {
+  const response = await fetch(`${environment.AWS_ENDPOINT_URL_SESV2}/store`);
+  return ((await response.json()) as { emails: [] }).emails;
+};
 
 // Handler output: JSON lines from Powertools. Kept, and diverted to the run's log file.
 export const handlerLogs: string[] = [];
@@ -103,6 +117,7 @@ export const enforcement = await startEnforcement({
   doc,
   map,
   purgeQueue: fileQueue,
+  noticeQueue: fileNoticeQueue,
   subjectKey,
   sweepIntervalMs: 60_000,
   autoStart: false,

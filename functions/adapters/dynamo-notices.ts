@@ -23,7 +23,7 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { accountId: key }, ConsistentRead: true }),
     );
-    if (!Item || Item.itemType !== 'notice') return undefined;
+    if (Item?.itemType !== 'notice') return undefined;
     const { accountId, ...rest } = Item;
     return { ...rest, key: String(accountId) } as NoticeRecord;
   }

@@ -10,20 +10,21 @@ const noticeJobs = noticeQueue();
 
 export const handler = async (_event: ScheduledEvent, context: Context) => {
   logger.addContext(context);
-  const result = await sweep(
+  // Notices first: a reminder due now goes out before anything else this sweep starts.
+  const notices = await scheduleNotices(
     {
-      due: purgeState,
-      claims: purgeState,
-      queue: purgeQueue,
+      due: dueNotices,
+      queue: noticeJobs,
       now: () => new Date(),
       remainingMs: () => context.getRemainingTimeInMillis(),
     },
     { reserveMs: timing.reserveMs, leaseMs: timing.leaseMs, pageSize: timing.pageSize },
   );
-  const notices = await scheduleNotices(
+  const result = await sweep(
     {
-      due: dueNotices,
-      queue: noticeJobs,
+      due: purgeState,
+      claims: purgeState,
+      queue: purgeQueue,
       now: () => new Date(),
       remainingMs: () => context.getRemainingTimeInMillis(),
     },

@@ -43,7 +43,7 @@ const en: Messages = {
     heading: 'Your account is deactivated',
     paragraphs: [
       `Hello${v.name ? ` ${v.name}` : ''},`,
-      `your ${v.productName} account was deactivated on ${v.deactivatedAt}.`,
+      `Your ${v.productName} account was deactivated on ${v.deactivatedAt}.`,
       `On ${v.purgeAt} it will be permanently deleted, with all its data. Until then you can restore it, and everything stays as it was.`,
       'Changed your mind, or did not ask for this? Restore your account:',
     ],
@@ -59,7 +59,7 @@ const en: Messages = {
     heading: `Your account will be deleted on ${v.purgeDate}`,
     paragraphs: [
       `Hello${v.name ? ` ${v.name}` : ''},`,
-      `your ${v.productName} account has been deactivated since ${v.deactivatedAt}.`,
+      `Your ${v.productName} account has been deactivated since ${v.deactivatedAt}.`,
       `On ${v.purgeAt} it will be permanently deleted, with all its data, and can no longer be restored.`,
       'To keep your account, restore it before then:',
     ],
@@ -75,7 +75,7 @@ const en: Messages = {
     heading: 'Your account and its data are deleted',
     paragraphs: [
       `Hello${v.name ? ` ${v.name}` : ''},`,
-      `on ${v.purgedAt} we permanently deleted your ${v.productName} account and all its data: ${v.dataKinds}.`,
+      `On ${v.purgedAt} we permanently deleted your ${v.productName} account and all its data: ${v.dataKinds}.`,
       `Copies in our backups are gone by ${v.backupsGoneBy} at the latest.`,
       'This is the last email you will receive from us: your email address is erased now too.',
     ],

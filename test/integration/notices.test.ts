@@ -17,6 +17,8 @@ import { call, doc, newAccount, readRecord, tokenFor } from './support.ts';
 const environment = inject('handlerEnvironment');
 Object.assign(process.env, environment);
 const { handler } = await import('../../functions/notices/sender.ts');
+const { sendNoticeDeps } = await import('../../functions/notices/deps.ts');
+const { sendNotice } = await import('../../functions/notices/send-notice.ts');
 const subjectKey = environment.LETHE_SUBJECT_KEY ?? '';
 
 const sqsEvent = (keys: readonly string[]): SQSEvent => ({
@@ -113,6 +115,25 @@ describe('notices', () => {
     expect((await readRecord(key))?.target).toBeUndefined();
     const view = await call(`/v1/accounts/${accountId}`, { token: await tokenFor(accountId) });
     expect(view.json.notices).toEqual([{ kind: 'deactivated', sentAt: expect.any(String) }]);
+  });
+
+  it('sends once when deliveries of the same notice race (I4)', async () => {
+    // Arrange
+    const accountId = await newAccount('notice');
+    const { deactivatedAt } = await deactivate(accountId);
+    const key = noticeKey(subjectOf(subjectKey, accountId), deactivatedAt, 'deactivated');
+    // Act: five concurrent deliveries (as separate Lambda containers would run them)
+    const outcomes = await Promise.all([1, 2, 3, 4, 5].map(() => sendNotice(sendNoticeDeps, key)));
+    // Assert
+    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== 'sent')).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(await mailTo(`${accountId}@example.com`)).toHaveLength(1);
+    expect(await readRecord(key)).toMatchObject({ state: 'SENT' });
   });
 
   it('sends no reminder after a restore', async () => {

@@ -25,8 +25,17 @@ export interface LetheConfig {
   readonly purgeConcurrency: number;
   /** Notices (P6): who sends them and where their links point. */
   readonly notices: NoticeSettings;
+  /** How long audit events are kept (ISO-8601 duration); receipts are kept for good. */
+  readonly auditRetention: string;
   /** Days the Lambda log groups keep their logs. */
   readonly logRetentionDays: number;
+  /** Data exports (P7). */
+  readonly exports?: {
+    /** Exports an account may ask for in any 24 hours. @default 3 */
+    readonly perDay?: number;
+    /** How long a download link works, as an ISO-8601 duration. @default PT24H */
+    readonly linkExpiry?: string;
+  };
   readonly dataMap: DataMap;
 }
 
@@ -58,7 +67,9 @@ export const config: LetheConfig = {
     supportUrl: 'https://example.com/support',
     backupRetention: 'P35D',
   },
+  auditRetention: 'P1095D',
   logRetentionDays: 30,
+  exports: { perDay: 3, linkExpiry: 'PT24H' },
   dataMap: {
     profile: {
       store: 'profiles',

@@ -12,6 +12,9 @@ export default defineConfig({
           env: {
             ACCOUNTS_TABLE: 'unit-accounts',
             AUDIT_TABLE: 'unit-audit',
+            EXPORTS_TABLE: 'unit-exports',
+            EXPORTS_BUCKET: 'unit-exports',
+            EXPORT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/unit-export',
             LETHE_SUBJECT_KEY: 'unit-subject-key',
             AWS_REGION: 'us-east-1',
             AWS_ACCESS_KEY_ID: 'unit',

@@ -25,6 +25,9 @@ const childEnv = {
   AUDIT_TABLE: 'bench-audit',
   PURGE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
   NOTICE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-notices',
+  EXPORT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-export',
+  EXPORTS_TABLE: 'bench-exports',
+  EXPORTS_BUCKET: 'bench-exports',
   LETHE_PUBLIC_URL: 'https://api.example.com',
   // In AWS the key comes from the Parameters and Secrets extension on localhost; here, from env.
   LETHE_SUBJECT_KEY: 'bench-subject-key',

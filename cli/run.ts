@@ -4,7 +4,6 @@
  * and answer the exit code. Errors are one line on stderr and exit code 1.
  */
 import { userInfo } from 'node:os';
-import { DEFAULT_AUDIT_RETENTION } from '../functions/core/audit.ts';
 import { validateDataMap } from '../functions/core/data-map.ts';
 import type { Actor } from '../functions/core/lifecycle.ts';
 import { config } from '../lethe.config.ts';
@@ -115,7 +114,7 @@ export const run = async (argv: readonly string[], io: Io, options: RunOptions =
     services = new Services(
       target,
       validateDataMap(config.dataMap),
-      io.env.LETHE_AUDIT_RETENTION || DEFAULT_AUDIT_RETENTION,
+      io.env.LETHE_AUDIT_RETENTION || config.auditRetention,
     );
     const report = await execute(invocation.command, services, io, (options.now ?? (() => new Date()))());
     io.stdout.write(

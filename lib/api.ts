@@ -19,7 +19,9 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { exportQueue } from '../functions/core/resources.ts';
 import {
   type Access,
   entryOf,
@@ -57,6 +59,8 @@ export interface LetheApiProps extends LetheState {
   readonly throttle?: ThrottleSettings;
   /** Browser origins allowed to call the API. @default none: CORS off */
   readonly corsAllowOrigins?: readonly string[];
+  /** Where export requests are queued. */
+  readonly exportQueue: IQueue;
   /** @default the routes in functions/http/routes.ts */
   readonly routes?: readonly RouteDefinition[];
 }
@@ -70,6 +74,8 @@ const KNOWN_ACCESS = {
   'accounts:write': true,
   'profiles:read': true,
   'notices:write': true,
+  'exports:read': true,
+  'exports:request': true,
 } as const satisfies Record<Access, true>;
 
 /** What an HTTP route may do with the Accounts table; sweeping and purging are enforcement's. */
@@ -209,12 +215,18 @@ export class LetheApi extends Construct {
       const accounts = accountsAccessOf(access);
       if (accounts !== undefined) {
         fn.useAccountsTable(props.accountsTable, accounts)
-          .useAuditTable(props.auditTable, AUDIT_ACCESS[accounts])
+          .useAuditTable(props.auditTable, AUDIT_ACCESS[accounts], config.auditRetention)
           .useSubjectKey(props.subjectKey)
           .useGracePeriod(config.gracePeriod);
       }
       if (access.includes('profiles:read')) fn.useProfileStore(config.dataMap);
       if (access.includes('notices:write')) fn.useNoticeRecords(props.accountsTable);
+      if (access.includes('exports:request')) {
+        fn.useExportsTable(props.exportsTable, 'request').useQueue(props.exportQueue, exportQueue);
+      }
+      if (access.includes('exports:read')) {
+        fn.useExportsTable(props.exportsTable, 'read').useExportsBucket(props.exportsBucket, 'link');
+      }
       functions.set(routeId, fn);
       return fn;
     };

@@ -124,6 +124,8 @@ export const createApp = (props: CreateAppProps = {}): LetheApp => {
     accountsTable: stateful.accountsTable,
     auditTable: stateful.auditTable,
     subjectKey: stateful.subjectKey,
+    exportsTable: stateful.exportsTable,
+    exportsBucket: stateful.exportsBucket,
     config,
     jwt: settings.jwt,
     throttle: settings.throttle,

@@ -2,7 +2,7 @@
  * IAM for the host app's stores, straight from the data map: each store is
  * addressed by name (the host app owns it; Lethe never creates or imports
  * it) and gets exactly the actions the adapters in functions/adapters/ call.
- * Purge uses both sides below; export will reuse the `list` side.
+ * Purge finds and deletes; export finds and reads (never writes).
  */
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -17,7 +17,7 @@ import {
 } from '../functions/core/data-map.ts';
 
 /** What a function does with a store: find an account's items, or find and delete them. */
-export type DataMapAccess = 'list' | 'purge';
+export type DataMapAccess = 'list' | 'purge' | 'export';
 
 /**
  * Exactly what functions/adapters/dynamo-purger.ts and s3-purger.ts call.
@@ -36,6 +36,9 @@ export const DATA_MAP_ACTIONS = {
   listVersions: ['s3:ListBucketVersions'],
   deleteObject: ['s3:DeleteObject'],
   deleteVersion: ['s3:DeleteObjectVersion'],
+  /** Export (functions/adapters/data-map-reader.ts): an index lookup reads whole items from the table. */
+  indexRead: ['dynamodb:BatchGetItem'],
+  getObject: ['s3:GetObject'],
 } as const satisfies Record<string, readonly string[]>;
 
 export const tableArnOf = (scope: IConstruct, table: string): string =>
@@ -101,6 +104,9 @@ const dynamoStatements = (
     ...(access === 'purge'
       ? [new PolicyStatement({ actions: [...DATA_MAP_ACTIONS.indexDelete], resources: [table] })]
       : []),
+    ...(access === 'export'
+      ? [new PolicyStatement({ actions: [...DATA_MAP_ACTIONS.indexRead], resources: [table] })]
+      : []),
   ];
 };
 
@@ -112,6 +118,15 @@ const s3Statements = (scope: IConstruct, store: S3PrefixStore, access: DataMapAc
     conditions: { StringLike: { 's3:prefix': prefixPatternOf(store) } },
   });
   if (access === 'list') return [listing];
+  if (access === 'export') {
+    return [
+      listing,
+      new PolicyStatement({
+        actions: [...DATA_MAP_ACTIONS.getObject],
+        resources: [objectsArnOf(scope, store)],
+      }),
+    ];
+  }
   return [
     listing,
     new PolicyStatement({

@@ -25,6 +25,7 @@ import type { LetheConfig } from '../lethe.config.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
+import type { ExportsBucketRef } from './stateful-stack.ts';
 
 /** SQS keeps a message at most 14 days: the longest a failed purge can wait for an operator. */
 const MAX_RETENTION = Duration.days(14);
@@ -44,6 +45,9 @@ export interface LetheEnforcementProps {
   readonly accountsTable: ITable;
   readonly auditTable: ITable;
   readonly subjectKey: ISecret;
+  /** The purge deletes the account's exports too (I6). */
+  readonly exportsTable: ITable;
+  readonly exportsBucket: ExportsBucketRef;
   readonly config: LetheConfig;
   /** Where the capability's alarms notify. */
   readonly alarms: LetheAlarms;
@@ -133,11 +137,14 @@ export class LetheEnforcement extends Construct {
       logRetentionDays: config.logRetentionDays,
     })
       .useAccountsTable(accountsTable, 'purge')
-      .useAuditTable(auditTable, 'append')
+      .useAuditTable(auditTable, 'append', config.auditRetention)
       .useSubjectKey(subjectKey)
       // Continuations: a purge larger than one invocation re-enqueues itself.
       .useQueue(this.purgeQueue, purgeQueueDefinition)
-      .useDataMapForPurge(config.dataMap);
+      .useDataMapForPurge(config.dataMap)
+      // Lethe's own copies: the account's export records and archives.
+      .useExportsTable(props.exportsTable, 'purge')
+      .useExportsBucket(props.exportsBucket, 'purge');
     this.purgeWorker.addEventSource(
       new SqsEventSource(this.purgeQueue, {
         batchSize: purgeQueueDefinition.batchSize,
@@ -168,7 +175,7 @@ export class LetheEnforcement extends Construct {
       logRetentionDays: config.logRetentionDays,
     })
       .useAccountsTable(accountsTable, 'sweep')
-      .useAuditTable(auditTable, 'append')
+      .useAuditTable(auditTable, 'append', config.auditRetention)
       .useSubjectKey(subjectKey)
       .useQueue(this.purgeQueue, purgeQueueDefinition)
       .useQueue(props.noticeQueue, noticeQueueDefinition);

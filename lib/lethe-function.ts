@@ -8,7 +8,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
@@ -30,10 +30,17 @@ import { FactName } from 'aws-cdk-lib/region-info';
 import type { Construct } from 'constructs';
 import { type DataMap, profileStore } from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
-import { accountsTable, auditTable, type QueueDefinition } from '../functions/core/resources.ts';
+import {
+  accountsTable,
+  auditTable,
+  exportsBucket,
+  exportsTable,
+  type QueueDefinition,
+} from '../functions/core/resources.ts';
 import { bundlingSettings } from './bundling.ts';
 import { dataMapStatements, s3WildcardFindings, tableArnOf } from './data-map-grants.ts';
 import { acknowledgeNag } from './nag.ts';
+import type { ExportsBucketRef } from './stateful-stack.ts';
 
 /** The repository root: entries and the lock file are found from here, not from the shell's cwd. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -112,6 +119,48 @@ export const SUBJECT_KEY_EXTENSION = {
     PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: ParamsAndSecretsLogLevel.WARN,
   },
 } as const;
+
+/** What a function does with export records (functions/adapters/dynamo-exports.ts). */
+export type ExportsAccess = 'read' | 'request' | 'worker' | 'purge';
+
+/**
+ * - read: `get` (GetItem).
+ * - request: `pending`, `createdSince` (Query on the account's partition),
+ *   `createPending` (a transaction of two Puts), `markFailed` when the queue
+ *   refuses the job (Update and Delete of the pointer).
+ * - worker: `get`, then `markReady` or `markFailed` (Update and Delete).
+ * - purge: the purge worker deletes the account's partition like a data-map store.
+ */
+export const EXPORTS_ACTIONS: Record<ExportsAccess, readonly string[]> = {
+  read: ['dynamodb:GetItem'],
+  request: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
+  worker: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  purge: ['dynamodb:Query', 'dynamodb:BatchWriteItem'],
+};
+
+/** What a function does with the export archives. */
+export type ArchivesAccess = 'link' | 'write' | 'purge';
+
+/**
+ * - link: a presigned GET is authorized as the signer's s3:GetObject.
+ * - write: a multipart upload (Create, UploadPart and Complete are all
+ *   s3:PutObject) and its abort when the export fails.
+ * - purge: list the account's prefix and DeleteObjects (checked per object as DeleteObject).
+ */
+export const ARCHIVES_ACTIONS: Record<ArchivesAccess, readonly string[]> = {
+  link: ['s3:GetObject'],
+  write: ['s3:PutObject', 's3:AbortMultipartUpload'],
+  purge: ['s3:DeleteObject'],
+};
+
+/** The exports prefix as an IAM pattern: every account's folder, nothing else in the bucket. */
+export const ARCHIVES_PATTERN = `${exportsBucket.prefix.split('{accountId}').join('*')}*`;
 
 /** X-Ray's write actions accept no resource ARN: `*` is the only form IAM allows. */
 const XRAY_WILDCARD_REASON =
@@ -240,12 +289,15 @@ export class LetheFunction extends NodejsFunction {
   }
 
   /** Grants the audit trail for `access` and sets its env variable, in one call. */
-  useAuditTable(table: ITable, access: AuditAccess): this {
+  useAuditTable(table: ITable, access: AuditAccess, retention: string): this {
     const actions = AUDIT_ACTIONS[access];
     if (actions.length > 0) {
       this.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }));
     }
     this.addEnvironment(auditTable.env, table.tableName);
+    // Checked at synth, so a typo never deploys; events written carry their expiry from it.
+    parseDuration(retention);
+    this.addEnvironment('LETHE_AUDIT_RETENTION', retention);
     return this;
   }
 
@@ -299,6 +351,70 @@ export class LetheFunction extends NodejsFunction {
         `Purge deletes every object under store "${store.name}"'s prefix (${store.prefix}); the keys are ` +
           'only known by listing, so the grant is that prefix with the account id as the wildcard, ' +
           'taken from the data map: no other part of the bucket, no other bucket.',
+      );
+    }
+    return this;
+  }
+
+  /** Grants the Exports table for `access` and sets its env variable, in one call. */
+  useExportsTable(table: ITable, access: ExportsAccess): this {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...EXPORTS_ACTIONS[access]], resources: [table.tableArn] }),
+    );
+    this.addEnvironment(exportsTable.env, table.tableName);
+    return this;
+  }
+
+  /**
+   * Grants the exports bucket's archives for `access`, on the exports prefix
+   * only, and sets its env variable, in one call.
+   */
+  useExportsBucket(bucket: ExportsBucketRef, access: ArchivesAccess): this {
+    const stack = Stack.of(this);
+    const s3Arn = (resourceName?: string) =>
+      stack.formatArn({
+        service: 's3',
+        region: '',
+        account: '',
+        resource: bucket.bucketName,
+        ...(resourceName !== undefined && { resourceName }),
+        arnFormat: resourceName === undefined ? ArnFormat.NO_RESOURCE_NAME : ArnFormat.SLASH_RESOURCE_NAME,
+      });
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...ARCHIVES_ACTIONS[access]], resources: [s3Arn(ARCHIVES_PATTERN)] }),
+    );
+    if (access === 'purge') {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [s3Arn()],
+          conditions: { StringLike: { 's3:prefix': ARCHIVES_PATTERN.slice(0, -1) } },
+        }),
+      );
+    }
+    acknowledgeNag(
+      (this.role as Role).node.findChild('DefaultPolicy'),
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket.findingName}/${ARCHIVES_PATTERN}]`,
+      `Export archives are keyed exports/<account id>/<export id>.zip, one folder per account, created at run time; the grant (${ARCHIVES_ACTIONS[access].join(', ')}) is that prefix with the ids as wildcards: no other part of the exports bucket, no other bucket.`,
+    );
+    this.addEnvironment(exportsBucket.env, bucket.bucketName);
+    return this;
+  }
+
+  /**
+   * Grants what exporting an account needs on every store of the data map
+   * (lib/data-map-grants.ts): find and read, never write or delete.
+   */
+  useDataMapForExport(dataMap: DataMap): this {
+    for (const statement of dataMapStatements(this, dataMap, 'export')) this.addToRolePolicy(statement);
+    const policy = (this.role as Role).node.findChild('DefaultPolicy');
+    for (const { store, finding } of s3WildcardFindings(dataMap)) {
+      acknowledgeNag(
+        policy,
+        finding,
+        `Export reads every object under store "${store.name}"'s prefix (${store.prefix}); the keys are ` +
+          'only known by listing, so the grant is GetObject on that prefix with the account id as the ' +
+          'wildcard, taken from the data map: no other part of the bucket, no other bucket.',
       );
     }
     return this;

@@ -75,7 +75,7 @@ export class LetheNotices extends Construct {
       logRetentionDays: config.logRetentionDays,
     })
       .useAccountsTable(props.accountsTable, 'notices')
-      .useAuditTable(props.auditTable, 'none')
+      .useAuditTable(props.auditTable, 'none', config.auditRetention)
       .useSubjectKey(props.subjectKey)
       .useProfileStore(config.dataMap);
     const stack = Stack.of(this);

@@ -4,7 +4,7 @@
  * Tables are built from their plain-data definitions in
  * functions/core/resources.ts, the same ones local mode creates.
  */
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
@@ -13,11 +13,14 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import {
   accountsTable,
   auditTable,
+  exportsBucket as exportsBucketDefinition,
+  exportsTable,
   letheTables,
   STACK_OUTPUTS,
   type TableDefinition,
@@ -67,7 +70,38 @@ export interface LetheState {
   readonly auditTable: ITable;
   /** The HMAC key behind subjects (functions/core/subject.ts). */
   readonly subjectKey: ISecret;
+  /** Export records: one item per export, and the pending pointer. */
+  readonly exportsTable: ITable;
+  /** Export archives, deleted by a lifecycle rule after a week. */
+  readonly exportsBucket: ExportsBucketRef;
 }
+
+/**
+ * The exports bucket by name. The name is derived, not referenced across
+ * stacks: its account and region are each stack's own pseudo parameters, so
+ * the stateless stack's grants name the bucket literally and cdk-nag's
+ * finding on the archives' wildcard is one fixed string (see LetheFunction).
+ */
+export interface ExportsBucketRef {
+  readonly bucketName: string;
+  /** The name as cdk-nag prints it, pseudo parameters as `<AWS::…>`. */
+  readonly findingName: string;
+}
+
+export const exportsBucketRefOf = (statefulStackName: string): ExportsBucketRef => {
+  const name = (account: string, region: string) =>
+    `${statefulStackName.toLowerCase()}-exports-${account}-${region}`;
+  return {
+    bucketName: name(Aws.ACCOUNT_ID, Aws.REGION),
+    findingName: name('<AWS::AccountId>', '<AWS::Region>'),
+  };
+};
+
+/** Why the exports bucket keeps no server access logs; the finding is acknowledged with exactly this. */
+export const EXPORTS_NO_ACCESS_LOGS =
+  'Server access logs of the exports bucket would record every archive key, and the keys carry raw ' +
+  'account ids; the logs would outlive the purge that deletes the archives (I6). Downloads are ' +
+  'traceable through the API access logs (GET of an export) and CloudTrail data events if enabled.';
 
 /** Why the subject key never rotates; the finding is acknowledged with exactly this. */
 export const SUBJECT_KEY_NO_ROTATION =
@@ -81,16 +115,43 @@ export class LetheStatefulStack extends Stack implements LetheState {
   readonly accountsTable: Table;
   readonly auditTable: Table;
   readonly subjectKey: Secret;
+  readonly exportsTable: Table;
+  readonly exportsBucketResource: Bucket;
+  readonly exportsBucket: ExportsBucketRef;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, {
       description:
-        'Lethe stateful resources: the account lifecycle and audit tables and the subject key (retained, encrypted)',
+        'Lethe stateful resources: the account lifecycle, audit and export tables, the exports bucket and the subject key (retained, encrypted)',
       ...props,
     });
     this.tables = new Map(letheTables.map((definition) => [definition.id, tableFrom(this, definition)]));
     this.accountsTable = this.tables.get(accountsTable.id)!;
     this.auditTable = this.tables.get(auditTable.id)!;
+    this.exportsTable = this.tables.get(exportsTable.id)!;
+
+    // Export archives: private, encrypted, TLS only, gone a week after they were written.
+    // RETAIN like every stateful resource here: auto-delete would need a custom resource
+    // with delete rights on the whole bucket, and what is left expires within 7 days anyway.
+    this.exportsBucket = exportsBucketRefOf(this.stackName);
+    this.exportsBucketResource = new Bucket(this, exportsBucketDefinition.id, {
+      bucketName: this.exportsBucket.bucketName,
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      // Unversioned on purpose: a purge's DeleteObjects must leave no older version behind (I6).
+      versioned: false,
+      lifecycleRules: [
+        {
+          id: 'expire-exports',
+          expiration: Duration.days(exportsBucketDefinition.expirationDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeNag(this.exportsBucketResource, 'AwsSolutions-S1', EXPORTS_NO_ACCESS_LOGS);
 
     // Generated in Secrets Manager, never seen by a person or a template. Letters and
     // digits only (≈ 380 bits): no character any shell, URL or HMAC library treats specially.

@@ -10,6 +10,7 @@ import type { LetheConfig } from '../lethe.config.ts';
 import { LetheAlarms } from './alarms.ts';
 import { type JwtSettings, LetheApi, type ThrottleSettings } from './api.ts';
 import { LetheEnforcement } from './enforcement.ts';
+import { LetheExport } from './export.ts';
 import { LetheNotices } from './notices.ts';
 import type { LetheState } from './stateful-stack.ts';
 
@@ -32,6 +33,7 @@ export interface LetheStatelessStackProps extends StackProps, LetheState {
 export class LetheStatelessStack extends Stack {
   readonly api: LetheApi;
   readonly enforcement: LetheEnforcement;
+  readonly export: LetheExport;
   readonly notices: LetheNotices;
   readonly alarms: LetheAlarms;
 
@@ -40,6 +42,8 @@ export class LetheStatelessStack extends Stack {
       accountsTable,
       auditTable,
       subjectKey,
+      exportsTable,
+      exportsBucket,
       config,
       jwt,
       throttle,
@@ -48,14 +52,25 @@ export class LetheStatelessStack extends Stack {
       ...stackProps
     } = props;
     super(scope, id, {
-      description: 'Lethe stateless resources: the HTTP API, the sweeper and purge workers, alarms',
+      description:
+        'Lethe stateless resources: the HTTP API, the sweeper, purge, export and notice workers, alarms',
       ...stackProps,
     });
     this.alarms = new LetheAlarms(this, 'Alarms');
+    this.export = new LetheExport(this, 'Export', {
+      accountsTable,
+      exportsTable,
+      exportsBucket,
+      config,
+      alarms: this.alarms,
+    });
     this.api = new LetheApi(this, 'Api', {
       accountsTable,
       auditTable,
       subjectKey,
+      exportsTable,
+      exportsBucket,
+      exportQueue: this.export.exportQueue,
       config,
       jwt,
       ...(throttle !== undefined && { throttle }),
@@ -74,6 +89,8 @@ export class LetheStatelessStack extends Stack {
       accountsTable,
       auditTable,
       subjectKey,
+      exportsTable,
+      exportsBucket,
       config,
       alarms: this.alarms,
       noticeQueue: this.notices.queue,

@@ -13,6 +13,9 @@ import { parseDuration } from '../functions/core/duration.ts';
 import {
   accountsTable,
   auditTable,
+  exportQueue,
+  exportsBucket,
+  exportsTable,
   letheQueues,
   noticeQueue,
   purgeQueue,
@@ -20,6 +23,7 @@ import {
 import { config } from '../lethe.config.ts';
 import { defaultKeyDir, localSubjectKey } from './dev-keys.ts';
 import { type Enforcement, startEnforcement } from './enforcement.ts';
+import { type ExportWorker, startExportWorker } from './exports.ts';
 import { createVerifier, jwtKeyFile } from './jwt.ts';
 import { createQueues, createResources, type LocalQueue, localQueueUrl } from './resources.ts';
 import { seedDemoAccounts } from './seed.ts';
@@ -85,6 +89,8 @@ export const handlerEnvironment = (
   AWS_ENDPOINT_URL_SESV2: endpoints.ses,
   [accountsTable.env]: accountsTable.localName,
   [auditTable.env]: auditTable.localName,
+  [exportsTable.env]: exportsTable.localName,
+  [exportsBucket.env]: exportsBucket.localName,
   ...Object.fromEntries(letheQueues.map((q) => [q.env, localQueueUrl(endpoints.sqs, q.localName)])),
   LETHE_RESERVE_MS: process.env.LETHE_RESERVE_MS ?? LOCAL_RESERVE_MS,
   LETHE_SUBJECT_KEY: subjectKey,
@@ -108,6 +114,7 @@ export const startLocalApp = async (
   });
   let server: ApiServer | undefined;
   let enforcement: Enforcement | undefined;
+  let exportWorker: ExportWorker | undefined;
   try {
     const { endpoints } = standIns;
     const keyDir = options.keyDir ?? defaultKeyDir();
@@ -150,8 +157,17 @@ export const startLocalApp = async (
         ...(options.onEnforcement && { log: options.onEnforcement, warn: options.onEnforcement }),
       });
     }
+    const exportsQueue = queues.find((q) => q.definition.id === exportQueue.id);
+    if (sweepIntervalMs !== undefined && exportsQueue) {
+      exportWorker = await startExportWorker({
+        sqs,
+        exportQueue: exportsQueue,
+        ...(options.onEnforcement && { log: options.onEnforcement, warn: options.onEnforcement }),
+      });
+    }
     const api = server;
     const running = enforcement;
+    const exporting = exportWorker;
     return {
       apiUrl: api.url,
       endpoints,
@@ -163,6 +179,7 @@ export const startLocalApp = async (
       stop: async () => {
         // Enforcement first: the batch in flight finishes and is deleted while the stand-ins still answer.
         await running?.stop();
+        await exporting?.stop();
         await api.close();
         ddb.destroy();
         s3.destroy();
@@ -172,6 +189,7 @@ export const startLocalApp = async (
     };
   } catch (error) {
     await enforcement?.stop();
+    await exportWorker?.stop();
     await server?.close();
     await standIns.stop();
     throw error;

@@ -23,6 +23,7 @@ import {
 import { type DataMap, dynamoStores, type KeySchema, s3Stores } from '../functions/core/data-map.ts';
 import {
   type IndexDefinition,
+  letheBuckets,
   letheTables,
   type QueueDefinition,
   type TableDefinition,
@@ -101,7 +102,10 @@ export const createResources = async (ddb: DynamoDBClient, s3: S3Client, map: Da
       if (!(error instanceof ResourceInUseException)) throw error;
     }
   }
-  for (const bucket of new Set(s3Stores(map).map((s) => s.bucket))) {
+  for (const bucket of new Set([
+    ...s3Stores(map).map((s) => s.bucket),
+    ...letheBuckets.map((b) => b.localName),
+  ])) {
     try {
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     } catch (error) {

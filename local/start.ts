@@ -4,12 +4,18 @@
  */
 import { noticeQueue, purgeQueue } from '../functions/core/resources.ts';
 import { startLocalApp } from './app.ts';
-import { readSettings, SettingsError } from './settings.ts';
+import { type LocalSettings, readSettings, SettingsError } from './settings.ts';
 import { StandInError } from './stand-ins.ts';
 
 const fail = (message: string): never => {
   console.error(`lethe: ${message}`);
   process.exit(1);
+};
+
+const demoAccounts = (seeded: readonly string[], settings: LocalSettings): string => {
+  if (seeded.length > 0) return `${seeded.length} seeded (${seeded[0]} … with ${seeded[0]}@example.com)`;
+  if (settings.dataDir) return `kept from the last run in ${settings.dataDir}`;
+  return 'none (LETHE_SEED_ACCOUNTS=0)';
 };
 
 const main = async () => {
@@ -38,7 +44,7 @@ Lethe is running (${Math.round(performance.now() - started)} ms).
   Purge queue        ${purge?.url}
   Purge DLQ          ${purge?.dlqUrl}
   Notice queue       ${notices?.url}
-  Demo accounts      ${app.seeded.length > 0 ? `${app.seeded.length} seeded (${first} … with ${first}@example.com)` : 'none seeded'}
+  Demo accounts      ${demoAccounts(app.seeded, settings)}
 
 Try it:
   TOKEN=$(npm run -s token -- ${first})

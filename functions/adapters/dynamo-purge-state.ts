@@ -13,6 +13,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../core/audit.ts';
+import { exportTargets } from '../core/export.ts';
 import { type NoticeKind, noticeKey, noticeShardOf } from '../core/notices.ts';
 import type { PurgeProgress, Receipt } from '../core/purge.ts';
 import { accountsTable } from '../core/resources.ts';
@@ -28,12 +29,26 @@ import type { AuditLog } from './dynamo-audit.ts';
 
 const DUE_INDEX = accountsTable.indexes[0]?.name ?? 'due';
 
+/** Lethe's own export records and archives: purged too (I6), but not data the receipt mail lists. */
+const EXPORT_TARGETS = new Set(exportTargets('', '').map((store) => store.name));
+
 const conditionFailed = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
   (error instanceof TransactionCanceledException &&
     (error.CancellationReasons ?? []).some(
       (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
     ));
+
+/** Runs a conditional write: true if it applied, false if its condition did not hold. */
+const applied = async (write: () => Promise<unknown>): Promise<boolean> => {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (conditionFailed(error)) return false;
+    throw error;
+  }
+};
 
 export class DynamoPurgeState implements PurgeClaims, DueIndex {
   constructor(
@@ -60,9 +75,9 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     return { items, ...(result.LastEvaluatedKey && { cursor: JSON.stringify(result.LastEvaluatedKey) }) };
   }
 
-  async claim(accountId: string, now: string, leaseUntil: string, progress: PurgeProgress): Promise<boolean> {
-    try {
-      await this.client.send(
+  claim(accountId: string, now: string, leaseUntil: string, progress: PurgeProgress): Promise<boolean> {
+    return applied(() =>
+      this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -90,12 +105,8 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
             { Put: this.audit.put(this.event(accountId, now, 'purge-claimed')) },
           ],
         }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async start(accountId: string, runId: string, now: string, runUntil: string) {
@@ -147,7 +158,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     }
   }
 
-  async saveProgress(
+  saveProgress(
     accountId: string,
     runId: string,
     saved: SavedProgress,
@@ -170,24 +181,20 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
         ':lease': leaseUntil,
       },
     };
-    try {
-      if (event) {
-        await this.client.send(
-          new TransactWriteCommand({ TransactItems: [{ Update: update }, { Put: this.audit.put(event) }] }),
-        );
-      } else {
-        await this.client.send(new UpdateCommand(update));
-      }
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+    // A store finished: its audit event is written with the checkpoint that records it.
+    return applied(() =>
+      event
+        ? this.client.send(
+            new TransactWriteCommand({ TransactItems: [{ Update: update }, { Put: this.audit.put(event) }] }),
+          )
+        : this.client.send(new UpdateCommand(update)),
+    );
   }
 
   async captureNoticeProfile(accountId: string, profile: NoticeProfile): Promise<void> {
-    try {
-      await this.client.send(
+    // Not applied when no longer purging (completed by another run): there is nothing to capture for.
+    await applied(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { accountId },
@@ -196,11 +203,8 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':purging': 'PURGING', ':profile': profile },
         }),
-      );
-    } catch (error) {
-      // No longer purging (completed by another run): there is nothing to capture for.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   /**
@@ -236,7 +240,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
             profile,
             purgedAt: receipt.finishedAt,
             goneFromBackupsBy: receipt.goneFromBackupsBy,
-            dataKinds: receipt.targets.map((t) => t.name),
+            dataKinds: receipt.targets.map((t) => t.name).filter((name) => !EXPORT_TARGETS.has(name)),
             noticeShard: noticeShardOf(key),
             noticeDueAt: receipt.finishedAt,
           },
@@ -248,8 +252,8 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
   async complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean> {
     const subject = this.audit.subjectOf(accountId);
     const notices = await this.noticeWrites(accountId, subject, receipt);
-    try {
-      await this.client.send(
+    return applied(() =>
+      this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             ...notices,
@@ -277,12 +281,8 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
             { Put: this.audit.put({ subject, at: receipt.finishedAt, kind: 'purged', actor: 'system' }) },
           ],
         }),
-      );
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   event(

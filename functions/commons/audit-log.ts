@@ -1,6 +1,7 @@
 /** The audit log every function that changes an account writes to, wired at cold start. */
+
+import { config } from '../../lethe.config.ts';
 import { AuditLog } from '../adapters/dynamo-audit.ts';
-import { DEFAULT_AUDIT_RETENTION } from '../core/audit.ts';
 import { parseDuration } from '../core/duration.ts';
 import { auditTable } from '../core/resources.ts';
 import { dynamo } from './clients.ts';
@@ -13,5 +14,5 @@ export const auditLog = new AuditLog(
   dynamo,
   requireEnv(auditTable.env),
   subjectKey,
-  parseDuration(envOr('LETHE_AUDIT_RETENTION', DEFAULT_AUDIT_RETENTION)),
+  parseDuration(envOr('LETHE_AUDIT_RETENTION', config.auditRetention)),
 );

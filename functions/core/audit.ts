@@ -24,6 +24,3 @@ export interface AuditEvent {
   readonly target?: string;
   readonly count?: number;
 }
-
-/** Audit events are kept this long by default, then DynamoDB TTL removes them. */
-export const DEFAULT_AUDIT_RETENTION = 'P1095D';

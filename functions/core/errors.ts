@@ -18,6 +18,8 @@ export class LetheError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Response headers the error carries to the client, e.g. `retry-after` on a 429. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'LetheError';
@@ -33,3 +35,8 @@ export const notFound = (message = 'No such account.') => new LetheError('not_fo
 export const conflict = (message: string) => new LetheError('conflict', message);
 /** A link that worked once and no longer does: expired, or already used. */
 export const gone = (message: string) => new LetheError('gone', message);
+/** A 429 that tells the caller, in `Retry-After`, how many seconds to wait. */
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new LetheError('too_many_requests', message, {
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  });

@@ -53,7 +53,46 @@ export const auditTable: TableDefinition = {
   ttlAttribute: 'expiresAt',
 };
 
-export const letheTables: readonly TableDefinition[] = [accountsTable, auditTable];
+/**
+ * Data exports (P7): one item per export, keyed by account and a time-ordered
+ * export id, plus one `#pending` pointer item per account while an export is
+ * pending, so "one pending export" is a conditional write. Items expire by
+ * TTL with their archives; a purge deletes them before that (I6).
+ */
+export const exportsTable: TableDefinition = {
+  id: 'Exports',
+  localName: 'lethe-exports',
+  env: 'EXPORTS_TABLE',
+  key: { partitionKey: 'accountId', sortKey: 'exportId' },
+  indexes: [],
+  ttlAttribute: 'ttl',
+};
+
+export const letheTables: readonly TableDefinition[] = [accountsTable, auditTable, exportsTable];
+
+export interface BucketDefinition {
+  /** Construct id in CDK. */
+  readonly id: string;
+  /** The bucket's name in local mode; in AWS CloudFormation names it. */
+  readonly localName: string;
+  /** The env variable that carries the bucket's name to a function. */
+  readonly env: string;
+  /** Where an account's objects live; `{accountId}` is filled in. */
+  readonly prefix: string;
+  /** Objects are deleted by a lifecycle rule this many days after they were written. */
+  readonly expirationDays: number;
+}
+
+/** The export archives: `exports/{accountId}/{exportId}.zip`, gone after a week. */
+export const exportsBucket: BucketDefinition = {
+  id: 'ExportsBucket',
+  localName: 'lethe-exports',
+  env: 'EXPORTS_BUCKET',
+  prefix: 'exports/{accountId}/',
+  expirationDays: 7,
+};
+
+export const letheBuckets: readonly BucketDefinition[] = [exportsBucket];
 
 export interface QueueDefinition {
   /** Construct id in CDK. */
@@ -89,9 +128,19 @@ export const noticeQueue: QueueDefinition = {
   batchSize: 10,
 };
 
+/** Export jobs: one message is one export; a large account streams for up to the full 15 minutes. */
+export const exportQueue: QueueDefinition = {
+  id: 'ExportQueue',
+  localName: 'lethe-export',
+  env: 'EXPORT_QUEUE_URL',
+  maxReceiveCount: 3,
+  consumerTimeoutSeconds: 900,
+  batchSize: 1,
+};
+
 export const visibilityTimeoutSeconds = (queue: QueueDefinition) => queue.consumerTimeoutSeconds * 6;
 
-export const letheQueues: readonly QueueDefinition[] = [purgeQueue, noticeQueue];
+export const letheQueues: readonly QueueDefinition[] = [purgeQueue, noticeQueue, exportQueue];
 
 /** What CDK outputs and the operator CLI reads to find a deployed stack's resources. */
 export const STACK_OUTPUTS = {

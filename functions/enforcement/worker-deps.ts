@@ -1,4 +1,4 @@
-/** The purge worker's store adapters: everything the data map names, and its processors. */
+/** The purge worker's store adapters: everything the data map names, its processors, and the exports. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { config } from '../../lethe.config.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
@@ -8,9 +8,15 @@ import { S3Purger } from '../adapters/s3-purger.ts';
 import { DataMapPurger } from '../adapters/store-purger.ts';
 import { subjectKey } from '../commons/audit-log.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
+import { requireEnv } from '../commons/env.ts';
 import { validateDataMap } from '../core/data-map.ts';
+import { withExportTargets } from '../core/export.ts';
+import { exportsBucket, exportsTable } from '../core/resources.ts';
 
-export const map = validateDataMap(config.dataMap);
+/** The data map, then Lethe's own export records and archives: a purge leaves none behind (I6). */
+export const map = validateDataMap(
+  withExportTargets(config.dataMap, requireEnv(exportsTable.env), requireEnv(exportsBucket.env)),
+);
 export const storePurger = new DataMapPurger(new DynamoPurger(dynamoClient), new S3Purger(new S3Client({})));
 export const processors = new ProcessorClient(subjectKey);
 /** The deletion receipt's address is read before the profile store is purged. */

@@ -58,6 +58,8 @@ export interface AccountRequest<B> {
   readonly caller: Caller;
   readonly actor: Actor;
   readonly body: B;
+  /** The other path parameters (the account id is checked above), as API Gateway decoded them. */
+  readonly path: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Reply {
@@ -138,7 +140,7 @@ export const parseBody = <S extends z.ZodMiniType>(
 
 /** Maps anything thrown to the spec's error format; ≥ 500 reaches the client as a generic message. */
 export const toErrorResponse = (error: unknown): APIGatewayProxyResultV2 => {
-  if (error instanceof LetheError) return errorResponse(error.code, error.message);
+  if (error instanceof LetheError) return errorResponse(error.code, error.message, { ...error.headers });
   logUnhandled(error);
   return errorResponse('internal', 'Something went wrong on our side. Please try again later.');
 };
@@ -224,7 +226,13 @@ export const accountRequest = <S extends z.ZodMiniType>(
     }
     const actor = authorize(caller, accountId, { operatorOnly: options.operatorOnly ?? false });
     logger.appendKeys({ account: maskId(accountId), actor: actor.kind });
-    event.lethe = { accountId, caller, actor, body: parseBody(event, options.body) };
+    event.lethe = {
+      accountId,
+      caller,
+      actor,
+      body: parseBody(event, options.body),
+      path: { ...event.pathParameters },
+    };
   },
 });
 

@@ -3,7 +3,13 @@
  * route of each; local mode routes requests to the very same handlers; the
  * catch-all handler answers 404/405 from it.
  */
-export type Access = 'accounts:read' | 'accounts:write' | 'profiles:read' | 'notices:write';
+export type Access =
+  | 'accounts:read'
+  | 'accounts:write'
+  | 'profiles:read'
+  | 'notices:write'
+  | 'exports:read'
+  | 'exports:request';
 
 export interface RouteDefinition {
   /** The function's name: kebab-case, also its file under functions/http/. */
@@ -33,6 +39,20 @@ export const routes: readonly RouteDefinition[] = [
   // The restore link: the signed token is the credential (functions/core/restore-token.ts).
   { id: 'restore-page', method: 'GET', path: '/restore', auth: 'none', access: read },
   { id: 'restore-link', method: 'POST', path: '/restore', auth: 'none', access: lifecycle },
+  {
+    id: 'request-export',
+    method: 'POST',
+    path: `${account}/export`,
+    auth: 'jwt',
+    access: [...read, 'exports:request'],
+  },
+  {
+    id: 'get-export',
+    method: 'GET',
+    path: `${account}/exports/{exportId}`,
+    auth: 'jwt',
+    access: ['exports:read'],
+  },
 ];
 
 /** The catch-all for unknown routes and methods: JSON 404/405, never HTML. */

@@ -135,8 +135,8 @@ describe('the purge queue', () => {
 
   it('refuses plain HTTP on every queue', () => {
     const queues = ofType('AWS::SQS::Queue').map(([id]) => id);
-    // Purge queue and DLQ, sweep DLQ, notice queue and DLQ.
-    expect(queues).toHaveLength(5);
+    // Purge queue and DLQ, sweep DLQ, notice queue and DLQ, export queue and DLQ.
+    expect(queues).toHaveLength(7);
     for (const id of queues) {
       const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) =>
         JSON.stringify(p.Properties.Queues).includes(`"${id}"`),
@@ -148,13 +148,13 @@ describe('the purge queue', () => {
 });
 
 describe('the purge worker', () => {
-  const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(([, m]) =>
-    JSON.stringify(m.Properties.FunctionName).includes(logicalIdOf(purgeWorker)),
+  const [, mapping] = ofType('AWS::Lambda::EventSourceMapping').find(
+    ([, m]) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify(refOf(purgeWorker)),
   )!;
 
   it('consumes the purge queue in batches of 5, reporting failures per message', () => {
-    // The purge worker's and the notice sender's.
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    // The purge worker's, the notice sender's and the export worker's.
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     expect(mapping.Properties).toMatchObject({
       EventSourceArn: arnOf(enforcement.purgeQueue),
       FunctionName: refOf(purgeWorker),
@@ -228,8 +228,10 @@ describe('the purge worker and the data map', () => {
     },
   );
 
-  it('has no S3 or data-map DynamoDB grant beyond those, and no service wildcard', () => {
-    const s3 = workerGrants.filter((g) => g.action.startsWith('s3:')).map((g) => g.action);
+  it('has no S3 or data-map DynamoDB grant beyond those and the exports, and no service wildcard', () => {
+    const s3 = workerGrants
+      .filter((g) => g.action.startsWith('s3:') && !JSON.stringify(g.resource).includes('-exports-'))
+      .map((g) => g.action);
     expect(s3.sort()).toEqual(['s3:DeleteObject', 's3:ListBucket']);
     for (const grant of workerGrants) {
       expect(grant.action).not.toMatch(/\*/);
@@ -254,10 +256,30 @@ describe('the purge worker and the data map', () => {
     );
     expect(
       grants
-        .filter((g) => g.action.startsWith('s3:'))
+        .filter((g) => g.action.startsWith('s3:') && !JSON.stringify(g.resource).includes('-exports-'))
         .map((g) => g.action)
         .sort(),
     ).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucket', 's3:ListBucketVersions']);
+  });
+
+  it("deletes the account's export records and archives too (I6), and nothing else of the exports", () => {
+    const archives = workerGrants.filter((g) => JSON.stringify(g.resource).includes('-exports-'));
+    expect(archives.map((g) => g.action).sort()).toEqual(['s3:DeleteObject', 's3:ListBucket']);
+    expect(JSON.stringify(archives.find((g) => g.action === 's3:DeleteObject')?.resource)).toContain(
+      '/exports/*/*',
+    );
+    expect(archives.find((g) => g.action === 's3:ListBucket')?.condition).toEqual({
+      StringLike: { 's3:prefix': 'exports/*/' },
+    });
+    const exportsTableGrants = workerGrants
+      .filter((g) => JSON.stringify(g.resource).includes('Exports'))
+      .map((g) => g.action)
+      .sort();
+    expect(exportsTableGrants).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    const env = (resourceOf(purgeWorker).Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(env).toHaveProperty('EXPORTS_TABLE');
+    expect(env).toHaveProperty('EXPORTS_BUCKET');
   });
 });
 
@@ -333,7 +355,7 @@ describe('alarms', () => {
   });
 
   it('notifies the alarm topic when each alarm fires and clears', () => {
-    expect(alarmResources).toHaveLength(5);
+    expect(alarmResources).toHaveLength(6); // four of enforcement, the notice DLQ's, the export DLQ's
     for (const alarm of alarmResources) {
       expect(alarm.AlarmActions).toEqual([refOf(alarms.topic)]);
       expect(alarm.OKActions).toEqual([refOf(alarms.topic)]);

@@ -24,12 +24,14 @@ const { stateful, stateless, statelessTemplate: template } = synthLethe();
 const resources = resourcesOf(template);
 const httpFunctions = [...stateless.api.functions.entries()];
 const { sweeper, purgeWorker } = stateless.enforcement;
-/** Every function in the stateless stack: the HTTP ones and enforcement's. */
+const exportWorker = stateless.export.worker;
+/** Every function in the stateless stack: the HTTP ones, enforcement's and export's. */
 const functions: [string, LetheFunction][] = [
   ...httpFunctions,
   ['sweeper', sweeper],
   ['purge-worker', purgeWorker],
   ['notice-sender', stateless.notices.sender],
+  ['export-worker', exportWorker],
 ];
 
 interface FunctionProps {
@@ -69,11 +71,11 @@ const functionOf = (id: string): LetheFunction => {
 const propsOf = (fn: LetheFunction) => resources[logicalIdOf(fn)]!.Properties as unknown as FunctionProps;
 
 describe('LetheStateless functions', () => {
-  it('has one function per route plus the not-found fallback, the sweeper, the purge worker and the notice sender, and no others', () => {
+  it('has one function per route plus the not-found fallback, the sweeper, the purge and export workers, the notice sender, and no others', () => {
     expect([...stateless.api.functions.keys()].sort()).toEqual(
       [...routes.map((r) => r.id), fallbackRoute.id].sort(),
     );
-    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 3);
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 4);
   });
 
   it.each(functions)('%s runs Node 24 on arm64 with active tracing', (_id, fn) => {
@@ -158,6 +160,13 @@ describe('least privilege: HTTP routes', () => {
     },
   );
 
+  it.each(functions.filter(([, fn]) => propsOf(fn).Environment.Variables[auditTable.env] !== undefined))(
+    '%s keeps audit events for the configured retention',
+    (_id, fn) => {
+      expect(propsOf(fn).Environment.Variables.LETHE_AUDIT_RETENTION).toBe(config.auditRetention);
+    },
+  );
+
   it.each(readOnlyRoutes)('%s is told the Audit table (read at cold start) but may not write to it', (id) => {
     const fn = functionOf(id);
     expect(grantsOn(fn, stateful.auditTable)).toEqual([]);
@@ -190,7 +199,7 @@ describe('least privilege: HTTP routes', () => {
   });
 
   it("grants Lethe's tables to HTTP routes on their ARNs alone (no index, no other table)", () => {
-    const tables = [stateful.accountsTable, stateful.auditTable];
+    const tables = [stateful.accountsTable, stateful.auditTable, stateful.exportsTable];
     for (const [, fn] of httpFunctions) {
       const fromStateful = grantsOf(statementsOf(fn)).filter(
         (g) => statefulOutputOf(g.resource) !== undefined,
@@ -206,11 +215,69 @@ describe('least privilege: HTTP routes', () => {
   it("queries the data map's profile table by name, as an ARN in this account and region", () => {
     const table = profileStore(config.dataMap).table;
     for (const [, fn] of httpFunctions) {
-      for (const statement of statementsOf(fn).filter((s) => actionsOf(s).includes('dynamodb:Query'))) {
+      const onProfiles = (s: StatementJson) =>
+        actionsOf(s).includes('dynamodb:Query') && statefulOutputOf(s.Resource) === undefined;
+      for (const statement of statementsOf(fn).filter(onProfiles)) {
         expect(actionsOf(statement)).toEqual(['dynamodb:Query']);
         expect(statement.Resource).toEqual(arnJson('dynamodb', `table/${table}`));
       }
     }
+  });
+});
+
+describe('least privilege: export', () => {
+  it('request-export reads the account, creates export records and sends to the export queue only', () => {
+    const fn = functionOf('request-export');
+    expect(grantsOn(fn, stateful.accountsTable)).toEqual(['dynamodb:GetItem']);
+    expect(grantsOn(fn, stateful.exportsTable)).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    const sends = grantsOf(statementsOf(fn)).filter((g) => g.action.startsWith('sqs:'));
+    expect(sends).toEqual([
+      {
+        action: 'sqs:SendMessage',
+        resource: { 'Fn::GetAtt': [logicalIdOf(stateless.export.exportQueue), 'Arn'] },
+      },
+    ]);
+    expect(grantsOf(statementsOf(fn)).filter((g) => g.action.startsWith('s3:'))).toEqual([]);
+  });
+
+  it('get-export may GetItem export records and GetObject (to presign) under exports/ only', () => {
+    const fn = functionOf('get-export');
+    expect(dynamoActionsOf(fn)).toEqual(['dynamodb:GetItem']);
+    expect(grantsOn(fn, stateful.exportsTable)).toEqual(['dynamodb:GetItem']);
+    const s3 = grantsOf(statementsOf(fn)).filter((g) => g.action.startsWith('s3:'));
+    expect(s3.map((g) => g.action)).toEqual(['s3:GetObject']);
+    expect(JSON.stringify(s3[0]!.resource)).toMatch(/lethestateful-exports-.*\/exports\/\*\/\*/);
+    expect(propsOf(fn).Environment.Variables[SUBJECT_KEY_ENV]).toBeUndefined();
+  });
+
+  it('the export worker only reads the data map: Query, BatchGetItem for index lookups, List and GetObject', () => {
+    const grants = grantsOf(statementsOf(exportWorker));
+    const dataMap = grants.filter(
+      (g) =>
+        (g.action.startsWith('dynamodb:') || g.action.startsWith('s3:')) &&
+        statefulOutputOf(g.resource) === undefined &&
+        !JSON.stringify(g.resource).includes('-exports-'),
+    );
+    expect([...new Set(dataMap.map((g) => g.action))].sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      's3:GetObject',
+      's3:ListBucket',
+    ]);
+    expect(grantsOn(exportWorker, stateful.exportsTable)).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(grantsOn(exportWorker, stateful.accountsTable)).toEqual(['dynamodb:GetItem']);
+    const archives = grants.filter((g) => JSON.stringify(g.resource).includes('-exports-'));
+    expect(archives.map((g) => g.action).sort()).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
   });
 });
 
@@ -321,18 +388,33 @@ describe('least privilege: everywhere', () => {
     const wildcards = Object.values(resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy')
       .flatMap((r) => grantsOf(statementsOfPolicy(r)))
-      .filter((g) => g.resource !== '*' && JSON.stringify(g.resource).includes('*'))
+      .filter((g) => g.resource !== '*' && JSON.stringify(g.resource).includes('*'));
+    // The export archives' prefix, exports/<account>/<export>.zip: every action on it, once.
+    const isArchives = (g: { resource: unknown }) => JSON.stringify(g.resource).includes('/exports/*/*');
+    const exportWildcards = [...new Set(wildcards.filter(isArchives).map((g) => g.action))];
+    const dataMapWildcards = wildcards
+      .filter((g) => !isArchives(g))
       .map((g) => `${g.action} ${JSON.stringify(g.resource)}`)
       .sort();
-    expect(wildcards).toEqual(
+    expect(dataMapWildcards).toEqual(
       [
         ...s3Stores(config.dataMap).map(
           (store) =>
             `s3:DeleteObject ${JSON.stringify(arnJson('s3', `${store.bucket}/${prefixPatternOf(store)}*`, { regional: false }))}`,
         ),
+        ...s3Stores(config.dataMap).map(
+          (store) =>
+            `s3:GetObject ${JSON.stringify(arnJson('s3', `${store.bucket}/${prefixPatternOf(store)}*`, { regional: false }))}`,
+        ),
         `lambda:InvokeFunction ${JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(sweeper), 'Arn'] }, ':*']] })}`,
       ].sort(),
     );
+    expect(exportWildcards.sort()).toEqual([
+      's3:AbortMultipartUpload',
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
   });
 
   it('gives every Accounts user the table name and the grace period, from one call', () => {

@@ -21,10 +21,12 @@ const resourcePathOf = (construct: IConstruct) => `${construct.node.path}/Resour
 const expectedFindings = (): string[] => {
   const { functions, routes: httpRoutes } = stateless.api;
   const { sweeper, purgeWorker, sweepDlq, scheduleRole } = stateless.enforcement;
+  const exportWorker = stateless.export.worker;
+  const archives = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${stateful.exportsBucket.findingName}/exports/*/*]`;
   const openRoutes = [...routes.filter((r) => r.auth === 'none').map((r) => r.id), fallbackRoute.id];
   return [
     // X-Ray's write actions, on every function.
-    ...[...functions.values(), sweeper, purgeWorker, stateless.notices.sender].map(
+    ...[...functions.values(), sweeper, purgeWorker, stateless.notices.sender, exportWorker].map(
       (fn) => `AwsSolutions-IAM5[Resource::*] @ ${policyPathOf(fn.role as Role)}`,
     ),
     ...openRoutes.map((id) => `AwsSolutions-APIG4 @ ${resourcePathOf(httpRoutes.get(id)!)}`),
@@ -33,6 +35,15 @@ const expectedFindings = (): string[] => {
     ...s3WildcardFindings(config.dataMap).map(
       ({ finding }) => `${finding} @ ${policyPathOf(purgeWorker.role as Role)}`,
     ),
+    // ... and on the export worker, which reads them.
+    ...s3WildcardFindings(config.dataMap).map(
+      ({ finding }) => `${finding} @ ${policyPathOf(exportWorker.role as Role)}`,
+    ),
+    // The export archives' prefix: written by the worker, linked by get-export, deleted by the purge.
+    ...[exportWorker, functions.get('get-export')!, purgeWorker].map(
+      (fn) => `${archives} @ ${policyPathOf(fn.role as Role)}`,
+    ),
+    `AwsSolutions-S1 @ ${resourcePathOf(stateful.exportsBucketResource)}`,
     `AwsSolutions-SQS3 @ ${resourcePathOf(sweepDlq)}`,
     `AwsSolutions-IAM5[Resource::<${logicalIdOf(sweeper)}.Arn>:*] @ ${policyPathOf(scheduleRole)}`,
   ].sort();

@@ -1,7 +1,14 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { accountsTable, auditTable, letheTables, STACK_OUTPUTS } from '../../functions/core/resources.ts';
+import {
+  accountsTable,
+  auditTable,
+  exportsBucket,
+  exportsTable,
+  letheTables,
+  STACK_OUTPUTS,
+} from '../../functions/core/resources.ts';
 import { logicalIdOf, resourcesOf, synthLethe } from './synth.ts';
 
 // Arrange (shared): one synth for the whole file.
@@ -10,6 +17,7 @@ const resources = resourcesOf(template);
 const tables: [string, Table][] = [
   ['Accounts', stateful.accountsTable],
   ['Audit', stateful.auditTable],
+  ['Exports', stateful.exportsTable],
 ];
 const tableOf = (table: Table) => resources[logicalIdOf(table)]!;
 
@@ -17,7 +25,7 @@ describe('LetheStateful tables', () => {
   it('holds exactly the tables in letheTables, and nothing else that keeps data', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', letheTables.length);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
-    expect(letheTables.map((t) => t.id).sort()).toEqual(['Accounts', 'Audit']);
+    expect(letheTables.map((t) => t.id).sort()).toEqual(['Accounts', 'Audit', 'Exports']);
   });
 
   it('builds the Accounts table from its definition: key and on-demand billing', () => {
@@ -81,6 +89,58 @@ describe('LetheStateful tables', () => {
       });
     }
     expect(accountsTable.indexes.map((i) => i.name)).toContain('due');
+  });
+});
+
+describe('LetheStateful exports', () => {
+  it('expires export records by TTL on ttl, a day after their archives', () => {
+    expect(tableOf(stateful.exportsTable).Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: exportsTable.ttlAttribute,
+      Enabled: true,
+    });
+    expect(tableOf(stateful.exportsTable).Properties.KeySchema).toEqual([
+      { AttributeName: 'accountId', KeyType: 'HASH' },
+      { AttributeName: 'exportId', KeyType: 'RANGE' },
+    ]);
+  });
+
+  const bucket = () => resources[logicalIdOf(stateful.exportsBucketResource)]!;
+
+  it('keeps archives private and encrypted: SSE, all public access blocked, owner-enforced', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    expect(bucket().Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+    expect(bucket().Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket().Properties.OwnershipControls).toEqual({
+      Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }],
+    });
+    expect(bucket().Properties.VersioningConfiguration).toBeUndefined();
+  });
+
+  it('deletes archives 7 days after they were written, and abandoned uploads after a day', () => {
+    const lifecycle = bucket().Properties.LifecycleConfiguration as { Rules: unknown[] };
+    expect(lifecycle.Rules).toEqual([
+      {
+        Id: 'expire-exports',
+        Status: 'Enabled',
+        ExpirationInDays: exportsBucket.expirationDays,
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
+    ]);
+    expect(exportsBucket.expirationDays).toBe(7);
+  });
+
+  it('refuses plain HTTP, and is retained on stack deletion like every stateful resource', () => {
+    const [, policy] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::S3::BucketPolicy')!;
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    expect(bucket().DeletionPolicy).toBe('Retain');
+    expect(bucket().UpdateReplacePolicy).toBe('Retain');
   });
 });
 

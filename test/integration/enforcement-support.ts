@@ -24,7 +24,15 @@ import {
 import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { type DataMap, fillTemplate, profileStore, type Store } from '../../functions/core/data-map.ts';
-import { accountsTable, auditTable, noticeQueue, purgeQueue } from '../../functions/core/resources.ts';
+import { withExportTargets } from '../../functions/core/export.ts';
+import {
+  accountsTable,
+  auditTable,
+  exportsBucket,
+  exportsTable,
+  noticeQueue,
+  purgeQueue,
+} from '../../functions/core/resources.ts';
 import { subjectOf } from '../../functions/core/subject.ts';
 import { config } from '../../lethe.config.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/app.ts';
@@ -34,6 +42,8 @@ import { batchWrite, demoItems, demoUploads, putUploads } from '../../local/seed
 import { call, doc, tokenFor } from './support.ts';
 
 export const map: DataMap = config.dataMap;
+/** What the purge walks: the data map, then Lethe's own export records and archives (I6). */
+export const purgeMap: DataMap = withExportTargets(map, exportsTable.localName, exportsBucket.localName);
 
 /**
  * Stop taking pages with this much time left. Longer than any one page takes
@@ -164,6 +174,8 @@ export const seedAccount = async (
   }
   const uploads = demoUploads(map, id);
   for (const upload of uploads) counts[upload.store] = (counts[upload.store] ?? 0) + 1;
+  // No exports asked for: the purge finds none of Lethe's own, and says so on the receipt.
+  for (const store of purgeMap.stores) counts[store.name] ??= 0;
   await Promise.all([...byTable].map(([table, items]) => batchWrite(doc, table, items)));
   await putUploads(s3, uploads);
   return { id, counts };
@@ -172,7 +184,7 @@ export const seedAccount = async (
 /** What each store holds for the account now, read consistently (the index store through a Scan of its table). */
 export const remaining = async (accountId: string): Promise<Counts> => {
   const counts: Counts = {};
-  for (const store of map.stores) counts[store.name] = await countIn(store, accountId);
+  for (const store of purgeMap.stores) counts[store.name] = await countIn(store, accountId);
   return counts;
 };
 

@@ -31,6 +31,7 @@ import {
   handlerLogs,
   map,
   maskId,
+  purgeMap,
   purgeWorkerHandler,
   RESERVE_MS,
   receiptCounts,
@@ -87,13 +88,13 @@ describe('the enforcement loop', () => {
     // Assert: the receipt, under the subject, counts exactly what was seeded, in purge order
     const receipt = await receiptOf(id);
     expect(receipt?.subject).toBe(subject(id));
-    expect(receipt?.targets.map((t) => t.name)).toEqual(purgeOrder(map).map((s) => s.name));
+    expect(receipt?.targets.map((t) => t.name)).toEqual(purgeOrder(purgeMap).map((s) => s.name));
     expect(receiptCounts(receipt)).toEqual(counts);
 
     // Assert: the audit trail, keyed by subject, tells the story with counts and target names only
     const trail = await trailOf(id);
     expect(kinds(trail)).toEqual(
-      ['deactivated', 'purge-claimed', 'purged', ...map.stores.map(() => 'target-done')].sort(),
+      ['deactivated', 'purge-claimed', 'purged', ...purgeMap.stores.map(() => 'target-done')].sort(),
     );
     const done = Object.fromEntries(
       trail.filter((e) => e.kind === 'target-done').map((e) => [e.target, e.count]),
@@ -252,7 +253,7 @@ describe('the enforcement loop', () => {
     const trail = await trailOf(id);
     expect(trail.filter((e) => e.kind === 'purged')).toHaveLength(1);
     expect(trail.filter((e) => e.kind === 'purge-claimed')).toHaveLength(1);
-    expect(trail.filter((e) => e.kind === 'target-done')).toHaveLength(map.stores.length);
+    expect(trail.filter((e) => e.kind === 'target-done')).toHaveLength(purgeMap.stores.length);
   });
 
   it('purges once when duplicates of a job arrive in the same batch and run at once', async () => {
@@ -272,7 +273,7 @@ describe('the enforcement loop', () => {
     expect(await remaining(id)).toEqual(nothing(counts));
     const trail = await trailOf(id);
     expect(trail.filter((e) => e.kind === 'purged')).toHaveLength(1);
-    expect(trail.filter((e) => e.kind === 'target-done')).toHaveLength(map.stores.length);
+    expect(trail.filter((e) => e.kind === 'target-done')).toHaveLength(purgeMap.stores.length);
     // Counts are not exact here yet: two deliveries racing on one page both delete, but only the one that
     // saves the checkpoint counts, and it may have found fewer items than the other deleted. A purge
     // worker that takes the purge for one invocation at a time would make them exact; a receipt never

@@ -1,0 +1,20 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsExportJobs } from '../adapters/sqs-export-jobs.ts';
+import { requireEnv } from '../commons/env.ts';
+import { exportQueue } from '../core/resources.ts';
+import { exportRecords, exportSettings } from '../export/deps.ts';
+import { requestExport } from '../export/use-cases.ts';
+import { accountDeps } from './deps.ts';
+import { accountHandler } from './middleware.ts';
+
+// The queue URL is used as given; fauxqs's URLs name hosts that only exist in its own world.
+const jobs = new SqsExportJobs(new SQSClient({ useQueueUrlAsEndpoint: false }), requireEnv(exportQueue.env));
+
+/** 202 with a new PENDING export; 200 with the one already pending. */
+export const handler = accountHandler({}, async ({ accountId }) => {
+  const { view, created } = await requestExport(
+    { ...accountDeps, exports: exportRecords, jobs, settings: exportSettings },
+    accountId,
+  );
+  return { statusCode: created ? 202 : 200, body: view };
+});

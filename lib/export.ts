@@ -1,0 +1,92 @@
+/**
+ * Data export (P7): the export queue, its DLQ and alarm, and the export
+ * worker that streams an account's archive into the exports bucket. The
+ * worker reads the data map's stores and never writes to them.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  exportQueue as exportQueueDefinition,
+  visibilityTimeoutSeconds,
+} from '../functions/core/resources.ts';
+import type { LetheConfig } from '../lethe.config.ts';
+import type { LetheAlarms } from './alarms.ts';
+import { LetheFunction } from './lethe-function.ts';
+import type { ExportsBucketRef } from './stateful-stack.ts';
+
+/** As every Lethe queue: SQS-managed encryption, TLS only, the longest retention. */
+const QUEUE_DEFAULTS = {
+  encryption: QueueEncryption.SQS_MANAGED,
+  enforceSSL: true,
+  retentionPeriod: Duration.days(14),
+} as const;
+
+/** Exports at once: each reads every store of one account, so this caps the load on the host app's stores. */
+export const EXPORT_CONCURRENCY = 2;
+
+export interface LetheExportProps {
+  readonly accountsTable: ITable;
+  readonly exportsTable: ITable;
+  readonly exportsBucket: ExportsBucketRef;
+  readonly config: LetheConfig;
+  readonly alarms: LetheAlarms;
+}
+
+export class LetheExport extends Construct {
+  readonly exportQueue: Queue;
+  readonly exportDlq: Queue;
+  readonly worker: LetheFunction;
+  readonly dlqDepthAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: LetheExportProps) {
+    super(scope, id);
+    const { config } = props;
+    this.exportDlq = new Queue(this, 'ExportDlq', QUEUE_DEFAULTS);
+    this.exportQueue = new Queue(this, exportQueueDefinition.id, {
+      ...QUEUE_DEFAULTS,
+      visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(exportQueueDefinition)),
+      deadLetterQueue: { queue: this.exportDlq, maxReceiveCount: exportQueueDefinition.maxReceiveCount },
+    });
+
+    this.worker = new LetheFunction(this, 'ExportWorker', {
+      entry: 'functions/export/export-worker.ts',
+      description:
+        'Lethe export worker: streams an account’s data-map stores into a ZIP in the exports bucket',
+      timeout: Duration.seconds(exportQueueDefinition.consumerTimeoutSeconds),
+      // Streams, not buffers: a few multipart parts in flight (see s3-zip-archive.ts), whatever the account's size.
+      memorySize: 512,
+      logRetentionDays: config.logRetentionDays,
+    })
+      .useAccountsTable(props.accountsTable, 'read')
+      .useExportsTable(props.exportsTable, 'worker')
+      .useExportsBucket(props.exportsBucket, 'write')
+      .useDataMapForExport(config.dataMap);
+    this.worker.addEventSource(
+      new SqsEventSource(this.exportQueue, {
+        batchSize: exportQueueDefinition.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency: EXPORT_CONCURRENCY,
+      }),
+    );
+
+    this.dlqDepthAlarm = props.alarms.watch(
+      new Alarm(this, 'ExportDlqDepthAlarm', {
+        alarmDescription:
+          'Lethe: an export failed every retry and is in the export DLQ; the export is marked FAILED and ' +
+          'the user may ask again. Read the export worker logs for the masked account.',
+        metric: this.exportDlq.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+}

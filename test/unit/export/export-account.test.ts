@@ -1,0 +1,139 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DataMap } from '../../../functions/core/data-map.ts';
+import { entryNameOf, exportAccount } from '../../../functions/export/export-account.ts';
+import type { AccountStatuses } from '../../../functions/export/ports.ts';
+import { FakeArchives, FakeExportRecords, FakeReader } from '../../support/fake-exports.ts';
+
+const map: DataMap = {
+  profile: { store: 'profiles', attributes: { email: 'email' } },
+  stores: [
+    {
+      kind: 'dynamodb-partition',
+      name: 'profiles',
+      table: 'p',
+      key: { partitionKey: 'id' },
+      keyTemplate: '{accountId}',
+    },
+    {
+      kind: 'dynamodb-index',
+      name: 'sessions',
+      table: 's',
+      key: { partitionKey: 'sid' },
+      index: 'i',
+      attribute: 'a',
+    },
+    { kind: 's3-prefix', name: 'uploads', bucket: 'b', prefix: 'uploads/{accountId}/' },
+    { kind: 'processor', name: 'crm', deletionUrl: 'https://crm.example.com/delete', deadline: 'P30D' },
+  ],
+};
+
+describe('exportAccount', () => {
+  let exports: FakeExportRecords;
+  let archives: FakeArchives;
+  let status: string | undefined;
+  const statuses: AccountStatuses = { status: async () => status };
+  const clock = new Date('2026-11-27T10:00:00.000Z');
+  const reader = new FakeReader(
+    {
+      profiles: [[{ id: 'u1', email: 'u1@example.com' }]],
+      sessions: [[{ sid: 's1' }, { sid: 's2' }], [], [{ sid: 's3' }]],
+    },
+    { uploads: { 'a.txt': 'hello', 'b.txt': 'world' } },
+  );
+  const deps = () => ({
+    map,
+    productName: 'Demo',
+    exports,
+    accounts: statuses,
+    reader,
+    archives,
+    now: () => clock,
+  });
+
+  beforeEach(async () => {
+    // Arrange: one PENDING export of an active account
+    exports = new FakeExportRecords();
+    archives = new FakeArchives();
+    status = undefined;
+    await exports.createPending({
+      accountId: 'u1',
+      exportId: 'e1',
+      status: 'PENDING',
+      createdAt: clock.toISOString(),
+    });
+  });
+
+  it('writes one NDJSON file per DynamoDB store, the files, a README and a manifest with counts', async () => {
+    // Act
+    const result = await exportAccount(deps(), { accountId: 'u1', exportId: 'e1' });
+    // Assert
+    expect(result.outcome).toBe('ready');
+    const archive = archives.archives.get('exports/u1/e1.zip')!;
+    expect([...archive.keys()]).toEqual([
+      'data/profiles.ndjson',
+      'data/sessions.ndjson',
+      'files/uploads/a.txt',
+      'files/uploads/b.txt',
+      'README.txt',
+      'manifest.json',
+    ]);
+    expect(archive.get('data/sessions.ndjson')).toBe('{"sid":"s1"}\n{"sid":"s2"}\n{"sid":"s3"}\n');
+    expect(archive.get('files/uploads/b.txt')).toBe('world');
+    const manifest = JSON.parse(archive.get('manifest.json')!);
+    expect(manifest).toMatchObject({
+      schemaVersion: 1,
+      accountId: 'u1',
+      exportId: 'e1',
+      exportedAt: clock.toISOString(),
+    });
+    expect(manifest.stores.map((s: { name: string; items: number }) => [s.name, s.items])).toEqual([
+      ['profiles', 1],
+      ['sessions', 3],
+      ['uploads', 2],
+    ]);
+    expect(archive.get('README.txt')).toContain(
+      'data/sessions.ndjson  your records from "sessions" (3 records',
+    );
+    expect(await exports.get('u1', 'e1')).toMatchObject({ status: 'READY', objectKey: 'exports/u1/e1.zip' });
+    expect(await exports.pending('u1')).toBeUndefined();
+  });
+
+  it('does nothing for an export that is no longer PENDING (a redelivered job)', async () => {
+    await exports.markReady('u1', 'e1', clock.toISOString(), 'k', 1);
+    expect((await exportAccount(deps(), { accountId: 'u1', exportId: 'e1' })).outcome).toBe('duplicate');
+    expect(archives.archives.size).toBe(0);
+  });
+
+  it('refuses an account being purged and marks the export FAILED', async () => {
+    status = 'PURGING';
+    expect((await exportAccount(deps(), { accountId: 'u1', exportId: 'e1' })).outcome).toBe('refused');
+    expect(await exports.get('u1', 'e1')).toMatchObject({ status: 'FAILED', failure: 'account_purging' });
+    expect(archives.archives.size).toBe(0);
+  });
+
+  it('aborts the upload and rethrows when a store cannot be read, leaving the export PENDING for a retry', async () => {
+    const broken = { ...deps(), reader: new FakeReader({}, {}) };
+    broken.reader.open = async () => {
+      throw new Error('S3 is down');
+    };
+    broken.reader.objects = async function* () {
+      yield [{ key: 'uploads/u1/x', size: 1 }];
+    };
+    await expect(exportAccount(broken, { accountId: 'u1', exportId: 'e1' })).rejects.toThrow('S3 is down');
+    expect(archives.aborted).toEqual(['exports/u1/e1.zip']);
+    expect((await exports.get('u1', 'e1'))?.status).toBe('PENDING');
+  });
+
+  it('turns object keys into safe paths inside the archive', () => {
+    const store = {
+      kind: 's3-prefix',
+      name: 'uploads',
+      bucket: 'b',
+      prefix: 'uploads/{accountId}/',
+    } as const;
+    expect(entryNameOf(store, 'uploads/u1/', 'uploads/u1/../../etc/passwd')).toBe(
+      'files/uploads/_/_/etc/passwd',
+    );
+    expect(entryNameOf(store, 'uploads/u1/', 'uploads/u1/a//b')).toBe('files/uploads/a/_/b');
+  });
+});

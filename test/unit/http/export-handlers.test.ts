@@ -60,12 +60,14 @@ describe('POST /v1/accounts/{accountId}/export', () => {
   });
 
   it('answers 429 with Retry-After once the day’s exports are used up, and sends nothing', async () => {
-    // Arrange: three exports in the last 24 hours, the oldest 20 hours ago
+    // Arrange: three exports in the last 24 hours, the oldest 20 hours ago (timed before the
+    // request, so the handler's clock is never behind them and Retry-After never rounds past 4 h)
+    const recent = recentExports(20, 5, 1);
     ddb
       .on(QueryCommand)
       .callsFake((input) =>
         input.TableName === process.env.EXPORTS_TABLE
-          ? { Items: recentExports(20, 5, 1) }
+          ? { Items: recent }
           : { Items: [{ accountId: 'u1', email: 'u1@example.com' }] },
       );
     // Act

@@ -23,6 +23,8 @@ export interface LetheConfig {
    * the host app's tables and buckets can take the extra writes.
    */
   readonly purgeConcurrency: number;
+  /** Notices (P6): who sends them and where their links point. */
+  readonly notices: NoticeSettings;
   /** How long audit events are kept (ISO-8601 duration); receipts are kept for good. */
   readonly auditRetention: string;
   /** Days the Lambda log groups keep their logs. */
@@ -37,12 +39,34 @@ export interface LetheConfig {
   readonly dataMap: DataMap;
 }
 
+export interface NoticeSettings {
+  /** The From address: an identity verified in SES. */
+  readonly sender: string;
+  /** The SES configuration set every notice is sent with (bounce and complaint events). */
+  readonly configurationSet: string;
+  /**
+   * The public base URL restore links point at (a custom domain in front of the API).
+   * @default the API's own URL (CDK passes it as LETHE_PUBLIC_URL; local mode, its server's)
+   */
+  readonly publicUrl?: string;
+  /** Where users can ask questions; shown in every notice's footer. */
+  readonly supportUrl: string;
+  /** How long backups keep deleted data (PITR keeps 35 days): the receipt's "gone from backups by". */
+  readonly backupRetention: string;
+}
+
 export const config: LetheConfig = {
   productName: 'Lethe Demo',
   gracePeriod: 'P30D',
   noticeSchedule: ['P7D', 'P1D'],
   sweepInterval: 'PT15M',
   purgeConcurrency: 5,
+  notices: {
+    sender: 'Lethe Demo <no-reply@example.com>',
+    configurationSet: 'lethe-notices',
+    supportUrl: 'https://example.com/support',
+    backupRetention: 'P35D',
+  },
   auditRetention: 'P1095D',
   logRetentionDays: 30,
   exports: { perDay: 3, linkExpiry: 'PT24H' },

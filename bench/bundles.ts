@@ -24,9 +24,11 @@ const childEnv = {
   ACCOUNTS_TABLE: 'bench',
   AUDIT_TABLE: 'bench-audit',
   PURGE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
+  NOTICE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-notices',
+  EXPORT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-export',
   EXPORTS_TABLE: 'bench-exports',
   EXPORTS_BUCKET: 'bench-exports',
-  EXPORT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-export',
+  LETHE_PUBLIC_URL: 'https://api.example.com',
   // In AWS the key comes from the Parameters and Secrets extension on localhost; here, from env.
   LETHE_SUBJECT_KEY: 'bench-subject-key',
   AWS_REGION: 'us-east-1',
@@ -84,6 +86,7 @@ try {
     ...[...routes.map((r) => r.id), fallbackRoute.id].map((id) => ({ id, entry: entryOf(id) })),
     { id: 'sweeper', entry: 'functions/enforcement/sweeper.ts' },
     { id: 'purge-worker', entry: 'functions/enforcement/purge-worker.ts' },
+    { id: 'notice-sender', entry: 'functions/notices/sender.ts' },
   ];
   for (const { id, entry } of functions) {
     const outfile = join(tmp, `${id}.mjs`);

@@ -73,6 +73,7 @@ const KNOWN_ACCESS = {
   'accounts:read': true,
   'accounts:write': true,
   'profiles:read': true,
+  'notices:write': true,
   'exports:read': true,
   'exports:request': true,
 } as const satisfies Record<Access, true>;
@@ -219,6 +220,7 @@ export class LetheApi extends Construct {
           .useGracePeriod(config.gracePeriod);
       }
       if (access.includes('profiles:read')) fn.useProfileStore(config.dataMap);
+      if (access.includes('notices:write')) fn.useNoticeRecords(props.accountsTable);
       if (access.includes('exports:request')) {
         fn.useExportsTable(props.exportsTable, 'request').useQueue(props.exportQueue, exportQueue);
       }

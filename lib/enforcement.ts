@@ -13,10 +13,14 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { parseDuration } from '../functions/core/duration.ts';
-import { purgeQueue as purgeQueueDefinition, visibilityTimeoutSeconds } from '../functions/core/resources.ts';
+import {
+  noticeQueue as noticeQueueDefinition,
+  purgeQueue as purgeQueueDefinition,
+  visibilityTimeoutSeconds,
+} from '../functions/core/resources.ts';
 import type { LetheConfig } from '../lethe.config.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
@@ -47,6 +51,8 @@ export interface LetheEnforcementProps {
   readonly config: LetheConfig;
   /** Where the capability's alarms notify. */
   readonly alarms: LetheAlarms;
+  /** The sweeper enqueues due notices here (lib/notices.ts). */
+  readonly noticeQueue: IQueue;
   /**
    * How old the oldest purge job may get before the backlog alarm fires. A
    * job retried with the visibility timeout (30 min) crosses the default
@@ -171,7 +177,8 @@ export class LetheEnforcement extends Construct {
       .useAccountsTable(accountsTable, 'sweep')
       .useAuditTable(auditTable, 'append', config.auditRetention)
       .useSubjectKey(subjectKey)
-      .useQueue(this.purgeQueue, purgeQueueDefinition);
+      .useQueue(this.purgeQueue, purgeQueueDefinition)
+      .useQueue(props.noticeQueue, noticeQueueDefinition);
     // Scheduler invokes asynchronously: its retry policy covers delivery, this covers the sweep failing.
     this.sweeper.configureAsyncInvoke({
       retryAttempts,

@@ -46,7 +46,7 @@ import type { ExportsBucketRef } from './stateful-stack.ts';
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** What a function does with Lethe's Accounts table. */
-export type AccountsAccess = 'read' | 'write' | 'sweep' | 'purge';
+export type AccountsAccess = 'read' | 'write' | 'sweep' | 'purge' | 'notices';
 
 /**
  * Exactly the DynamoDB actions on the table each access needs. IAM checks
@@ -55,10 +55,14 @@ export type AccountsAccess = 'read' | 'write' | 'sweep' | 'purge';
  * - read (functions/adapters/dynamo-accounts.ts `get`): the record, then the
  *   tombstone a purge left, both by GetItem.
  * - write: reads as above, then one conditional Update per transition.
+ *   Deactivate and restore also write notice records (useNoticeRecords).
  * - sweep (dynamo-purge-state.ts `page`, `claim`): the conditional claim;
  *   its Query is on the `due` index alone (ACCOUNTS_INDEX_ACTIONS).
  * - purge (`progress`, `saveProgress`, `complete`): reads and saves the
- *   checkpoint, then deletes the record and puts the tombstone.
+ *   checkpoint, then deletes the record and puts the tombstone (and the
+ *   purged notice; it deletes the deactivation's notice records).
+ * - notices (dynamo-notices.ts): reads a notice record and its account,
+ *   moves the record through its states, appends to the account's `notices`.
  * Never Scan.
  */
 export const ACCOUNTS_ACTIONS: Record<AccountsAccess, readonly string[]> = {
@@ -66,9 +70,12 @@ export const ACCOUNTS_ACTIONS: Record<AccountsAccess, readonly string[]> = {
   write: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   sweep: ['dynamodb:UpdateItem'],
   purge: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
+  notices: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
 };
 
-/** The sweeper pages through the sparse `due` index, and only it. */
+export const NOTICE_RECORD_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
+
+/** The sweeper pages through the sparse `due` and `notices-due` indexes, and only them. */
 export const ACCOUNTS_INDEX_ACTIONS: Partial<Record<AccountsAccess, readonly string[]>> = {
   sweep: ['dynamodb:Query'],
 };
@@ -268,6 +275,17 @@ export class LetheFunction extends NodejsFunction {
       );
     }
     this.addEnvironment(accountsTable.env, table.tableName);
+    return this;
+  }
+
+  /**
+   * A deactivation Puts its notice records and a restore Deletes them, in
+   * the transaction of the transition (functions/core/notices.ts).
+   */
+  useNoticeRecords(table: ITable): this {
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...NOTICE_RECORD_ACTIONS], resources: [table.tableArn] }),
+    );
     return this;
   }
 

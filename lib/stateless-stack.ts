@@ -11,10 +11,15 @@ import { LetheAlarms } from './alarms.ts';
 import { type JwtSettings, LetheApi, type ThrottleSettings } from './api.ts';
 import { LetheEnforcement } from './enforcement.ts';
 import { LetheExport } from './export.ts';
+import { LetheNotices } from './notices.ts';
 import type { LetheState } from './stateful-stack.ts';
 
 /** Outputs beyond the operator CLI's (STACK_OUTPUTS): for people and monitoring, not for code. */
-export const EXTRA_OUTPUTS = { alarmTopic: 'AlarmTopicArn', sweepDlqUrl: 'SweepDlqUrl' } as const;
+export const EXTRA_OUTPUTS = {
+  alarmTopic: 'AlarmTopicArn',
+  sweepDlqUrl: 'SweepDlqUrl',
+  noticeDlqUrl: 'NoticeDlqUrl',
+} as const;
 
 export interface LetheStatelessStackProps extends StackProps, LetheState {
   readonly config: LetheConfig;
@@ -29,6 +34,7 @@ export class LetheStatelessStack extends Stack {
   readonly api: LetheApi;
   readonly enforcement: LetheEnforcement;
   readonly export: LetheExport;
+  readonly notices: LetheNotices;
   readonly alarms: LetheAlarms;
 
   constructor(scope: Construct, id: string, props: LetheStatelessStackProps) {
@@ -46,7 +52,8 @@ export class LetheStatelessStack extends Stack {
       ...stackProps
     } = props;
     super(scope, id, {
-      description: 'Lethe stateless resources: the HTTP API, the sweeper, purge and export workers, alarms',
+      description:
+        'Lethe stateless resources: the HTTP API, the sweeper, purge, export and notice workers, alarms',
       ...stackProps,
     });
     this.alarms = new LetheAlarms(this, 'Alarms');
@@ -69,6 +76,15 @@ export class LetheStatelessStack extends Stack {
       ...(throttle !== undefined && { throttle }),
       ...(corsAllowOrigins !== undefined && { corsAllowOrigins }),
     });
+    this.notices = new LetheNotices(this, 'Notices', {
+      accountsTable,
+      auditTable,
+      subjectKey,
+      config,
+      alarms: this.alarms,
+      // Restore links point at this API, unless the config names a public URL in front of it.
+      publicUrl: config.notices.publicUrl ?? this.api.url,
+    });
     this.enforcement = new LetheEnforcement(this, 'Enforcement', {
       accountsTable,
       auditTable,
@@ -77,6 +93,7 @@ export class LetheStatelessStack extends Stack {
       exportsBucket,
       config,
       alarms: this.alarms,
+      noticeQueue: this.notices.queue,
       ...(purgeBacklogAlarmAge !== undefined && { purgeBacklogAlarmAge }),
     });
 
@@ -95,6 +112,10 @@ export class LetheStatelessStack extends Stack {
     new CfnOutput(this, EXTRA_OUTPUTS.sweepDlqUrl, {
       value: this.enforcement.sweepDlq.queueUrl,
       description: 'Sweeps that could not be delivered or failed every retry',
+    });
+    new CfnOutput(this, EXTRA_OUTPUTS.noticeDlqUrl, {
+      value: this.notices.dlq.queueUrl,
+      description: 'Notices that failed every retry: inspect, fix, redrive',
     });
     new CfnOutput(this, EXTRA_OUTPUTS.alarmTopic, {
       value: this.alarms.topic.topicArn,

@@ -18,6 +18,7 @@ import {
   exportsBucket,
   exportsTable,
   letheQueues,
+  noticeQueue,
   purgeQueue,
 } from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
@@ -119,7 +120,7 @@ export const startLocalApp = async (
     const { endpoints } = standIns;
     const keyDir = options.keyDir ?? defaultKeyDir();
     const subjectKey = await localSubjectKey(keyDir);
-    const environment = handlerEnvironment(settings, endpoints, subjectKey);
+    const environment: Record<string, string> = handlerEnvironment(settings, endpoints, subjectKey);
     Object.assign(process.env, environment);
     const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const ddb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
@@ -140,7 +141,11 @@ export const startLocalApp = async (
       options.enforcement === false
         ? undefined
         : (options.enforcement?.sweepIntervalMs ?? parseDuration(settings.sweepInterval));
+    // The restore link in notices points at this server; the sender reads it at its cold start, below.
+    process.env.LETHE_PUBLIC_URL = server.url;
+    environment.LETHE_PUBLIC_URL = server.url;
     const purge = queues.find((q) => q.definition.id === purgeQueue.id);
+    const notices = queues.find((q) => q.definition.id === noticeQueue.id);
     if (sweepIntervalMs !== undefined && purge) {
       enforcement = await startEnforcement({
         sqs,
@@ -148,6 +153,7 @@ export const startLocalApp = async (
         // What the purge worker walks: the data map, then the export records and archives.
         map: withExportTargets(map, exportsTable.localName, exportsBucket.localName),
         purgeQueue: purge,
+        ...(notices && { noticeQueue: notices }),
         subjectKey,
         sweepIntervalMs,
         ...(options.onEnforcement && { log: options.onEnforcement, warn: options.onEnforcement }),

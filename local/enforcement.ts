@@ -24,6 +24,8 @@ export interface EnforcementOptions {
   readonly doc: DynamoDBDocumentClient;
   readonly map: DataMap;
   readonly purgeQueue: LocalQueue;
+  /** The notice queue, consumed by the notice sender like the purge queue; absent: notices stay queued. */
+  readonly noticeQueue?: LocalQueue;
   /** To find a purged account's tombstone, which is keyed by subject. */
   readonly subjectKey: string;
   readonly sweepIntervalMs: number;
@@ -38,6 +40,8 @@ export interface Enforcement {
   sweepNow(): Promise<SweepResult>;
   /** Handles purge messages until the queue has no visible message left. */
   drainPurgeQueue(): Promise<BatchStats>;
+  /** Sends queued notices until the notice queue has no visible message left. */
+  drainNoticeQueue(): Promise<BatchStats>;
   stop(): Promise<void>;
 }
 
@@ -46,9 +50,10 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
   const log = options.log ?? (() => undefined);
   const warn = options.warn ?? ((line: string) => console.error(line));
   // Not imported at the top: the handlers build their logger and clients from env at first import.
-  const [sweeper, purgeWorker] = await Promise.all([
+  const [sweeper, purgeWorker, noticeSender] = await Promise.all([
     import('../functions/enforcement/sweeper.ts'),
     import('../functions/enforcement/purge-worker.ts'),
+    options.noticeQueue ? import('../functions/notices/sender.ts') : undefined,
   ]);
   const autoStart = options.autoStart ?? true;
   const stores = purgeOrder(map);
@@ -96,12 +101,13 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
     }
   };
 
-  const scheduler: Scheduler<SweepResult> = startScheduler({
+  const scheduler: Scheduler<SweepResult & { noticesEnqueued: number }> = startScheduler({
     name: 'sweeper',
     handler: sweeper.handler,
     intervalMs: options.sweepIntervalMs,
     autoStart,
     onResult: (result, ms) => {
+      if (result.noticesEnqueued > 0) log(`sweep: ${result.noticesEnqueued} notices due, queued to send`);
       if (result.claimed === 0 && result.complete) return;
       const rest = result.complete ? '' : '; more are due, left for the next sweep';
       log(`sweep: claimed ${result.claimed} of ${result.read} due accounts (${ms} ms)${rest}`);
@@ -118,12 +124,31 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
     onError: warn,
   });
 
+  const notices: QueuePoller | undefined =
+    options.noticeQueue && noticeSender
+      ? startQueuePoller({
+          sqs: options.sqs,
+          queue: options.noticeQueue,
+          name: 'notice-sender',
+          handler: noticeSender.handler,
+          autoStart,
+          onRecord: (_record, outcome) => {
+            if (outcome === 'failed')
+              warn('notice: failed to send; it comes back after the visibility timeout');
+            else log('notice: handled');
+          },
+          onError: warn,
+        })
+      : undefined;
+
   return {
     sweepNow: () => scheduler.runNow(),
     drainPurgeQueue: () => poller.drain(),
+    drainNoticeQueue: () => notices?.drain() ?? Promise.resolve({ records: 0, failed: 0 }),
     stop: async () => {
       await scheduler.stop();
       await poller.stop();
+      await notices?.stop();
     },
   };
 };

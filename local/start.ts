@@ -2,7 +2,7 @@
  * `npm start`: the whole of Lethe on this machine, no AWS account needed.
  * Ctrl-C stops everything it started.
  */
-import { purgeQueue } from '../functions/core/resources.ts';
+import { noticeQueue, purgeQueue } from '../functions/core/resources.ts';
 import { startLocalApp } from './app.ts';
 import { type LocalSettings, readSettings, SettingsError } from './settings.ts';
 import { StandInError } from './stand-ins.ts';
@@ -28,6 +28,7 @@ const main = async () => {
   });
   const first = app.seeded[0] ?? 'demo-0001';
   const purge = app.queues.find((q) => q.definition.id === purgeQueue.id);
+  const notices = app.queues.find((q) => q.definition.id === noticeQueue.id);
   console.log(`
 Lethe is running (${Math.round(performance.now() - started)} ms).
 
@@ -38,9 +39,11 @@ Lethe is running (${Math.round(performance.now() - started)} ms).
   SES outbox         ${app.endpoints.ses}/store
   Data               ${settings.dataDir ?? 'in memory (set LETHE_DATA_DIR to keep it)'}
   Grace period       ${settings.gracePeriod}
+  Reminders          ${settings.noticeSchedule} before the purge
   Sweeper            every ${settings.sweepInterval} (${(app.sweepIntervalMs ?? 0) / 1000} s)
   Purge queue        ${purge?.url}
   Purge DLQ          ${purge?.dlqUrl}
+  Notice queue       ${notices?.url}
   Demo accounts      ${demoAccounts(app.seeded, settings)}
 
 Try it:

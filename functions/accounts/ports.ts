@@ -4,11 +4,14 @@
  */
 import type { Profile } from '../core/data-map.ts';
 import type { AccountRecord, Actor, LegalHold } from '../core/lifecycle.ts';
+import type { PlannedNotice } from '../core/notices.ts';
 
 export interface DeactivateCommand {
   readonly deactivatedAt: string;
   readonly purgeAfter: string;
   readonly reason?: string;
+  /** The notices this deactivation plans, recorded in the same write as the transition (an outbox). */
+  readonly notices?: readonly PlannedNotice[];
 }
 
 /**
@@ -23,8 +26,16 @@ export interface AccountRepository {
   get(accountId: string): Promise<AccountRecord | undefined>;
   /** ACTIVE (or no record) → DEACTIVATED; an already DEACTIVATED account keeps its dates (I5). */
   deactivate(accountId: string, command: DeactivateCommand, now: string, actor: Actor): Promise<Transition>;
-  /** DEACTIVATED → ACTIVE; anything else is returned unchanged. */
-  restore(accountId: string, now: string, actor: Actor): Promise<Transition>;
+  /**
+   * DEACTIVATED → ACTIVE; anything else is returned unchanged. With
+   * `deactivatedAt`, only that deactivation is restored (a restore link's).
+   */
+  restore(
+    accountId: string,
+    now: string,
+    actor: Actor,
+    only?: { deactivatedAt: string },
+  ): Promise<Transition>;
   placeHold(accountId: string, hold: LegalHold, now: string, actor: Actor): Promise<Transition>;
   releaseHold(accountId: string, now: string, actor: Actor): Promise<Transition>;
 }

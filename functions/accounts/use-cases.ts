@@ -12,12 +12,15 @@ import {
   refuseIfFinal,
   toView,
 } from '../core/lifecycle.ts';
+import { planNotices } from '../core/notices.ts';
 import type { AccountRepository, ProfileReader } from './ports.ts';
 
 export interface AccountDeps {
   readonly accounts: AccountRepository;
   readonly profiles: ProfileReader;
   readonly gracePeriodMs: number;
+  /** Reminder offsets before purgeAfter (LETHE_NOTICE_SCHEDULE); undefined plans no notices. */
+  readonly noticeSchedule?: readonly string[];
   readonly now: () => Date;
 }
 
@@ -48,13 +51,17 @@ export const deactivateAccount = async (
   // 1. The account must exist; a final state is refused before any write.
   refuseIfFinal(await findAccount(deps, input.accountId), 'deactivate');
   // 2. One conditional write decides; a concurrent restore or purge cannot interleave.
+  //    The notices it plans are recorded in the same write, so none is lost or orphaned.
   const now = deps.now();
+  const deactivatedAt = now.toISOString();
+  const purgeAfter = purgeAfterFor(now, deps.gracePeriodMs);
   const { record, changed } = await deps.accounts.deactivate(
     input.accountId,
     {
-      deactivatedAt: now.toISOString(),
-      purgeAfter: purgeAfterFor(now, deps.gracePeriodMs),
+      deactivatedAt,
+      purgeAfter,
       ...(input.reason !== undefined && { reason: input.reason }),
+      ...(deps.noticeSchedule && { notices: planNotices(deactivatedAt, purgeAfter, deps.noticeSchedule) }),
     },
     now.toISOString(),
     input.actor,
@@ -66,13 +73,14 @@ export const deactivateAccount = async (
 
 export const restoreAccount = async (
   deps: AccountDeps,
-  input: { accountId: string; actor: Actor },
+  input: { accountId: string; actor: Actor; deactivatedAt?: string },
 ): Promise<Result> => {
   refuseIfFinal(await findAccount(deps, input.accountId), 'restore');
   const { record, changed } = await deps.accounts.restore(
     input.accountId,
     deps.now().toISOString(),
     input.actor,
+    ...(input.deactivatedAt !== undefined ? [{ deactivatedAt: input.deactivatedAt }] : []),
   );
   refuseIfFinal(record, 'restore');
   return { view: toView(record, { operator: input.actor.kind === 'operator' }), changed };

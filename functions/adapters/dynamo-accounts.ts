@@ -6,7 +6,12 @@
  * without its event or the other way round.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AccountRepository, DeactivateCommand, Transition } from '../accounts/ports.ts';
 import type { AuditKind } from '../core/audit.ts';
@@ -17,11 +22,20 @@ import {
   dueShardOf,
   type LegalHold,
 } from '../core/lifecycle.ts';
+import { type NoticeKind, noticeKey, noticeShardOf, type PlannedNotice } from '../core/notices.ts';
 import { tombstoneKey } from '../core/subject.ts';
 import type { AuditLog } from './dynamo-audit.ts';
 
 /** Internal attributes that never leave the repository. */
-const STORAGE_ONLY = ['dueShard', 'leaseUntil', 'progress', 'progressVersion', 'runId', 'runUntil'] as const;
+const STORAGE_ONLY = [
+  'noticeProfile',
+  'dueShard',
+  'leaseUntil',
+  'progress',
+  'progressVersion',
+  'runId',
+  'runUntil',
+] as const;
 
 export const toRecord = (item: Record<string, unknown>): AccountRecord => {
   const record = { ...item };
@@ -39,7 +53,11 @@ export interface Attempt {
    * later request's state instead of this one's.
    */
   readonly result: (old: AccountRecord | undefined) => AccountRecord;
+  /** More writes that stand or fall with this one (a deactivation's notice records). */
+  readonly extra?: NonNullable<TransactWriteCommandInput['TransactItems']>;
 }
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const without = (record: AccountRecord | undefined, ...keys: (keyof AccountRecord)[]) => {
   const copy: Record<string, unknown> = { ...record };
@@ -90,8 +108,9 @@ export class DynamoAccountRepository implements AccountRepository {
       ':now': now,
       ':none': [],
       ...(command.reason !== undefined && { ':reason': command.reason }),
+      ':kinds': (command.notices ?? []).map((n) => n.kind),
     };
-    const set = `SET #status = :deactivated, deactivatedAt = :d, purgeAfter = :p, updatedAt = :now, notices = :none${
+    const set = `SET #status = :deactivated, deactivatedAt = :d, purgeAfter = :p, updatedAt = :now, notices = :none, noticeKinds = :kinds${
       command.reason !== undefined ? ', reason = :reason' : ''
     }`;
     const removeReason = command.reason === undefined ? ' REMOVE reason' : '';
@@ -103,8 +122,12 @@ export class DynamoAccountRepository implements AccountRepository {
       purgeAfter: command.purgeAfter,
       ...(command.reason !== undefined && { reason: command.reason }),
       notices: [],
+      noticeKinds: (command.notices ?? []).map((n) => n.kind),
       updatedAt: now,
     });
+    const extra = (command.notices ?? []).map((notice) =>
+      this.noticeRecord(accountId, command.deactivatedAt, notice),
+    );
     return this.transition(accountId, 'deactivated', actor, now, (old) => {
       if (old === undefined || (old.status === 'ACTIVE' && old.legalHold === undefined)) {
         // Unheld: the account joins the sparse `due` index the sweeper reads.
@@ -114,6 +137,7 @@ export class DynamoAccountRepository implements AccountRepository {
           update: `${set}, dueShard = :shard${removeReason}`,
           values: { ...values, ':shard': dueShardOf(accountId) },
           result,
+          extra,
         };
       }
       if (old.status === 'ACTIVE') {
@@ -123,22 +147,73 @@ export class DynamoAccountRepository implements AccountRepository {
           update: `${set}${removeReason}`,
           values,
           result,
+          extra,
         };
       }
       return undefined;
     });
   }
 
-  restore(accountId: string, now: string, actor: Actor): Promise<Transition> {
+  /** Deletes of the notice records a deactivation planned (sent or not: the series is over). */
+  noticeDeletes(accountId: string, record: AccountRecord | undefined): TransactItem[] {
+    if (!record?.deactivatedAt) return [];
+    const subject = this.audit.subjectOf(accountId);
+    const deactivatedAt = record.deactivatedAt;
+    return (record.noticeKinds ?? []).map((kind) => ({
+      Delete: {
+        TableName: this.tableName,
+        Key: { accountId: noticeKey(subject, deactivatedAt, kind as NoticeKind) },
+      },
+    }));
+  }
+
+  /**
+   * A notice record, PENDING and in the `notices-due` index until it is sent.
+   * It holds the account id (`target`) only until it is settled.
+   */
+  private noticeRecord(accountId: string, deactivatedAt: string, notice: PlannedNotice): TransactItem {
+    const key = noticeKey(this.audit.subjectOf(accountId), deactivatedAt, notice.kind);
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          accountId: key,
+          itemType: 'notice',
+          state: 'PENDING',
+          kind: notice.kind,
+          deactivatedAt,
+          target: accountId,
+          noticeShard: noticeShardOf(key),
+          noticeDueAt: notice.dueAt,
+        },
+        ConditionExpression: 'attribute_not_exists(accountId)',
+      },
+    };
+  }
+
+  restore(
+    accountId: string,
+    now: string,
+    actor: Actor,
+    only?: { deactivatedAt: string },
+  ): Promise<Transition> {
     return this.transition(accountId, 'restored', actor, now, (old) =>
-      old?.status === 'DEACTIVATED'
+      old?.status === 'DEACTIVATED' && (only === undefined || old.deactivatedAt === only.deactivatedAt)
         ? {
-            condition: '#status = :deactivated',
+            // A link's restore is conditioned on its deactivation, so a re-deactivation racing it wins.
+            condition: `#status = :deactivated${only ? ' AND deactivatedAt = :d' : ''}`,
             update:
-              'SET #status = :active, updatedAt = :now REMOVE deactivatedAt, purgeAfter, dueShard, reason, notices',
-            values: { ':active': 'ACTIVE', ':deactivated': 'DEACTIVATED', ':now': now },
+              'SET #status = :active, updatedAt = :now REMOVE deactivatedAt, purgeAfter, dueShard, reason, notices, noticeKinds',
+            values: {
+              ':active': 'ACTIVE',
+              ':deactivated': 'DEACTIVATED',
+              ':now': now,
+              ...(only && { ':d': only.deactivatedAt }),
+            },
+            // A restore ends the series: its pending reminders go with the deactivation.
+            extra: this.noticeDeletes(accountId, old),
             result: (old) => ({
-              ...without(old, 'deactivatedAt', 'purgeAfter', 'reason', 'notices'),
+              ...without(old, 'deactivatedAt', 'purgeAfter', 'reason', 'notices', 'noticeKinds'),
               accountId,
               status: 'ACTIVE',
               updatedAt: now,
@@ -253,6 +328,7 @@ export class DynamoAccountRepository implements AccountRepository {
                 actor: actor.kind,
               }),
             },
+            ...(attempt.extra ?? []),
           ],
         }),
       );

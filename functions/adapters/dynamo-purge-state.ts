@@ -7,18 +7,30 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../core/audit.ts';
+import { exportTargets } from '../core/export.ts';
+import { type NoticeKind, noticeKey, noticeShardOf } from '../core/notices.ts';
 import type { PurgeProgress, Receipt } from '../core/purge.ts';
 import { accountsTable } from '../core/resources.ts';
 import { tombstoneKey } from '../core/subject.ts';
-import type { DueAccount, DueIndex, PurgeClaims, SavedProgress } from '../enforcement/ports.ts';
+import type {
+  DueAccount,
+  DueIndex,
+  NoticeProfile,
+  PurgeClaims,
+  SavedProgress,
+} from '../enforcement/ports.ts';
 import type { AuditLog } from './dynamo-audit.ts';
 
 const DUE_INDEX = accountsTable.indexes[0]?.name ?? 'due';
+
+/** Lethe's own export records and archives: purged too (I6), but not data the receipt mail lists. */
+const EXPORT_TARGETS = new Set(exportTargets('', '').map((store) => store.name));
 
 const conditionFailed = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
@@ -179,12 +191,72 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     );
   }
 
-  complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean> {
+  async captureNoticeProfile(accountId: string, profile: NoticeProfile): Promise<void> {
+    // Not applied when no longer purging (completed by another run): there is nothing to capture for.
+    await applied(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId },
+          ConditionExpression: '#status = :purging',
+          UpdateExpression: 'SET noticeProfile = if_not_exists(noticeProfile, :profile)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':purging': 'PURGING', ':profile': profile },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * What goes with the record: the deactivation's notice records (the series
+   * is over) and, with a captured address, the purged notice, due now. Its
+   * key is the subject's, and the address it holds is erased when it is sent.
+   */
+  private async noticeWrites(accountId: string, subject: string, receipt: Receipt) {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { accountId }, ConsistentRead: true }),
+    );
+    const deactivatedAt = typeof Item?.deactivatedAt === 'string' ? Item.deactivatedAt : undefined;
+    const kinds = Array.isArray(Item?.noticeKinds) ? (Item.noticeKinds as NoticeKind[]) : [];
+    const deletes = deactivatedAt
+      ? kinds.map((kind) => ({
+          Delete: { TableName: this.tableName, Key: { accountId: noticeKey(subject, deactivatedAt, kind) } },
+        }))
+      : [];
+    const profile = Item?.noticeProfile as NoticeProfile | undefined;
+    if (!profile?.email) return deletes;
+    const key = noticeKey(subject, 'final', 'purged');
+    return [
+      ...deletes,
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            accountId: key,
+            itemType: 'notice',
+            state: 'PENDING',
+            kind: 'purged',
+            deactivatedAt: deactivatedAt ?? receipt.startedAt,
+            profile,
+            purgedAt: receipt.finishedAt,
+            goneFromBackupsBy: receipt.goneFromBackupsBy,
+            dataKinds: receipt.targets.map((t) => t.name).filter((name) => !EXPORT_TARGETS.has(name)),
+            noticeShard: noticeShardOf(key),
+            noticeDueAt: receipt.finishedAt,
+          },
+        },
+      },
+    ];
+  }
+
+  async complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean> {
     const subject = this.audit.subjectOf(accountId);
+    const notices = await this.noticeWrites(accountId, subject, receipt);
     return applied(() =>
       this.client.send(
         new TransactWriteCommand({
           TransactItems: [
+            ...notices,
             {
               // I6: the record that holds the id goes; only the tombstone, keyed by subject, stays.
               Delete: {

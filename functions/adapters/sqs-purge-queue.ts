@@ -9,13 +9,14 @@ import type { PurgeJob, PurgeQueue } from '../enforcement/ports.ts';
 const BATCH = 10;
 const ATTEMPTS = 3;
 
-export class SqsPurgeQueue implements PurgeQueue {
+/** Jobs as JSON messages on one queue; the purge and notice queues alike. */
+export class SqsJobQueue<Job> {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
   ) {}
 
-  async send(jobs: readonly PurgeJob[]): Promise<void> {
+  async send(jobs: readonly Job[]): Promise<void> {
     for (let i = 0; i < jobs.length; i += BATCH) {
       let entries: SendMessageBatchRequestEntry[] = jobs
         .slice(i, i + BATCH)
@@ -28,9 +29,11 @@ export class SqsPurgeQueue implements PurgeQueue {
         entries = entries.filter((e) => failed.has(e.Id));
         if (entries.length > 0 && attempt >= ATTEMPTS) {
           // The claims stand; their lease runs out and the next sweep enqueues them again.
-          throw new Error(`SQS refused ${entries.length} purge jobs after ${ATTEMPTS} attempts`);
+          throw new Error(`SQS refused ${entries.length} jobs after ${ATTEMPTS} attempts`);
         }
       }
     }
   }
 }
+
+export class SqsPurgeQueue extends SqsJobQueue<PurgeJob> implements PurgeQueue {}

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'gone'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'too_many_requests';
@@ -32,6 +33,8 @@ export const forbidden = (message = 'You may not act on this account.') =>
   new LetheError('forbidden', message);
 export const notFound = (message = 'No such account.') => new LetheError('not_found', message);
 export const conflict = (message: string) => new LetheError('conflict', message);
+/** A link that worked once and no longer does: expired, or already used. */
+export const gone = (message: string) => new LetheError('gone', message);
 /** A 429 that tells the caller, in `Retry-After`, how many seconds to wait. */
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new LetheError('too_many_requests', message, {

@@ -39,6 +39,8 @@ export interface AccountRecord {
   readonly reason?: string;
   readonly legalHold?: LegalHold;
   readonly notices?: readonly NoticeSent[];
+  /** The notice kinds this deactivation planned: their records go when it ends (restore, purge). */
+  readonly noticeKinds?: readonly string[];
   readonly purgedAt?: string;
   readonly updatedAt?: string;
 }

@@ -33,7 +33,11 @@ export const accountsTable: TableDefinition = {
   localName: 'lethe-accounts',
   env: 'ACCOUNTS_TABLE',
   key: { partitionKey: 'accountId' },
-  indexes: [{ name: 'due', partitionKey: 'dueShard', sortKey: 'purgeAfter', projection: 'KEYS_ONLY' }],
+  indexes: [
+    { name: 'due', partitionKey: 'dueShard', sortKey: 'purgeAfter', projection: 'KEYS_ONLY' },
+    // Notice records waiting to go out (functions/core/notices.ts): only PENDING ones carry `noticeShard`.
+    { name: 'notices-due', partitionKey: 'noticeShard', sortKey: 'noticeDueAt', projection: 'ALL' },
+  ],
 };
 
 /**
@@ -114,6 +118,16 @@ export const purgeQueue: QueueDefinition = {
   batchSize: 5,
 };
 
+/** Notices to send: one message is one notice record's key (never an address or an account id). */
+export const noticeQueue: QueueDefinition = {
+  id: 'NoticeQueue',
+  localName: 'lethe-notices',
+  env: 'NOTICE_QUEUE_URL',
+  maxReceiveCount: 5,
+  consumerTimeoutSeconds: 30,
+  batchSize: 10,
+};
+
 /** Export jobs: one message is one export; a large account streams for up to the full 15 minutes. */
 export const exportQueue: QueueDefinition = {
   id: 'ExportQueue',
@@ -126,7 +140,7 @@ export const exportQueue: QueueDefinition = {
 
 export const visibilityTimeoutSeconds = (queue: QueueDefinition) => queue.consumerTimeoutSeconds * 6;
 
-export const letheQueues: readonly QueueDefinition[] = [purgeQueue, exportQueue];
+export const letheQueues: readonly QueueDefinition[] = [purgeQueue, noticeQueue, exportQueue];
 
 /** What CDK outputs and the operator CLI reads to find a deployed stack's resources. */
 export const STACK_OUTPUTS = {

@@ -5,19 +5,29 @@
  * carries no S3 client.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoPurgeState } from '../adapters/dynamo-purge-state.ts';
-import { SqsPurgeQueue } from '../adapters/sqs-purge-queue.ts';
+import { SqsJobQueue, SqsPurgeQueue } from '../adapters/sqs-purge-queue.ts';
 import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { parseDuration } from '../core/duration.ts';
-import { accountsTable, purgeQueue as purgeQueueDefinition } from '../core/resources.ts';
+import {
+  accountsTable,
+  noticeQueue as noticeQueueDefinition,
+  purgeQueue as purgeQueueDefinition,
+} from '../core/resources.ts';
+import type { NoticeJob } from '../notices/ports.ts';
 
 // The queue URL is used as given; fauxqs's URLs name hosts that only exist in its own world.
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 
 export const purgeState = new DynamoPurgeState(dynamo, requireEnv(accountsTable.env), auditLog);
 export const purgeQueue = new SqsPurgeQueue(sqs, requireEnv(purgeQueueDefinition.env));
+
+/** The sweeper also finds due notices; the purge worker does not need these. */
+export const noticeIndex = () => new DynamoNotices(dynamo, requireEnv(accountsTable.env));
+export const noticeQueue = () => new SqsJobQueue<NoticeJob>(sqs, requireEnv(noticeQueueDefinition.env));
 
 export const timing = {
   /** How long a claim is the worker's; past it, a sweep may hand the purge to another worker. */

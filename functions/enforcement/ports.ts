@@ -88,4 +88,22 @@ export interface PurgeClaims {
   /** PURGING → PURGED: the record becomes a tombstone keyed by subject, with the receipt (I6). */
   complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean>;
   event(accountId: string, at: string, kind: AuditEvent['kind'], extra?: Partial<AuditEvent>): AuditEvent;
+  /**
+   * Keeps the address the deletion receipt goes to, on the account's own
+   * record, before any store is purged; `complete` turns it into the purged
+   * notice, and sending it erases it. Only the first capture counts.
+   */
+  captureNoticeProfile?(accountId: string, profile: NoticeProfile): Promise<void>;
+}
+
+/** What a notice needs of the profile once the profile itself is gone. */
+export interface NoticeProfile {
+  readonly email: string;
+  readonly name?: string;
+  readonly locale?: string;
+  readonly timeZone?: string;
+}
+
+export interface ProfileLookup {
+  get(accountId: string): Promise<NoticeProfile | undefined>;
 }

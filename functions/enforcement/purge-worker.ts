@@ -9,7 +9,7 @@ import { logger, maskId } from '../commons/logger.ts';
 import { isAccountId } from '../core/account-id.ts';
 import { purgeQueue, purgeState, timing } from './deps.ts';
 import { purgeAccount } from './purge.ts';
-import { map, processors, storePurger } from './worker-deps.ts';
+import { map, processors, profiles, storePurger } from './worker-deps.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -31,6 +31,7 @@ export const handler = async (event: SQSEvent, context: Context) => {
           claims: purgeState,
           purger: storePurger,
           processors,
+          profiles,
           queue: purgeQueue,
           now: () => new Date(),
           remainingMs: () => context.getRemainingTimeInMillis(),

@@ -8,7 +8,14 @@ import { randomUUID } from 'node:crypto';
 import type { DataMap } from '../core/data-map.ts';
 import { parseDuration } from '../core/duration.ts';
 import { afterPage, afterProcessorRequest, buildReceipt, currentStore } from '../core/purge.ts';
-import type { ProcessorRequests, PurgeClaims, PurgeQueue, SavedProgress, StorePurger } from './ports.ts';
+import type {
+  ProcessorRequests,
+  ProfileLookup,
+  PurgeClaims,
+  PurgeQueue,
+  SavedProgress,
+  StorePurger,
+} from './ports.ts';
 
 export interface PurgeDeps {
   readonly map: DataMap;
@@ -18,6 +25,8 @@ export interface PurgeDeps {
   readonly queue: PurgeQueue;
   readonly now: () => Date;
   readonly remainingMs: () => number;
+  /** Reads the address for the deletion receipt before the profile is purged; absent: no purged notice. */
+  readonly profiles?: ProfileLookup;
 }
 
 export interface PurgeOptions {
@@ -46,6 +55,11 @@ export const purgeAccount = async (
   if (start === undefined) return { outcome: 'not-purging', pages: 0 };
   if (start === 'busy') return { outcome: 'superseded', pages: 0 };
   try {
+    // The receipt's address, while the profile still exists: nothing is deleted before the first page.
+    if (start.version === 0 && deps.profiles && deps.claims.captureNoticeProfile) {
+      const profile = await deps.profiles.get(accountId);
+      if (profile?.email) await deps.claims.captureNoticeProfile(accountId, profile);
+    }
     return await run(deps, accountId, runId, start, options);
   } finally {
     await deps.claims.release(accountId, runId);

@@ -1,11 +1,25 @@
-/** The scheduled sweeper: claims due accounts and enqueues their purges. */
+/** The scheduled sweeper: claims due accounts and enqueues their purges, then enqueues due notices. */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../commons/logger.ts';
-import { purgeQueue, purgeState, timing } from './deps.ts';
+import { scheduleNotices } from '../notices/schedule-notices.ts';
+import { noticeIndex, noticeQueue, purgeQueue, purgeState, timing } from './deps.ts';
 import { sweep } from './sweep.ts';
+
+const dueNotices = noticeIndex();
+const noticeJobs = noticeQueue();
 
 export const handler = async (_event: ScheduledEvent, context: Context) => {
   logger.addContext(context);
+  // Notices first: a reminder due now goes out before anything else this sweep starts.
+  const notices = await scheduleNotices(
+    {
+      due: dueNotices,
+      queue: noticeJobs,
+      now: () => new Date(),
+      remainingMs: () => context.getRemainingTimeInMillis(),
+    },
+    { reserveMs: timing.reserveMs, leaseMs: timing.leaseMs, pageSize: timing.pageSize },
+  );
   const result = await sweep(
     {
       due: purgeState,
@@ -16,6 +30,6 @@ export const handler = async (_event: ScheduledEvent, context: Context) => {
     },
     { reserveMs: timing.reserveMs, leaseMs: timing.leaseMs, pageSize: timing.pageSize },
   );
-  logger.info('Sweep finished', { ...result });
-  return result;
+  logger.info('Sweep finished', { ...result, noticesEnqueued: notices.enqueued });
+  return { ...result, noticesEnqueued: notices.enqueued };
 };

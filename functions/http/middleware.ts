@@ -10,6 +10,7 @@ import { logger, maskId } from '../commons/logger.ts';
 import { isAccountId } from '../core/account-id.ts';
 import { type ErrorCode, invalidRequest, LetheError, unauthorized } from '../core/errors.ts';
 import { type Actor, authorize, type Caller, callerFromClaims } from '../core/lifecycle.ts';
+import { htmlResponse } from './html.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -21,6 +22,7 @@ export const STATUS_OF: Record<ErrorCode | 'internal', number> = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
@@ -139,19 +141,50 @@ export const parseBody = <S extends z.ZodMiniType>(
 /** Maps anything thrown to the spec's error format; ≥ 500 reaches the client as a generic message. */
 export const toErrorResponse = (error: unknown): APIGatewayProxyResultV2 => {
   if (error instanceof LetheError) return errorResponse(error.code, error.message, { ...error.headers });
+  logUnhandled(error);
+  return errorResponse('internal', 'Something went wrong on our side. Please try again later.');
+};
+
+const logUnhandled = (error: unknown) =>
   logger.error('Unhandled error', {
     error:
       error instanceof Error
         ? { name: error.name, message: error.message, stack: error.stack }
         : String(error),
   });
-  return errorResponse('internal', 'Something went wrong on our side. Please try again later.');
+
+const PAGE_TITLES: Partial<Record<ErrorCode, string>> = {
+  invalid_request: 'This link does not work',
+  gone: 'This link no longer works',
+  conflict: 'This account can no longer be restored',
+};
+
+/** The restore pages' errors: the same statuses, as a page a person can read; never a stack trace. */
+export const toHtmlErrorResponse = (error: unknown, productName: string): APIGatewayProxyResultV2 => {
+  if (error instanceof LetheError) {
+    return htmlResponse(
+      STATUS_OF[error.code],
+      { title: PAGE_TITLES[error.code] ?? 'Something is not right', paragraphs: [error.message] },
+      productName,
+    );
+  }
+  logUnhandled(error);
+  return htmlResponse(
+    500,
+    {
+      title: 'Something went wrong',
+      paragraphs: ['Something went wrong on our side. Please try again later.'],
+    },
+    productName,
+  );
 };
 
 /** Turns anything thrown into the spec's error format. Used as the last `.use()`. */
-export const httpErrors = (): middy.MiddlewareObj<Event, APIGatewayProxyResultV2> => ({
+export const httpErrors = (
+  toResponse: (error: unknown) => APIGatewayProxyResultV2 = toErrorResponse,
+): middy.MiddlewareObj<Event, APIGatewayProxyResultV2> => ({
   onError: async (request) => {
-    request.response = toErrorResponse(request.error);
+    request.response = toResponse(request.error);
     const statusCode = typeof request.response === 'object' ? request.response.statusCode : undefined;
     if (statusCode !== undefined && statusCode < 500) logger.info('Request refused', { statusCode });
   },
@@ -217,4 +250,38 @@ export const accountHandler = <S extends z.ZodMiniType>(
       const reply = await handle(event.lethe);
       logger.info('Request handled', { statusCode: reply.statusCode });
       return jsonResponse(reply.statusCode, reply.body);
+    });
+
+/** The one field of the restore form, from an `application/x-www-form-urlencoded` body. */
+export const formField = (event: Event, name: string): string | undefined => {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new LetheError('payload_too_large', 'The form is too large.');
+  }
+  const contentType = header(event, 'content-type') ?? '';
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {
+    throw new LetheError('unsupported_media_type', 'Please use the button on the restore page.');
+  }
+  return new URLSearchParams(text).get(name) ?? undefined;
+};
+
+/**
+ * A handler behind an open route that answers HTML (the restore link's
+ * pages). Errors become pages; the event, its query and its body, which
+ * carry the token, are never logged (I7).
+ */
+export const pageHandler = (
+  productName: string,
+  handle: (event: Event) => Promise<APIGatewayProxyResultV2>,
+) =>
+  middy<Event, APIGatewayProxyResultV2, Error, Context>()
+    .use(requestLogging())
+    .use(httpErrors((error) => toHtmlErrorResponse(error, productName)))
+    .handler(async (event) => {
+      const response = await handle(event);
+      logger.info('Request handled', {
+        statusCode: typeof response === 'object' ? response.statusCode : undefined,
+      });
+      return response;
     });

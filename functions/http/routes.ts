@@ -7,6 +7,7 @@ export type Access =
   | 'accounts:read'
   | 'accounts:write'
   | 'profiles:read'
+  | 'notices:write'
   | 'exports:read'
   | 'exports:request';
 
@@ -25,14 +26,19 @@ export interface RouteDefinition {
 const account = '/v1/accounts/{accountId}';
 const read: Access[] = ['accounts:read', 'profiles:read'];
 const write: Access[] = ['accounts:read', 'accounts:write', 'profiles:read'];
+/** Deactivate and restore also write the notice records of the deactivation they start or end. */
+const lifecycle: Access[] = [...write, 'notices:write'];
 
 export const routes: readonly RouteDefinition[] = [
   { id: 'health', method: 'GET', path: '/health', auth: 'none', access: [] },
   { id: 'get-account', method: 'GET', path: account, auth: 'jwt', access: read },
-  { id: 'deactivate', method: 'POST', path: `${account}/deactivate`, auth: 'jwt', access: write },
-  { id: 'restore', method: 'POST', path: `${account}/restore`, auth: 'jwt', access: write },
+  { id: 'deactivate', method: 'POST', path: `${account}/deactivate`, auth: 'jwt', access: lifecycle },
+  { id: 'restore', method: 'POST', path: `${account}/restore`, auth: 'jwt', access: lifecycle },
   { id: 'put-legal-hold', method: 'PUT', path: `${account}/legal-hold`, auth: 'jwt', access: write },
   { id: 'delete-legal-hold', method: 'DELETE', path: `${account}/legal-hold`, auth: 'jwt', access: write },
+  // The restore link: the signed token is the credential (functions/core/restore-token.ts).
+  { id: 'restore-page', method: 'GET', path: '/restore', auth: 'none', access: read },
+  { id: 'restore-link', method: 'POST', path: '/restore', auth: 'none', access: lifecycle },
   {
     id: 'request-export',
     method: 'POST',

@@ -135,7 +135,8 @@ describe('the purge queue', () => {
 
   it('refuses plain HTTP on every queue', () => {
     const queues = ofType('AWS::SQS::Queue').map(([id]) => id);
-    expect(queues).toHaveLength(5); // purge, sweep DLQ, purge DLQ, export, export DLQ
+    // Purge queue and DLQ, sweep DLQ, notice queue and DLQ, export queue and DLQ.
+    expect(queues).toHaveLength(7);
     for (const id of queues) {
       const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) =>
         JSON.stringify(p.Properties.Queues).includes(`"${id}"`),
@@ -152,7 +153,8 @@ describe('the purge worker', () => {
   )!;
 
   it('consumes the purge queue in batches of 5, reporting failures per message', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2); // purge and export
+    // The purge worker's, the notice sender's and the export worker's.
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     expect(mapping.Properties).toMatchObject({
       EventSourceArn: arnOf(enforcement.purgeQueue),
       FunctionName: refOf(purgeWorker),
@@ -353,7 +355,7 @@ describe('alarms', () => {
   });
 
   it('notifies the alarm topic when each alarm fires and clears', () => {
-    expect(alarmResources).toHaveLength(5); // four of enforcement, the export DLQ's
+    expect(alarmResources).toHaveLength(6); // four of enforcement, the notice DLQ's, the export DLQ's
     for (const alarm of alarmResources) {
       expect(alarm.AlarmActions).toEqual([refOf(alarms.topic)]);
       expect(alarm.OKActions).toEqual([refOf(alarms.topic)]);

@@ -30,6 +30,7 @@ const functions: [string, LetheFunction][] = [
   ...httpFunctions,
   ['sweeper', sweeper],
   ['purge-worker', purgeWorker],
+  ['notice-sender', stateless.notices.sender],
   ['export-worker', exportWorker],
 ];
 
@@ -70,11 +71,11 @@ const functionOf = (id: string): LetheFunction => {
 const propsOf = (fn: LetheFunction) => resources[logicalIdOf(fn)]!.Properties as unknown as FunctionProps;
 
 describe('LetheStateless functions', () => {
-  it('has one function per route plus the not-found fallback, the sweeper, the purge and export workers, and no others', () => {
+  it('has one function per route plus the not-found fallback, the sweeper, the purge and export workers, the notice sender, and no others', () => {
     expect([...stateless.api.functions.keys()].sort()).toEqual(
       [...routes.map((r) => r.id), fallbackRoute.id].sort(),
     );
-    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 3);
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 4);
   });
 
   it.each(functions)('%s runs Node 24 on arm64 with active tracing', (_id, fn) => {
@@ -137,16 +138,24 @@ describe('least privilege: HTTP routes', () => {
   });
 
   it.each(writeRoutes)(
-    '%s may only GetItem and UpdateItem on Accounts, PutItem on Audit and Query the profile table',
+    '%s may only GetItem and UpdateItem on Accounts (and notice records), PutItem on Audit and Query the profile table',
     (id) => {
       const fn = functionOf(id);
-      expect(dynamoActionsOf(fn)).toEqual([
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:UpdateItem',
-      ]);
-      expect(grantsOn(fn, stateful.accountsTable)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+      expect(dynamoActionsOf(fn)).toEqual(
+        expect.arrayContaining([
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ]),
+      );
+      const notices = routes.find((r) => r.id === id)?.access.includes('notices:write');
+      // Deactivate and restore also put and delete the deactivation's notice records.
+      expect(grantsOn(fn, stateful.accountsTable)).toEqual(
+        notices
+          ? ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']
+          : ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      );
       expect(grantsOn(fn, stateful.auditTable)).toEqual(['dynamodb:PutItem']);
     },
   );
@@ -277,16 +286,19 @@ describe('least privilege: export', () => {
 });
 
 describe('least privilege: enforcement', () => {
-  it('the sweeper may UpdateItem on Accounts and Query its due index only', () => {
+  it('the sweeper may UpdateItem on Accounts and Query its due indexes only', () => {
     const grants = grantsOf(statementsOf(sweeper));
     expect(grantsOn(sweeper, stateful.accountsTable)).toEqual(['dynamodb:UpdateItem']);
     const queries = grants.filter((g) => g.action === 'dynamodb:Query');
-    expect(queries).toHaveLength(1);
-    const [tableArn, suffix] = (queries[0]!.resource as { 'Fn::Join': [string, [unknown, string]] })[
-      'Fn::Join'
-    ][1];
-    expect(isFromStateful(tableArn, stateful.accountsTable, 'Arn')).toBe(true);
-    expect(suffix).toBe(`/index/${accountsTable.indexes[0]!.name}`);
+    expect(queries).toHaveLength(accountsTable.indexes.length);
+    const suffixes = queries.map((query) => {
+      const [tableArn, suffix] = (query.resource as { 'Fn::Join': [string, [unknown, string]] })[
+        'Fn::Join'
+      ][1];
+      expect(isFromStateful(tableArn, stateful.accountsTable, 'Arn')).toBe(true);
+      return suffix;
+    });
+    expect(suffixes).toEqual(['/index/due', '/index/notices-due']);
     expect(dynamoActionsOf(sweeper)).toEqual(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 
@@ -325,7 +337,7 @@ describe('the subject key extension', () => {
 
   it('is on every function that reads the subject key', () => {
     expect(readers.map(([id]) => id).sort()).toEqual(
-      [...accountRoutes.map((r) => r.id), 'sweeper', 'purge-worker'].sort(),
+      [...accountRoutes.map((r) => r.id), 'sweeper', 'purge-worker', 'notice-sender'].sort(),
     );
   });
 

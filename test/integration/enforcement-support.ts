@@ -30,6 +30,7 @@ import {
   auditTable,
   exportsBucket,
   exportsTable,
+  noticeQueue,
   purgeQueue,
 } from '../../functions/core/resources.ts';
 import { subjectOf } from '../../functions/core/subject.ts';
@@ -81,6 +82,20 @@ export const privateQueue = (label: string, options: QueueOptions = {}) =>
 
 export const fileQueue: LocalQueue = await privateQueue('it');
 process.env[purgeQueue.env] = fileQueue.url;
+/** A notice queue of this file's own, too: what its sweeps find due is sent by its own sender. */
+export const fileNoticeQueue: LocalQueue = await createQueue(sqs, sqsEndpoint, {
+  ...noticeQueue,
+  localName: `lethe-notices-it-${randomUUID().slice(0, 8)}`,
+});
+process.env[noticeQueue.env] = fileNoticeQueue.url;
+
+/** Every mail the SES stand-in has taken. */
+export const sentMail = async (): Promise<
+  { destination: { to: string[] }; subject: string; body: { text: string; html: string }; at: number }[]
+> => {
+  const response = await fetch(`${environment.AWS_ENDPOINT_URL_SESV2}/store`);
+  return ((await response.json()) as { emails: [] }).emails;
+};
 
 // Handler output: JSON lines from Powertools. Kept, and diverted to the run's log file.
 export const handlerLogs: string[] = [];
@@ -112,6 +127,7 @@ export const enforcement = await startEnforcement({
   doc,
   map,
   purgeQueue: fileQueue,
+  noticeQueue: fileNoticeQueue,
   subjectKey,
   sweepIntervalMs: 60_000,
   autoStart: false,

@@ -42,7 +42,8 @@ export const call = async (path: string, { method = 'GET', token, body, headers 
     ...(body !== undefined && { body }),
   });
   const text = await response.text();
-  const json = text ? JSON.parse(text) : undefined;
+  const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() || 'application/json';
+  const json = text && mediaType === 'application/json' ? JSON.parse(text) : undefined;
   // Every response in every integration test is held to openapi.yaml.
   const match = matchRoute(method, new URL(path, apiUrl).pathname);
   const problems = contractProblems(
@@ -50,10 +51,11 @@ export const call = async (path: string, { method = 'GET', token, body, headers 
     match.kind === 'route' ? match.route.path : undefined,
     response.status,
     json,
+    mediaType,
   );
   if (problems.length > 0)
     throw new Error(`${method} ${path} broke the OpenAPI contract: ${problems.join('; ')}`);
-  return { status: response.status, headers: response.headers, json };
+  return { status: response.status, headers: response.headers, json, text };
 };
 
 /** A fresh account known to the host app (a profile, no lifecycle record), unique to the calling test. */

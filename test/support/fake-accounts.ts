@@ -34,9 +34,10 @@ export class FakeAccounts implements AccountRepository {
     return this.put({ ...rest, ...command, accountId, status: 'DEACTIVATED', notices: [], updatedAt: now });
   }
 
-  async restore(accountId: string, now: string) {
+  async restore(accountId: string, now: string, _actor?: unknown, only?: { deactivatedAt: string }) {
     const old = this.records.get(accountId);
     if (old?.status !== 'DEACTIVATED') return this.unchanged(accountId);
+    if (only && old.deactivatedAt !== only.deactivatedAt) return this.unchanged(accountId);
     const { deactivatedAt: _d, purgeAfter: _p, reason: _r, notices: _n, ...rest } = old;
     return this.put({ ...rest, status: 'ACTIVE', updatedAt: now });
   }

@@ -4,6 +4,8 @@
  */
 export const EMAIL_PATTERN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 export const JWT_PATTERN = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/;
+/** A restore link's token (functions/core/restore-token.ts). */
+export const RESTORE_TOKEN_PATTERN = /v1\.[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{43}/;
 
 /** `echo` keeps the output on the terminal too; off by default to keep test runs readable. */
 export const captureOutput = ({ echo = false }: { echo?: boolean } = {}) => {
@@ -33,5 +35,8 @@ export const captureOutput = ({ echo = false }: { echo?: boolean } = {}) => {
 export const leakingLines = (lines: readonly string[], secrets: readonly string[] = []): string[] =>
   lines.filter(
     (line) =>
-      EMAIL_PATTERN.test(line) || JWT_PATTERN.test(line) || secrets.some((s) => s && line.includes(s)),
+      EMAIL_PATTERN.test(line) ||
+      JWT_PATTERN.test(line) ||
+      RESTORE_TOKEN_PATTERN.test(line) ||
+      secrets.some((s) => s && line.includes(s)),
   );

@@ -42,6 +42,7 @@ export const contractProblems = (
   pathTemplate: string | undefined,
   status: number,
   body: unknown,
+  mediaType = 'application/json',
 ): string[] => {
   let schemaRef = '#/components/schemas/Error';
   if (pathTemplate !== undefined) {
@@ -52,6 +53,12 @@ export const contractProblems = (
       return [`${method} ${pathTemplate} answered ${status}, which openapi.yaml does not document`];
     const responseRef = response.$ref?.replace('#/components/responses/', '');
     const content = responseRef ? openapi.components.responses[responseRef]?.content : response.content;
+    if (content && !(mediaType in content))
+      return [
+        `${method} ${pathTemplate} answered ${status} as ${mediaType}, which openapi.yaml does not document`,
+      ];
+    // Only JSON bodies are validated against a schema; an HTML page is held to its media type.
+    if (mediaType !== 'application/json') return [];
     const schema = content?.['application/json']?.schema as { $ref?: string } | undefined;
     if (!schema) return [];
     if (!schema.$ref) {

@@ -1,0 +1,141 @@
+/**
+ * Notice records in the Accounts table (keys `notice#…`, never an account
+ * id's shape): every transition is one conditional write, so a notice is
+ * claimed by exactly one delivery (I4).
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DueNotice, NoticeDueIndex, NoticeRecord, NoticeStore, Settled } from '../notices/ports.ts';
+
+const NOTICES_DUE_INDEX = 'notices-due';
+
+const ignoreConditionFailed = (error: unknown) => {
+  if (!(error instanceof ConditionalCheckFailedException)) throw error;
+};
+
+export class DynamoNotices implements NoticeStore, NoticeDueIndex {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(key: string): Promise<NoticeRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { accountId: key }, ConsistentRead: true }),
+    );
+    if (Item?.itemType !== 'notice') return undefined;
+    const { accountId, ...rest } = Item;
+    return { ...rest, key: String(accountId) } as NoticeRecord;
+  }
+
+  async claim(key: string, now: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId: key },
+          ConditionExpression: '#state = :pending',
+          UpdateExpression: 'SET #state = :sending, sendingSince = :now REMOVE noticeShard, noticeDueAt',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':sending': 'SENDING', ':now': now },
+        }),
+      );
+      return true;
+    } catch (error) {
+      ignoreConditionFailed(error);
+      return false;
+    }
+  }
+
+  async unclaim(key: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId: key },
+          ConditionExpression: '#state = :sending',
+          UpdateExpression: 'SET #state = :pending REMOVE sendingSince',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':sending': 'SENDING' },
+        }),
+      );
+    } catch (error) {
+      ignoreConditionFailed(error);
+    }
+  }
+
+  async settle(key: string, state: Settled, now: string, detail?: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId: key },
+          // Only a record that exists: a restore or a purge may have deleted it meanwhile.
+          ConditionExpression: 'attribute_exists(accountId)',
+          UpdateExpression: `SET #state = :state, settledAt = :now${detail ? ', detail = :detail' : ''} REMOVE target, #profile, noticeShard, noticeDueAt, sendingSince`,
+          ExpressionAttributeNames: { '#state': 'state', '#profile': 'profile' },
+          ExpressionAttributeValues: { ':state': state, ':now': now, ...(detail && { ':detail': detail }) },
+        }),
+      );
+    } catch (error) {
+      ignoreConditionFailed(error);
+    }
+  }
+
+  async recordSent(accountId: string, deactivatedAt: string, notice: { kind: string; sentAt: string }) {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId },
+          ConditionExpression: 'deactivatedAt = :d',
+          UpdateExpression: 'SET notices = list_append(if_not_exists(notices, :none), :notice)',
+          ExpressionAttributeValues: { ':d': deactivatedAt, ':none': [], ':notice': [notice] },
+        }),
+      );
+    } catch (error) {
+      ignoreConditionFailed(error);
+    }
+  }
+
+  async page(shard: string, now: string, cursor: string | undefined, limit: number) {
+    const { Items, LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: NOTICES_DUE_INDEX,
+        KeyConditionExpression: 'noticeShard = :shard AND noticeDueAt <= :now',
+        ExpressionAttributeValues: { ':shard': shard, ':now': now },
+        Limit: limit,
+        ...(cursor && { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) }),
+      }),
+    );
+    return {
+      items: (Items ?? []).map((item) => ({
+        key: String(item.accountId),
+        noticeDueAt: String(item.noticeDueAt),
+      })),
+      ...(LastEvaluatedKey && {
+        cursor: Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url'),
+      }),
+    };
+  }
+
+  async postpone(notice: DueNotice, until: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId: notice.key },
+          ConditionExpression: '#state = :pending AND noticeDueAt = :due',
+          UpdateExpression: 'SET noticeDueAt = :until',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':due': notice.noticeDueAt, ':until': until },
+        }),
+      );
+      return true;
+    } catch (error) {
+      ignoreConditionFailed(error);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Notices as pure rules: which notices a deactivation plans and when each is
+ * due, and how a notice's record is keyed. No I/O here.
+ *
+ * Each (account, deactivation, kind) has one record in the Accounts table,
+ * keyed `notice#<subject>#<deactivatedAt>#<kind>`: `#` never occurs in an
+ * account id, and the subject (an HMAC of the id) keeps the id out of the key.
+ * The record's conditional state machine is what makes a notice go out at most
+ * once (I4):
+ *
+ *   PENDING ──claim──▶ SENDING ──SES accepted──▶ SENT
+ *      ▲                  │  └─SES refused for good──▶ FAILED (bounce, suppression)
+ *      └──SES answered an─┘  error (throttled, 5xx): nothing was sent, retry
+ *   PENDING ──its deactivation is over (restored, purged first)──▶ CANCELLED
+ *
+ * A send that dies with no answer from SES (crash, timeout) leaves SENDING:
+ * whether the mail left is unknown, and at most once wins, so it is never
+ * sent again; the sweeper marks it UNCERTAIN after NOTICE_SENDING_TIMEOUT.
+ */
+import { createHash } from 'node:crypto';
+import { parseDuration } from './duration.ts';
+
+export type TemplateKindOf<K extends string> = K extends `reminder-${string}` ? 'reminder' : K;
+export type NoticeKind = 'deactivated' | 'purged' | `reminder-${string}`;
+export type NoticeState = 'PENDING' | 'SENDING' | 'SENT' | 'FAILED' | 'CANCELLED' | 'UNCERTAIN';
+
+export interface PlannedNotice {
+  readonly kind: NoticeKind;
+  /** When it should go out, UTC ISO-8601. */
+  readonly dueAt: string;
+}
+
+export const reminderKind = (offset: string): NoticeKind => `reminder-${offset}`;
+
+export const templateKindOf = (kind: NoticeKind): 'deactivated' | 'reminder' | 'purged' =>
+  kind.startsWith('reminder-') ? 'reminder' : (kind as 'deactivated' | 'purged');
+
+/**
+ * On deactivation: the notice now, and one reminder per offset before
+ * `purgeAfter`. A reminder that would fall at or before the deactivation
+ * (a grace period shorter than the offset) is left out: the deactivation
+ * notice already says the date.
+ */
+export const planNotices = (
+  deactivatedAt: string,
+  purgeAfter: string,
+  schedule: readonly string[],
+): PlannedNotice[] => {
+  const start = Date.parse(deactivatedAt);
+  const end = Date.parse(purgeAfter);
+  const reminders = schedule
+    .map((offset) => ({ kind: reminderKind(offset), at: end - parseDuration(offset) }))
+    .filter(({ at }) => at > start && at < end)
+    .map(({ kind, at }) => ({ kind, dueAt: new Date(at).toISOString() }));
+  return [{ kind: 'deactivated', dueAt: deactivatedAt }, ...reminders];
+};
+
+export const noticeKey = (subject: string, deactivatedAt: string, kind: NoticeKind): string =>
+  `notice#${subject}#${deactivatedAt}#${kind}`;
+
+export const isNoticeKey = (key: string): boolean => key.startsWith('notice#');
+
+/** Due notices are spread over shards like due accounts, by a stable hash of the record's key. */
+export const NOTICE_SHARDS = 16;
+export const noticeShardOf = (key: string, shards = NOTICE_SHARDS): string =>
+  `N${createHash('sha256').update(key).digest().readUInt32BE(0) % shards}`;
+
+/** How long a send may take before its record counts as stuck (UNCERTAIN). */
+export const NOTICE_SENDING_TIMEOUT_MS = 15 * 60_000;

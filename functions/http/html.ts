@@ -1,0 +1,63 @@
+/**
+ * The restore link's small HTML pages: accessible (a language, a main
+ * landmark, a heading, one labelled button), no script, and strict security
+ * headers. The only style is inline and allowed by its hash in the CSP.
+ */
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+
+const STYLE =
+  'body{font-family:system-ui,sans-serif;background:#f6f8fa;color:#1f2328;margin:0}' +
+  'main{max-width:32rem;margin:3rem auto;background:#fff;padding:2rem;border-radius:6px}' +
+  'h1{font-size:1.5rem;margin-top:0}p{line-height:1.5}' +
+  'button{font-size:1rem;font-weight:600;padding:.75rem 1.5rem;border:0;border-radius:6px;background:#1f6feb;color:#fff;cursor:pointer}' +
+  'button:focus{outline:3px solid #0a3069;outline-offset:2px}';
+
+const styleHash = createHash('sha256').update(STYLE).digest('base64');
+
+export const SECURITY_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': `default-src 'none'; style-src 'sha256-${styleHash}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+} as const;
+
+export const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+export interface Page {
+  readonly title: string;
+  readonly paragraphs: readonly string[];
+  /** The one button: posts the token back to POST /restore. */
+  readonly form?: { readonly token: string; readonly label: string };
+}
+
+export const htmlResponse = (
+  statusCode: number,
+  page: Page,
+  productName: string,
+): APIGatewayProxyResultV2 => {
+  const form = page.form
+    ? `<form method="post" action="restore"><input type="hidden" name="token" value="${escapeHtml(page.form.token)}"><button type="submit">${escapeHtml(page.form.label)}</button></form>`
+    : '';
+  const body = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
+<title>${escapeHtml(page.title)} · ${escapeHtml(productName)}</title><style>${STYLE}</style></head>
+<body><main><h1>${escapeHtml(page.title)}</h1>${page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}${form}</main></body>
+</html>`;
+  return { statusCode, headers: { ...SECURITY_HEADERS }, body };
+};
+
+/** Dates on the pages: long, in UTC, said so. */
+export const pageDate = (iso: string) =>
+  `${new Intl.DateTimeFormat('en-GB', {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: 'UTC',
+  }).format(new Date(iso))} UTC`;

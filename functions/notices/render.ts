@@ -1,0 +1,157 @@
+/**
+ * Renders a notice: picks the reader's language (falling back to English),
+ * formats dates with Intl in their locale and time zone, and fills the one
+ * message of the kind into both the precompiled MJML layout and plain text.
+ */
+import { FALLBACK_LANGUAGE, MESSAGES, type Message, type TemplateKind } from './messages.ts';
+import { LAYOUTS } from './templates/layouts.generated.ts';
+
+export interface NoticeInput {
+  readonly kind: TemplateKind;
+  /** BCP 47, e.g. `de-DE`; missing or unsupported reads English. */
+  readonly locale?: string;
+  /** IANA, e.g. `Europe/Berlin`; missing or unknown is UTC. */
+  readonly timeZone?: string;
+  readonly name?: string;
+  readonly deactivatedAt: string;
+  readonly purgeAfter: string;
+  /** The purged notice: when it happened, and the kinds of data deleted. */
+  readonly purgedAt?: string;
+  readonly dataKinds?: readonly string[];
+  /** When backups no longer hold the data. */
+  readonly backupsGoneBy?: string;
+  /** The deactivated and reminder notices carry the signed restore link. */
+  readonly restoreUrl?: string;
+}
+
+export interface Branding {
+  readonly productName: string;
+  readonly supportUrl: string;
+}
+
+export interface RenderedNotice {
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  /** The language actually used. */
+  readonly language: string;
+}
+
+interface Reader {
+  readonly language: string;
+  readonly locale: string;
+  readonly timeZone: string;
+}
+
+const supported = (locale: string): boolean => {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0;
+  } catch {
+    return false;
+  }
+};
+
+const knownTimeZone = (timeZone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const readerOf = (locale: string | undefined, timeZone: string | undefined): Reader => {
+  const language = locale?.split(/[-_]/)[0]?.toLowerCase() ?? '';
+  const known = language in MESSAGES && locale !== undefined && supported(locale.replace('_', '-'));
+  return {
+    language: known ? language : FALLBACK_LANGUAGE,
+    // British English reads "24 December 2026", the order most of the world writes.
+    locale: known ? locale.replace('_', '-') : 'en-GB',
+    timeZone: timeZone !== undefined && knownTimeZone(timeZone) ? timeZone : 'UTC',
+  };
+};
+
+const dateTime = (reader: Reader, iso: string) =>
+  new Intl.DateTimeFormat(reader.locale, {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: reader.timeZone,
+    timeZoneName: 'short',
+  }).format(new Date(iso));
+
+const date = (reader: Reader, iso: string) =>
+  new Intl.DateTimeFormat(reader.locale, { dateStyle: 'long', timeZone: reader.timeZone }).format(
+    new Date(iso),
+  );
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+const fill = (layout: string, slots: Record<string, string>) =>
+  layout.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = slots[name];
+    if (value === undefined) throw new Error(`layout slot {{${name}}} has no value`);
+    return value;
+  });
+
+const toHtml = (message: Message, reader: Reader, productName: string, actionUrl: string | undefined) => {
+  const layout = message.action ? LAYOUTS.action : LAYOUTS.plain;
+  return fill(layout, {
+    lang: escapeHtml(reader.locale),
+    subject: escapeHtml(message.subject),
+    preheader: escapeHtml(message.preheader),
+    productName: escapeHtml(productName),
+    heading: escapeHtml(message.heading),
+    body: message.paragraphs.map((p) => `<p style="margin:0 0 12px">${escapeHtml(p)}</p>`).join(''),
+    ...(message.action && {
+      actionUrl: escapeHtml(actionUrl ?? ''),
+      actionLabel: escapeHtml(message.action.label),
+      afterAction: escapeHtml(message.action.after),
+    }),
+    footer: escapeHtml(message.footer),
+  });
+};
+
+const toText = (message: Message, actionUrl: string | undefined) =>
+  [
+    message.heading,
+    '',
+    ...message.paragraphs.flatMap((p) => [p, '']),
+    ...(message.action ? [`${message.action.label}: ${actionUrl ?? ''}`, '', message.action.after, ''] : []),
+    '--',
+    message.footer,
+    '',
+  ].join('\n');
+
+export const renderNotice = (input: NoticeInput, branding: Branding): RenderedNotice => {
+  const reader = readerOf(input.locale, input.timeZone);
+  const messages = MESSAGES[reader.language] ?? MESSAGES[FALLBACK_LANGUAGE];
+  if (!messages) throw new Error('No fallback messages');
+  if (input.kind !== 'purged' && input.restoreUrl === undefined) {
+    throw new Error(`A ${input.kind} notice needs the restore link`);
+  }
+  const purgedAt = input.purgedAt ?? input.purgeAfter;
+  const message = messages[input.kind]({
+    productName: branding.productName,
+    ...(input.name !== undefined && { name: input.name }),
+    deactivatedAt: dateTime(reader, input.deactivatedAt),
+    purgeAt: dateTime(reader, input.purgeAfter),
+    purgeDate: date(reader, input.purgeAfter),
+    purgedAt: dateTime(reader, purgedAt),
+    backupsGoneBy: date(reader, input.backupsGoneBy ?? purgedAt),
+    dataKinds: new Intl.ListFormat(reader.locale, { type: 'conjunction' }).format(input.dataKinds ?? []),
+    supportUrl: branding.supportUrl,
+  });
+  return {
+    subject: message.subject,
+    html: toHtml(message, reader, branding.productName, input.restoreUrl),
+    text: toText(message, input.restoreUrl),
+    language: reader.language,
+  };
+};

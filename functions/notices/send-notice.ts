@@ -1,0 +1,128 @@
+/**
+ * Sends one notice, at most once (I4). The record's conditional state
+ * machine (functions/core/notices.ts) decides; a duplicate message, a retry
+ * or a concurrent delivery finds the record claimed or settled and sends
+ * nothing.
+ */
+import type { AccountRecord } from '../core/lifecycle.ts';
+import { NOTICE_SENDING_TIMEOUT_MS, templateKindOf } from '../core/notices.ts';
+import { signRestoreToken } from '../core/restore-token.ts';
+import type { NoticeProfile } from '../enforcement/ports.ts';
+import { type Mailer, MailNotSent, MailRejected, type NoticeRecord, type NoticeStore } from './ports.ts';
+import { type Branding, renderNotice } from './render.ts';
+
+export interface SendNoticeDeps {
+  readonly notices: NoticeStore;
+  readonly accounts: { get(accountId: string): Promise<AccountRecord | undefined> };
+  readonly profiles: { get(accountId: string): Promise<NoticeProfile | undefined> };
+  readonly mailer: Mailer;
+  readonly restoreKey: Buffer;
+  readonly branding: Branding;
+  /** The API's public URL: the restore link is `<publicUrl>/restore?token=…`. */
+  readonly publicUrl: string;
+  readonly now: () => Date;
+}
+
+export type SendOutcome = 'sent' | 'duplicate' | 'cancelled' | 'failed' | 'uncertain';
+
+const restoreUrl = (deps: SendNoticeDeps, accountId: string, account: AccountRecord) =>
+  `${deps.publicUrl.replace(/\/$/, '')}/restore?token=${encodeURIComponent(
+    signRestoreToken(deps.restoreKey, {
+      accountId,
+      deactivatedAt: account.deactivatedAt ?? '',
+      expiresAt: account.purgeAfter ?? '',
+    }),
+  )}`;
+
+/** The mail for a notice, or why there is none (its deactivation is over, or no address). */
+const compose = async (
+  deps: SendNoticeDeps,
+  record: NoticeRecord,
+): Promise<{ to: string; subject: string; html: string; text: string } | 'cancelled' | 'no-address'> => {
+  if (record.kind === 'purged') {
+    const profile = record.profile;
+    if (!profile?.email) return 'no-address';
+    return {
+      to: profile.email,
+      ...renderNotice(
+        {
+          kind: 'purged',
+          ...profile,
+          deactivatedAt: record.deactivatedAt,
+          purgeAfter: record.purgedAt ?? record.deactivatedAt,
+          ...(record.purgedAt && { purgedAt: record.purgedAt }),
+          ...(record.goneFromBackupsBy && { backupsGoneBy: record.goneFromBackupsBy }),
+          dataKinds: record.dataKinds ?? [],
+        },
+        deps.branding,
+      ),
+    };
+  }
+  const accountId = record.target;
+  const account = accountId ? await deps.accounts.get(accountId) : undefined;
+  // A restore, or a purge that came first, ends the series: nothing more is sent for it.
+  if (!accountId || account?.status !== 'DEACTIVATED' || account.deactivatedAt !== record.deactivatedAt) {
+    return 'cancelled';
+  }
+  const profile = await deps.profiles.get(accountId);
+  if (!profile?.email) return 'no-address';
+  return {
+    to: profile.email,
+    ...renderNotice(
+      {
+        kind: templateKindOf(record.kind),
+        ...profile,
+        deactivatedAt: record.deactivatedAt,
+        purgeAfter: account.purgeAfter ?? '',
+        restoreUrl: restoreUrl(deps, accountId, account),
+      },
+      deps.branding,
+    ),
+  };
+};
+
+export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<SendOutcome> => {
+  const now = deps.now().toISOString();
+  // 1. Only a PENDING record is sent; SENDING is another delivery's (or a send whose fate is unknown).
+  const record = await deps.notices.get(key);
+  if (!record) return 'duplicate';
+  if (record.state === 'SENDING') {
+    const stuck =
+      record.sendingSince !== undefined &&
+      Date.parse(now) - Date.parse(record.sendingSince) > NOTICE_SENDING_TIMEOUT_MS;
+    if (!stuck) return 'duplicate';
+    await deps.notices.settle(key, 'UNCERTAIN', now);
+    return 'uncertain';
+  }
+  if (record.state !== 'PENDING') return 'duplicate';
+  // 2. The mail, if it is still wanted.
+  const mail = await compose(deps, record);
+  if (mail === 'cancelled') {
+    await deps.notices.settle(key, 'CANCELLED', now);
+    return 'cancelled';
+  }
+  if (mail === 'no-address') {
+    await deps.notices.settle(key, 'FAILED', now, 'no-address');
+    return 'failed';
+  }
+  // 3. The conditional record before the send: only one delivery gets past it.
+  if (!(await deps.notices.claim(key, now))) return 'duplicate';
+  // 4. Send. Refused for good: recorded, never retried, never blocks a purge.
+  try {
+    await deps.mailer.send(mail);
+  } catch (error) {
+    if (error instanceof MailRejected) {
+      await deps.notices.settle(key, 'FAILED', now, 'rejected');
+      return 'failed';
+    }
+    // SES said no: nothing went out, so the retry may send. Anything else leaves SENDING (at most once).
+    if (error instanceof MailNotSent) await deps.notices.unclaim(key);
+    throw error;
+  }
+  // 5. Settled, and shown in the account view.
+  await deps.notices.settle(key, 'SENT', now);
+  if (record.target) {
+    await deps.notices.recordSent(record.target, record.deactivatedAt, { kind: record.kind, sentAt: now });
+  }
+  return 'sent';
+};

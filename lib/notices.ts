@@ -1,0 +1,127 @@
+/**
+ * Notices (P6): the notice queue with its DLQ and alarm, the SES
+ * configuration set, and the sender function, allowed ses:SendEmail only
+ * from the sender's identity and with that configuration set.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  noticeQueue as noticeQueueDefinition,
+  visibilityTimeoutSeconds,
+} from '../functions/core/resources.ts';
+import type { LetheConfig } from '../lethe.config.ts';
+import type { LetheAlarms } from './alarms.ts';
+import { LetheFunction } from './lethe-function.ts';
+
+export interface LetheNoticesProps {
+  readonly accountsTable: ITable;
+  readonly auditTable: ITable;
+  readonly subjectKey: ISecret;
+  readonly config: LetheConfig;
+  readonly alarms: LetheAlarms;
+  /** Where restore links point: the API's URL, or the config's public URL in front of it. */
+  readonly publicUrl: string;
+}
+
+/** `Name <user@example.com>` or `user@example.com` → `example.com`: the SES identity it is sent from. */
+export const senderDomain = (sender: string): string => {
+  const address = /<([^>]+)>/.exec(sender)?.[1] ?? sender;
+  const domain = address.split('@')[1]?.trim();
+  if (!domain) throw new Error(`notices.sender "${sender}" is not an email address`);
+  return domain;
+};
+
+export class LetheNotices extends Construct {
+  readonly queue: Queue;
+  readonly dlq: Queue;
+  readonly sender: LetheFunction;
+  readonly configurationSet: ConfigurationSet;
+  readonly dlqAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: LetheNoticesProps) {
+    super(scope, id);
+    const { config } = props;
+    const queueDefaults = {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    } as const;
+    this.dlq = new Queue(this, 'NoticeDlq', queueDefaults);
+    this.queue = new Queue(this, 'NoticeQueue', {
+      ...queueDefaults,
+      visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(noticeQueueDefinition)),
+      deadLetterQueue: { queue: this.dlq, maxReceiveCount: noticeQueueDefinition.maxReceiveCount },
+    });
+
+    // Bounces and complaints put addresses on the account's suppression list; SES then drops
+    // mail to them, and the sender records a refusal without ever holding up a purge.
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      configurationSetName: config.notices.configurationSet,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+
+    this.sender = new LetheFunction(this, 'Sender', {
+      entry: 'functions/notices/sender.ts',
+      description:
+        'Lethe notice sender: deactivation notices, reminders and deletion receipts, each at most once',
+      timeout: Duration.seconds(noticeQueueDefinition.consumerTimeoutSeconds),
+      logRetentionDays: config.logRetentionDays,
+    })
+      .useAccountsTable(props.accountsTable, 'notices')
+      .useAuditTable(props.auditTable, 'none', config.auditRetention)
+      .useSubjectKey(props.subjectKey)
+      .useProfileStore(config.dataMap);
+    const stack = Stack.of(this);
+    this.sender.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          stack.formatArn({
+            service: 'ses',
+            resource: 'identity',
+            resourceName: senderDomain(config.notices.sender),
+          }),
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            // The name as configured, not the resource's Ref, so the ARN reads plainly in the policy.
+            resourceName: config.notices.configurationSet,
+          }),
+        ],
+      }),
+    );
+    this.sender.addEnvironment('LETHE_NOTICE_SENDER', config.notices.sender);
+    this.sender.addEnvironment('LETHE_SES_CONFIGURATION_SET', config.notices.configurationSet);
+    this.sender.node.addDependency(this.configurationSet);
+    this.sender.addEnvironment('LETHE_PUBLIC_URL', props.publicUrl);
+    this.sender.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: noticeQueueDefinition.batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.dlqAlarm = props.alarms.watch(
+      new Alarm(this, 'NoticeDlqDepthAlarm', {
+        alarmDescription:
+          'Lethe: a notice failed every retry and is in the notice DLQ (P6). Purges are not held up. Read the ' +
+          "sender's logs, fix the cause (SES sending quota, identity), then redrive the DLQ.",
+        metric: this.dlq.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The restore link in a real browser (Debian's Chromium, driven by
+ * playwright-core): open a deactivation email's HTML, follow its link, see
+ * that the page alone restored nothing, press the button, see the account
+ * ACTIVE. Saves a screenshot of each email kind and of both pages under
+ * test-results/ (git-ignored).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { profileStore } from '../../functions/core/data-map.ts';
+import { noticeKey } from '../../functions/core/notices.ts';
+import { subjectOf } from '../../functions/core/subject.ts';
+import { renderNotice } from '../../functions/notices/render.ts';
+import { config } from '../../lethe.config.ts';
+import { lambdaContext } from '../support/events.ts';
+import { call, doc, newAccount, readRecord, tokenFor } from './support.ts';
+
+const CHROMIUM = process.env.LETHE_CHROMIUM ?? '/usr/bin/chromium';
+const OUT = 'test-results';
+const environment = inject('handlerEnvironment');
+Object.assign(process.env, environment);
+const { handler } = await import('../../functions/notices/sender.ts');
+
+const sendNoticeNow = (key: string) =>
+  handler(
+    {
+      Records: [
+        {
+          messageId: 'browser-1',
+          receiptHandle: 'r',
+          body: JSON.stringify({ noticeKey: key }),
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: '0',
+            SenderId: 'local',
+            ApproximateFirstReceiveTimestamp: '0',
+          },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:lethe-notices',
+          awsRegion: 'us-east-1',
+        },
+      ],
+    } satisfies SQSEvent,
+    lambdaContext as never,
+  );
+
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set LETHE_CHROMIUM`,
+    );
+  }
+  mkdirSync(OUT, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the restore link in a browser', () => {
+  it('follows the email link, restores nothing on GET, restores on the button', async () => {
+    // Arrange: a deactivated account whose deactivation notice went to the SES stand-in
+    const accountId = await newAccount('browser');
+    const store = profileStore(config.dataMap);
+    const email = `${accountId}@example.com`;
+    await doc.send(
+      new PutCommand({
+        TableName: store.table,
+        Item: {
+          [store.key.partitionKey]: accountId,
+          email,
+          name: 'Ada',
+          locale: 'en-GB',
+          timeZone: 'Europe/London',
+        },
+      }),
+    );
+    const { json } = await call(`/v1/accounts/${accountId}/deactivate`, {
+      method: 'POST',
+      token: await tokenFor(accountId),
+    });
+    await sendNoticeNow(
+      noticeKey(subjectOf(environment.LETHE_SUBJECT_KEY ?? '', accountId), json.deactivatedAt, 'deactivated'),
+    );
+    const outbox = (await (await fetch(`${environment.AWS_ENDPOINT_URL_SESV2}/store`)).json()) as {
+      emails: { destination: { to: string[] }; body: { html: string } }[];
+    };
+    const mail = outbox.emails.find((m) => m.destination.to.includes(email));
+    expect(mail).toBeDefined();
+    const page = await browser.newPage({ viewport: { width: 720, height: 900 } });
+
+    // Act: open the email and follow its link
+    await page.setContent(mail?.body.html ?? '');
+    await page.screenshot({ path: `${OUT}/email-deactivated.png`, fullPage: true });
+    // The button opens in a new tab, as email buttons do (target="_blank").
+    const [linkPage] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.click('a[href*="/restore?token="]'),
+    ]);
+    await linkPage.waitForLoadState('load');
+    await linkPage.screenshot({ path: `${OUT}/restore-page.png`, fullPage: true });
+
+    // Assert: the page shows the state and one button, and restored nothing
+    expect(linkPage.url()).toMatch(/\/restore\?token=/);
+    expect(await linkPage.locator('h1').textContent()).toBe('Restore your account');
+    expect(await linkPage.locator('button').count()).toBe(1);
+    expect((await readRecord(accountId))?.status).toBe('DEACTIVATED');
+
+    // Act: press the button
+    await linkPage.click('button');
+    await linkPage.waitForSelector('h1:has-text("restored")');
+    await linkPage.screenshot({ path: `${OUT}/restore-result.png`, fullPage: true });
+
+    // Assert
+    expect(await linkPage.locator('h1').textContent()).toBe('Your account is restored');
+    expect((await readRecord(accountId))?.status).toBe('ACTIVE');
+    const view = await call(`/v1/accounts/${accountId}`, { token: await tokenFor(accountId) });
+    expect(view.json.status).toBe('ACTIVE');
+    await page.close();
+    await linkPage.close();
+  }, 60_000);
+
+  it('renders the reminder and the deletion receipt (screenshots)', async () => {
+    // Arrange
+    const branding = { productName: config.productName, supportUrl: config.notices.supportUrl };
+    const common = {
+      locale: 'de-DE',
+      timeZone: 'Europe/Berlin',
+      name: 'Jana',
+      deactivatedAt: '2026-11-24T10:00:00.000Z',
+      purgeAfter: '2026-12-24T10:00:00.000Z',
+    };
+    const page = await browser.newPage({ viewport: { width: 720, height: 900 } });
+    // Act
+    for (const notice of [
+      renderNotice(
+        { ...common, kind: 'reminder', restoreUrl: 'http://127.0.0.1/restore?token=example' },
+        branding,
+      ),
+      renderNotice(
+        {
+          ...common,
+          kind: 'purged',
+          purgedAt: '2026-12-24T10:05:00.000Z',
+          backupsGoneBy: '2027-01-28T10:05:00.000Z',
+          dataKinds: config.dataMap.stores.map((s) => s.name),
+        },
+        branding,
+      ),
+    ]) {
+      await page.setContent(notice.html);
+      const kind = notice.subject.startsWith('Erinnerung') ? 'reminder' : 'purged';
+      await page.screenshot({ path: `${OUT}/email-${kind}-de.png`, fullPage: true });
+      // Assert: the heading shows, in German
+      expect(await page.textContent('body')).toContain(
+        kind === 'reminder' ? '24. Dezember 2026' : 'gelöscht',
+      );
+    }
+    await page.close();
+  }, 60_000);
+});

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { NOTICE_KINDS, type TemplateKind } from '../../../functions/notices/messages.ts';
+import { type NoticeInput, readerOf, renderNotice } from '../../../functions/notices/render.ts';
+import { GENERATED_FILE, generatedSource } from '../../../functions/notices/templates/compile-layouts.ts';
+
+const branding = { productName: 'Lethe Demo', supportUrl: 'https://example.com/support' };
+const restoreUrl = 'https://api.example.com/restore?token=abc.def';
+
+const inputFor = (kind: TemplateKind, locale: string | undefined, timeZone?: string): NoticeInput => ({
+  kind,
+  ...(locale !== undefined && { locale }),
+  ...(timeZone !== undefined && { timeZone }),
+  name: 'Ada',
+  deactivatedAt: '2026-11-24T10:00:00.000Z',
+  purgeAfter: '2026-12-24T10:00:00.000Z',
+  ...(kind === 'purged'
+    ? {
+        purgedAt: '2026-12-24T10:05:00.000Z',
+        dataKinds: ['profiles', 'content', 'uploads'],
+        backupsGoneBy: '2027-01-28T10:05:00.000Z',
+      }
+    : { restoreUrl }),
+});
+
+/** What each language must show, for the dates above in Europe/Berlin. */
+const EXPECTED = {
+  'en-GB': {
+    purgeDate: '24 December 2026',
+    backups: '28 January 2027',
+    subject: {
+      deactivated: 'Your Lethe Demo account will be deleted on 24 December 2026',
+      reminder: 'Reminder: your Lethe Demo account will be deleted on 24 December 2026',
+      purged: 'Your Lethe Demo account has been deleted',
+    },
+    lists: 'profiles, content and uploads',
+  },
+  'de-DE': {
+    purgeDate: '24. Dezember 2026',
+    backups: '28. Januar 2027',
+    subject: {
+      deactivated: 'Ihr Lethe Demo-Konto wird am 24. Dezember 2026 gelöscht',
+      reminder: 'Erinnerung: Ihr Lethe Demo-Konto wird am 24. Dezember 2026 gelöscht',
+      purged: 'Ihr Lethe Demo-Konto wurde gelöscht',
+    },
+    lists: 'profiles, content und uploads',
+  },
+} as const;
+
+describe('renderNotice', () => {
+  for (const locale of Object.keys(EXPECTED) as (keyof typeof EXPECTED)[]) {
+    for (const kind of NOTICE_KINDS) {
+      it(`renders ${kind} in ${locale} with its dates, link and a text part`, () => {
+        // Arrange
+        const expected = EXPECTED[locale];
+        // Act
+        const notice = renderNotice(inputFor(kind, locale, 'Europe/Berlin'), branding);
+        // Assert
+        expect(notice.language).toBe(locale.slice(0, 2));
+        expect(notice.subject).toBe(expected.subject[kind]);
+        expect(notice.html).toContain(`lang="${locale}"`);
+        expect(notice.html).not.toMatch(/\{\{\w+\}\}/);
+        expect(notice.text.length).toBeGreaterThan(100);
+        if (kind === 'purged') {
+          // 10:05 UTC is 11:05 in Berlin in winter.
+          expect(notice.text).toContain('11:05');
+          expect(notice.text).toContain(expected.lists);
+          expect(notice.text).toContain(expected.backups);
+          expect(notice.html).not.toContain('restore?token');
+          expect(notice.text).not.toContain('restore?token');
+        } else {
+          expect(notice.text).toContain(expected.purgeDate);
+          expect(notice.text).toContain('11:00');
+          expect(notice.text).toContain(restoreUrl);
+          expect(notice.html).toContain(`href="${restoreUrl}"`);
+        }
+        expect(notice.text).toContain(branding.supportUrl);
+      });
+    }
+  }
+
+  it('falls back to English for a language it does not speak, and to UTC for an unknown zone', () => {
+    // Arrange
+    const input = inputFor('deactivated', 'fr-FR', 'Mars/Olympus');
+    // Act
+    const notice = renderNotice(input, branding);
+    // Assert
+    expect(notice.language).toBe('en');
+    expect(notice.subject).toBe('Your Lethe Demo account will be deleted on 24 December 2026');
+    expect(notice.text).toContain('10:00 UTC');
+  });
+
+  it('reads English with no locale at all', () => {
+    // Arrange / Act
+    const reader = readerOf(undefined, undefined);
+    // Assert
+    expect(reader).toEqual({ language: 'en', locale: 'en-GB', timeZone: 'UTC' });
+  });
+
+  it('uses the time zone for the date itself, not only the time', () => {
+    // Arrange: 23:30 UTC on the 23rd is already the 24th in Berlin.
+    const input = {
+      ...inputFor('reminder', 'de-DE', 'Europe/Berlin'),
+      purgeAfter: '2026-12-23T23:30:00.000Z',
+    };
+    // Act
+    const notice = renderNotice(input, branding);
+    // Assert
+    expect(notice.subject).toContain('24. Dezember 2026');
+  });
+
+  it('escapes what comes from the profile', () => {
+    // Arrange
+    const input = { ...inputFor('deactivated', 'en-GB'), name: '<script>alert(1)</script>' };
+    // Act
+    const notice = renderNotice(input, branding);
+    // Assert
+    expect(notice.html).not.toContain('<script>alert');
+    expect(notice.html).toContain('&lt;script&gt;');
+  });
+
+  it('refuses a deactivated or reminder notice without the restore link', () => {
+    // Arrange
+    const { restoreUrl: _, ...input } = inputFor('reminder', 'en-GB');
+    // Act / Assert
+    expect(() => renderNotice(input, branding)).toThrow(/restore link/);
+  });
+});
+
+describe('compiled layouts', () => {
+  it('match layout.mjml (run `npm run templates` after editing it)', async () => {
+    // Arrange / Act
+    const fresh = await generatedSource();
+    // Assert
+    expect(readFileSync(GENERATED_FILE, 'utf8')).toBe(fresh);
+  });
+});

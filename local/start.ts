@@ -13,7 +13,8 @@ const fail = (message: string): never => {
 };
 
 const demoAccounts = (seeded: readonly string[], settings: LocalSettings): string => {
-  if (seeded.length > 0) return `${seeded.length} seeded (${seeded[0]} … with ${seeded[0]}@example.com)`;
+  if (seeded.length > 0)
+    return `${seeded.length} seeded (${seeded[0]} … ${seeded.at(-1)}, each with a profile and data in every store)`;
   if (settings.dataDir) return `kept from the last run in ${settings.dataDir}`;
   return 'none (LETHE_SEED_ACCOUNTS=0)';
 };

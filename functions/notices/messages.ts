@@ -86,7 +86,7 @@ const en: Messages = {
 const de: Messages = {
   deactivated: (v) => ({
     subject: `Ihr ${v.productName}-Konto wird am ${v.purgeDate} gelöscht`,
-    preheader: `Sie können es bis ${v.purgeAt} wiederherstellen.`,
+    preheader: `Sie können es bis zum ${v.purgeAt} wiederherstellen.`,
     heading: 'Ihr Konto ist deaktiviert',
     paragraphs: [
       `Hallo${v.name ? ` ${v.name}` : ''},`,
@@ -96,23 +96,23 @@ const de: Messages = {
     ],
     action: {
       label: 'Mein Konto wiederherstellen',
-      after: `Dieser Link gilt bis ${v.purgeAt}. Wenn Sie nichts tun, wird Ihr Konto dann gelöscht.`,
+      after: `Dieser Link gilt bis zum ${v.purgeAt}. Wenn Sie nichts tun, wird Ihr Konto dann gelöscht.`,
     },
     footer: `Sie erhalten diese E-Mail, weil sie Ihr ${v.productName}-Konto betrifft. Fragen: ${v.supportUrl}`,
   }),
   reminder: (v) => ({
     subject: `Erinnerung: Ihr ${v.productName}-Konto wird am ${v.purgeDate} gelöscht`,
-    preheader: `Stellen Sie es vor ${v.purgeAt} wieder her, um es zu behalten.`,
+    preheader: `Stellen Sie es vor dem ${v.purgeAt} wieder her, um es zu behalten.`,
     heading: `Ihr Konto wird am ${v.purgeDate} gelöscht`,
     paragraphs: [
       `Hallo${v.name ? ` ${v.name}` : ''},`,
-      `Ihr ${v.productName}-Konto ist seit ${v.deactivatedAt} deaktiviert.`,
+      `Ihr ${v.productName}-Konto ist seit dem ${v.deactivatedAt} deaktiviert.`,
       `Am ${v.purgeAt} wird es mit allen Daten endgültig gelöscht und kann dann nicht mehr wiederhergestellt werden.`,
       'Wenn Sie Ihr Konto behalten möchten, stellen Sie es vorher wieder her:',
     ],
     action: {
       label: 'Mein Konto wiederherstellen',
-      after: `Dieser Link gilt bis ${v.purgeAt}.`,
+      after: `Dieser Link gilt bis zum ${v.purgeAt}.`,
     },
     footer: `Sie erhalten diese E-Mail, weil sie Ihr ${v.productName}-Konto betrifft. Fragen: ${v.supportUrl}`,
   }),

@@ -21,11 +21,22 @@ export interface Transition {
   readonly changed: boolean;
 }
 
+/**
+ * Every transition takes, last, the record the caller has just read (`seen`):
+ * the repository starts from it instead of reading again. It only picks the
+ * first conditional write to try; the condition still decides.
+ */
 export interface AccountRepository {
   /** The live record, or a PURGED view of a purged account's tombstone, or undefined. */
   get(accountId: string): Promise<AccountRecord | undefined>;
   /** ACTIVE (or no record) → DEACTIVATED; an already DEACTIVATED account keeps its dates (I5). */
-  deactivate(accountId: string, command: DeactivateCommand, now: string, actor: Actor): Promise<Transition>;
+  deactivate(
+    accountId: string,
+    command: DeactivateCommand,
+    now: string,
+    actor: Actor,
+    seen?: AccountRecord,
+  ): Promise<Transition>;
   /**
    * DEACTIVATED → ACTIVE; anything else is returned unchanged. With
    * `deactivatedAt`, only that deactivation is restored (a restore link's).
@@ -35,9 +46,16 @@ export interface AccountRepository {
     now: string,
     actor: Actor,
     only?: { deactivatedAt: string },
+    seen?: AccountRecord,
   ): Promise<Transition>;
-  placeHold(accountId: string, hold: LegalHold, now: string, actor: Actor): Promise<Transition>;
-  releaseHold(accountId: string, now: string, actor: Actor): Promise<Transition>;
+  placeHold(
+    accountId: string,
+    hold: LegalHold,
+    now: string,
+    actor: Actor,
+    seen?: AccountRecord,
+  ): Promise<Transition>;
+  releaseHold(accountId: string, now: string, actor: Actor, seen?: AccountRecord): Promise<Transition>;
 }
 
 export interface ProfileReader {

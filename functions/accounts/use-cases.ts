@@ -49,7 +49,8 @@ export const deactivateAccount = async (
   input: { accountId: string; reason?: string; actor: Actor },
 ): Promise<Result> => {
   // 1. The account must exist; a final state is refused before any write.
-  refuseIfFinal(await findAccount(deps, input.accountId), 'deactivate');
+  const found = await findAccount(deps, input.accountId);
+  refuseIfFinal(found, 'deactivate');
   // 2. One conditional write decides; a concurrent restore or purge cannot interleave.
   //    The notices it plans are recorded in the same write, so none is lost or orphaned.
   const now = deps.now();
@@ -65,6 +66,7 @@ export const deactivateAccount = async (
     },
     now.toISOString(),
     input.actor,
+    found,
   );
   // 3. The write's own answer says whether the state was final after all.
   refuseIfFinal(record, 'deactivate');
@@ -75,12 +77,14 @@ export const restoreAccount = async (
   deps: AccountDeps,
   input: { accountId: string; actor: Actor; deactivatedAt?: string },
 ): Promise<Result> => {
-  refuseIfFinal(await findAccount(deps, input.accountId), 'restore');
+  const found = await findAccount(deps, input.accountId);
+  refuseIfFinal(found, 'restore');
   const { record, changed } = await deps.accounts.restore(
     input.accountId,
     deps.now().toISOString(),
     input.actor,
-    ...(input.deactivatedAt !== undefined ? [{ deactivatedAt: input.deactivatedAt }] : []),
+    input.deactivatedAt !== undefined ? { deactivatedAt: input.deactivatedAt } : undefined,
+    found,
   );
   refuseIfFinal(record, 'restore');
   return { view: toView(record, { operator: input.actor.kind === 'operator' }), changed };
@@ -90,13 +94,15 @@ export const placeLegalHold = async (
   deps: AccountDeps,
   input: { accountId: string; reason: string; actor: Actor },
 ): Promise<Result> => {
-  refuseIfFinal(await findAccount(deps, input.accountId), 'place a legal hold');
+  const found = await findAccount(deps, input.accountId);
+  refuseIfFinal(found, 'place a legal hold');
   const now = deps.now().toISOString();
   const { record, changed } = await deps.accounts.placeHold(
     input.accountId,
     { reason: input.reason, placedAt: now },
     now,
     input.actor,
+    found,
   );
   refuseIfFinal(record, 'place a legal hold');
   return { view: toView(record, { operator: true }), changed };
@@ -106,11 +112,13 @@ export const releaseLegalHold = async (
   deps: AccountDeps,
   input: { accountId: string; actor: Actor },
 ): Promise<Result> => {
-  refuseIfFinal(await findAccount(deps, input.accountId), 'release a legal hold');
+  const found = await findAccount(deps, input.accountId);
+  refuseIfFinal(found, 'release a legal hold');
   const { record, changed } = await deps.accounts.releaseHold(
     input.accountId,
     deps.now().toISOString(),
     input.actor,
+    found,
   );
   refuseIfFinal(record, 'release a legal hold');
   return { view: toView(record, { operator: true }), changed };

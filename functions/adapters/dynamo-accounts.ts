@@ -99,7 +99,13 @@ export class DynamoAccountRepository implements AccountRepository {
     return Item;
   }
 
-  deactivate(accountId: string, command: DeactivateCommand, now: string, actor: Actor): Promise<Transition> {
+  deactivate(
+    accountId: string,
+    command: DeactivateCommand,
+    now: string,
+    actor: Actor,
+    seen?: AccountRecord,
+  ): Promise<Transition> {
     const values = {
       ':active': 'ACTIVE',
       ':deactivated': 'DEACTIVATED',
@@ -128,7 +134,7 @@ export class DynamoAccountRepository implements AccountRepository {
     const extra = (command.notices ?? []).map((notice) =>
       this.noticeRecord(accountId, command.deactivatedAt, notice),
     );
-    return this.transition(accountId, 'deactivated', actor, now, (old) => {
+    return this.transition(accountId, 'deactivated', actor, now, seen, (old) => {
       if (old === undefined || (old.status === 'ACTIVE' && old.legalHold === undefined)) {
         // Unheld: the account joins the sparse `due` index the sweeper reads.
         return {
@@ -196,8 +202,9 @@ export class DynamoAccountRepository implements AccountRepository {
     now: string,
     actor: Actor,
     only?: { deactivatedAt: string },
+    seen?: AccountRecord,
   ): Promise<Transition> {
-    return this.transition(accountId, 'restored', actor, now, (old) =>
+    return this.transition(accountId, 'restored', actor, now, seen, (old) =>
       old?.status === 'DEACTIVATED' && (only === undefined || old.deactivatedAt === only.deactivatedAt)
         ? {
             // A link's restore is conditioned on its deactivation, so a re-deactivation racing it wins.
@@ -223,8 +230,14 @@ export class DynamoAccountRepository implements AccountRepository {
     );
   }
 
-  placeHold(accountId: string, hold: LegalHold, now: string, actor: Actor): Promise<Transition> {
-    return this.transition(accountId, 'hold-placed', actor, now, (old) =>
+  placeHold(
+    accountId: string,
+    hold: LegalHold,
+    now: string,
+    actor: Actor,
+    seen?: AccountRecord,
+  ): Promise<Transition> {
+    return this.transition(accountId, 'hold-placed', actor, now, seen, (old) =>
       old === undefined || old.status === 'ACTIVE' || old.status === 'DEACTIVATED'
         ? {
             condition: 'attribute_not_exists(accountId) OR #status IN (:active, :deactivated)',
@@ -243,14 +256,14 @@ export class DynamoAccountRepository implements AccountRepository {
     );
   }
 
-  releaseHold(accountId: string, now: string, actor: Actor): Promise<Transition> {
+  releaseHold(accountId: string, now: string, actor: Actor, seen?: AccountRecord): Promise<Transition> {
     const released = (old: AccountRecord | undefined): AccountRecord => ({
       ...without(old, 'legalHold'),
       accountId,
       status: old?.status ?? 'ACTIVE',
       updatedAt: now,
     });
-    return this.transition(accountId, 'hold-released', actor, now, (old) => {
+    return this.transition(accountId, 'hold-released', actor, now, seen, (old) => {
       if (old?.legalHold === undefined) return undefined;
       if (old.status === 'DEACTIVATED') {
         // Back in the due index: if `purgeAfter` has passed, the next sweep claims it.
@@ -283,9 +296,10 @@ export class DynamoAccountRepository implements AccountRepository {
     kind: AuditKind,
     actor: Actor,
     now: string,
+    known: AccountRecord | undefined,
     plan: (old: AccountRecord | undefined) => Attempt | undefined,
   ): Promise<Transition> {
-    let seen = await this.get(accountId);
+    let seen = known ?? (await this.get(accountId));
     for (let i = 0; i < MAX_ATTEMPTS; i += 1) {
       if (seen?.status === 'PURGED') return { record: seen, changed: false };
       const attempt = plan(seen);

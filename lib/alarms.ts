@@ -3,12 +3,13 @@
  * (email, chat, paging). Every capability hands its alarms to `watch`, so a
  * new alarm can never be created without somewhere to send it.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export class LetheAlarms extends Construct {
@@ -43,5 +44,25 @@ export class LetheAlarms extends Construct {
     alarm.addOkAction(action);
     this.alarms.push(alarm);
     return alarm;
+  }
+
+  /**
+   * A watched alarm that fires on the first message in a dead-letter queue:
+   * something failed every retry and waits for an operator (I3).
+   */
+  whenDlqHasMessages(scope: Construct, id: string, dlq: IQueue, alarmDescription: string): Alarm {
+    return this.watch(
+      new Alarm(scope, id, {
+        alarmDescription,
+        metric: dlq.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 }

@@ -225,25 +225,14 @@ export class LetheEnforcement extends Construct {
 
     // 4. Alarms: every queue's DLQ, a backlog that stops draining, and a failing sweeper.
     const { alarms } = props;
-    const anyMessage = {
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    };
     const backlogAge = props.purgeBacklogAlarmAge ?? Duration.hours(1);
     this.alarms = {
-      purgeDlqDepth: alarms.watch(
-        new Alarm(this, 'PurgeDlqDepthAlarm', {
-          alarmDescription:
-            'Lethe: a purge failed every retry and is in the purge DLQ. The account is PURGING and not yet ' +
-            'gone (I3). Read the worker logs for the masked account, fix the cause, then redrive the DLQ.',
-          metric: this.purgeDlq.metricApproximateNumberOfMessagesVisible({
-            period: Duration.minutes(1),
-            statistic: 'Maximum',
-          }),
-          ...anyMessage,
-        }),
+      purgeDlqDepth: alarms.whenDlqHasMessages(
+        this,
+        'PurgeDlqDepthAlarm',
+        this.purgeDlq,
+        'Lethe: a purge failed every retry and is in the purge DLQ. The account is PURGING and not yet ' +
+          'gone (I3). Read the worker logs for the masked account, fix the cause, then redrive the DLQ.',
       ),
       purgeBacklogAge: alarms.watch(
         new Alarm(this, 'PurgeBacklogAgeAlarm', {
@@ -258,24 +247,22 @@ export class LetheEnforcement extends Construct {
           treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
       ),
-      sweepDlqDepth: alarms.watch(
-        new Alarm(this, 'SweepDlqDepthAlarm', {
-          alarmDescription:
-            'Lethe: a sweep could not be delivered or failed every retry. Due accounts wait for the next ' +
-            'sweep; if this repeats, purges are not starting (P2).',
-          metric: this.sweepDlq.metricApproximateNumberOfMessagesVisible({
-            period: Duration.minutes(1),
-            statistic: 'Maximum',
-          }),
-          ...anyMessage,
-        }),
+      sweepDlqDepth: alarms.whenDlqHasMessages(
+        this,
+        'SweepDlqDepthAlarm',
+        this.sweepDlq,
+        'Lethe: a sweep could not be delivered or failed every retry. Due accounts wait for the next ' +
+          'sweep; if this repeats, purges are not starting (P2).',
       ),
       sweeperErrors: alarms.watch(
         new Alarm(this, 'SweeperErrorsAlarm', {
           alarmDescription:
             'Lethe: the sweeper failed. Read its logs; due accounts wait until a sweep succeeds.',
           metric: this.sweeper.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-          ...anyMessage,
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
       ),
     };

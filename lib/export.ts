@@ -4,7 +4,7 @@
  * worker reads the data map's stores and never writes to them.
  */
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -73,20 +73,12 @@ export class LetheExport extends Construct {
       }),
     );
 
-    this.dlqDepthAlarm = props.alarms.watch(
-      new Alarm(this, 'ExportDlqDepthAlarm', {
-        alarmDescription:
-          'Lethe: an export failed every retry and is in the export DLQ; the export is marked FAILED and ' +
-          'the user may ask again. Read the export worker logs for the masked account.',
-        metric: this.exportDlq.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: 'Maximum',
-        }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+    this.dlqDepthAlarm = props.alarms.whenDlqHasMessages(
+      this,
+      'ExportDlqDepthAlarm',
+      this.exportDlq,
+      'Lethe: an export failed every retry and is in the export DLQ; the export is marked FAILED and ' +
+        'the user may ask again. Read the export worker logs for the masked account.',
     );
   }
 }

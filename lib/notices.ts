@@ -4,7 +4,7 @@
  * from the sender's identity and with that configuration set.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -108,20 +108,12 @@ export class LetheNotices extends Construct {
       }),
     );
 
-    this.dlqAlarm = props.alarms.watch(
-      new Alarm(this, 'NoticeDlqDepthAlarm', {
-        alarmDescription:
-          'Lethe: a notice failed every retry and is in the notice DLQ (P6). Purges are not held up. Read the ' +
-          "sender's logs, fix the cause (SES sending quota, identity), then redrive the DLQ.",
-        metric: this.dlq.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: 'Maximum',
-        }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+    this.dlqAlarm = props.alarms.whenDlqHasMessages(
+      this,
+      'NoticeDlqDepthAlarm',
+      this.dlq,
+      'Lethe: a notice failed every retry and is in the notice DLQ (P6). Purges are not held up. Read the ' +
+        "sender's logs, fix the cause (SES sending quota, identity), then redrive the DLQ.",
     );
   }
 }

@@ -9,13 +9,19 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
-import { isAccountId, maskId } from '../functions/core/account-id.ts';
 import type { DataMap } from '../functions/core/data-map.ts';
 import { purgeOrder } from '../functions/core/purge.ts';
 import { accountsTable } from '../functions/core/resources.ts';
 import { subjectOf, tombstoneKey } from '../functions/core/subject.ts';
 import type { SweepResult } from '../functions/enforcement/sweep.ts';
-import { type BatchStats, type QueuePoller, type RecordOutcome, startQueuePoller } from './queue-poller.ts';
+import {
+  accountOfRecord,
+  type BatchStats,
+  describeRecord,
+  type QueuePoller,
+  type RecordOutcome,
+  startQueuePoller,
+} from './queue-poller.ts';
 import type { LocalQueue } from './resources.ts';
 import { type Scheduler, startScheduler } from './scheduler.ts';
 
@@ -75,13 +81,8 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
   };
 
   const reportRecord = async (record: SQSRecord, outcome: RecordOutcome) => {
-    let accountId: unknown;
-    try {
-      accountId = (JSON.parse(record.body) as { accountId?: unknown }).accountId;
-    } catch {
-      accountId = undefined;
-    }
-    const who = isAccountId(accountId) ? maskId(accountId) : 'a message without a valid account id';
+    const accountId = accountOfRecord(record);
+    const who = describeRecord(accountId);
     if (outcome === 'failed') {
       const delivery = Number(record.attributes.ApproximateReceiveCount);
       const max = purgeQueue.definition.maxReceiveCount;
@@ -93,7 +94,7 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
       return;
     }
     try {
-      log(`purge ${who}: ${isAccountId(accountId) ? await stateOf(accountId) : 'done'}`);
+      log(`purge ${who}: ${accountId ? await stateOf(accountId) : 'done'}`);
     } catch (error) {
       warn(
         `purge ${who}: done; its state could not be read (${error instanceof Error ? error.name : 'error'})`,

@@ -6,8 +6,13 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { isAccountId, maskId } from '../functions/core/account-id.ts';
-import { type BatchStats, type RecordOutcome, startQueuePoller } from './queue-poller.ts';
+import {
+  accountOfRecord,
+  type BatchStats,
+  describeRecord,
+  type RecordOutcome,
+  startQueuePoller,
+} from './queue-poller.ts';
 import type { LocalQueue } from './resources.ts';
 
 export interface ExportWorkerOptions {
@@ -30,13 +35,7 @@ export const startExportWorker = async (options: ExportWorkerOptions): Promise<E
   const warn = options.warn ?? ((line: string) => console.error(line));
   const worker = await import('../functions/export/export-worker.ts');
   const report = (record: SQSRecord, outcome: RecordOutcome) => {
-    let accountId: unknown;
-    try {
-      accountId = (JSON.parse(record.body) as { accountId?: unknown }).accountId;
-    } catch {
-      accountId = undefined;
-    }
-    const who = isAccountId(accountId) ? maskId(accountId) : 'a message without a valid account id';
+    const who = describeRecord(accountOfRecord(record));
     if (outcome === 'failed') {
       const delivery = Number(record.attributes.ApproximateReceiveCount);
       warn(

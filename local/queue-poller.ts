@@ -11,6 +11,7 @@
  * time: the handlers keep per-batch state at module scope (Powertools'
  * BatchProcessor), so two concurrent batches in one process would mix.
  */
+
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -20,6 +21,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { isAccountId, maskId } from '../functions/core/account-id.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LocalQueue } from './resources.ts';
 import { describeError } from './scheduler.ts';
@@ -27,6 +29,20 @@ import { describeError } from './scheduler.ts';
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
 export type RecordOutcome = 'done' | 'failed';
+
+/** The account a job is about, if its body names a valid one: for one-line reports keyed by masked id. */
+export const accountOfRecord = (record: SQSRecord): string | undefined => {
+  try {
+    const { accountId } = JSON.parse(record.body) as { accountId?: unknown };
+    return isAccountId(accountId) ? accountId : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** How a report names a record's account: its masked id, never the id itself (I7). */
+export const describeRecord = (accountId: string | undefined): string =>
+  accountId ? maskId(accountId) : 'a message without a valid account id';
 
 export interface QueuePollerOptions {
   readonly sqs: SQSClient;

@@ -3,15 +3,11 @@
  * id's shape): every transition is one conditional write, so a notice is
  * claimed by exactly one delivery (I4).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DueNotice, NoticeDueIndex, NoticeRecord, NoticeStore, Settled } from '../notices/ports.ts';
+import { applied } from './conditional.ts';
 
 const NOTICES_DUE_INDEX = 'notices-due';
-
-const ignoreConditionFailed = (error: unknown) => {
-  if (!(error instanceof ConditionalCheckFailedException)) throw error;
-};
 
 export class DynamoNotices implements NoticeStore, NoticeDueIndex {
   constructor(
@@ -29,8 +25,8 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
   }
 
   async claim(key: string, now: string): Promise<boolean> {
-    try {
-      await this.client.send(
+    return applied(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { accountId: key },
@@ -39,17 +35,13 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':pending': 'PENDING', ':sending': 'SENDING', ':now': now },
         }),
-      );
-      return true;
-    } catch (error) {
-      ignoreConditionFailed(error);
-      return false;
-    }
+      ),
+    );
   }
 
   async unclaim(key: string): Promise<void> {
-    try {
-      await this.client.send(
+    await applied(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { accountId: key },
@@ -58,15 +50,13 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':pending': 'PENDING', ':sending': 'SENDING' },
         }),
-      );
-    } catch (error) {
-      ignoreConditionFailed(error);
-    }
+      ),
+    );
   }
 
   async settle(key: string, state: Settled, now: string, detail?: string): Promise<void> {
-    try {
-      await this.client.send(
+    await applied(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { accountId: key },
@@ -76,15 +66,13 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
           ExpressionAttributeNames: { '#state': 'state', '#profile': 'profile' },
           ExpressionAttributeValues: { ':state': state, ':now': now, ...(detail && { ':detail': detail }) },
         }),
-      );
-    } catch (error) {
-      ignoreConditionFailed(error);
-    }
+      ),
+    );
   }
 
   async recordSent(accountId: string, deactivatedAt: string, notice: { kind: string; sentAt: string }) {
-    try {
-      await this.client.send(
+    await applied(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { accountId },
@@ -92,10 +80,8 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
           UpdateExpression: 'SET notices = list_append(if_not_exists(notices, :none), :notice)',
           ExpressionAttributeValues: { ':d': deactivatedAt, ':none': [], ':notice': [notice] },
         }),
-      );
-    } catch (error) {
-      ignoreConditionFailed(error);
-    }
+      ),
+    );
   }
 
   async page(shard: string, now: string, cursor: string | undefined, limit: number) {
@@ -121,8 +107,8 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
   }
 
   async postpone(notice: DueNotice, until: string): Promise<boolean> {
-    try {
-      await this.client.send(
+    return applied(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { accountId: notice.key },
@@ -131,11 +117,7 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':pending': 'PENDING', ':due': notice.noticeDueAt, ':until': until },
         }),
-      );
-      return true;
-    } catch (error) {
-      ignoreConditionFailed(error);
-      return false;
-    }
+      ),
+    );
   }
 }

@@ -4,7 +4,7 @@
  * Each is a conditional write; progress carries a version so a duplicate
  * worker on the same account cannot overwrite a newer checkpoint.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -25,30 +25,13 @@ import type {
   PurgeClaims,
   SavedProgress,
 } from '../enforcement/ports.ts';
+import { applied } from './conditional.ts';
 import type { AuditLog } from './dynamo-audit.ts';
 
 const DUE_INDEX = accountsTable.indexes[0]?.name ?? 'due';
 
 /** Lethe's own export records and archives: purged too (I6), but not data the receipt mail lists. */
 const EXPORT_TARGETS = new Set(exportTargets('', '').map((store) => store.name));
-
-const conditionFailed = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof TransactionCanceledException &&
-    (error.CancellationReasons ?? []).some(
-      (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
-    ));
-
-/** Runs a conditional write: true if it applied, false if its condition did not hold. */
-const applied = async (write: () => Promise<unknown>): Promise<boolean> => {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (conditionFailed(error)) return false;
-    throw error;
-  }
-};
 
 export class DynamoPurgeState implements PurgeClaims, DueIndex {
   constructor(
@@ -142,8 +125,9 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
   }
 
   async release(accountId: string, runId: string): Promise<void> {
-    try {
-      await this.client.send(
+    // Not applied when already let go of, or the purge completed and the record is gone.
+    await applied(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { accountId },
@@ -151,11 +135,8 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
           UpdateExpression: 'REMOVE runId, runUntil',
           ExpressionAttributeValues: { ':run': runId },
         }),
-      );
-    } catch (error) {
-      // Already let go of, or the purge completed and the record is gone: nothing to release.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   saveProgress(

@@ -1,10 +1,10 @@
 /** The audit log every function that changes an account writes to, wired at cold start. */
 
-import { config } from '../../lethe.config.ts';
 import { AuditLog } from '../adapters/dynamo-audit.ts';
 import { parseDuration } from '../core/duration.ts';
 import { auditTable } from '../core/resources.ts';
 import { dynamo } from './clients.ts';
+import { config } from './config.ts';
 import { envOr, requireEnv } from './env.ts';
 import { loadSubjectKey } from './subject-key.ts';
 

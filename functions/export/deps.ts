@@ -1,7 +1,8 @@
 /** Export settings and records, wired once per container at cold start. */
-import { config } from '../../lethe.config.ts';
+
 import { DynamoExportRecords } from '../adapters/dynamo-exports.ts';
 import { dynamo } from '../commons/clients.ts';
+import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { parseDuration } from '../core/duration.ts';
 import { DEFAULT_EXPORTS_PER_DAY, DEFAULT_LINK_EXPIRY, type ExportSettings } from '../core/export.ts';

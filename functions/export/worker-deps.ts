@@ -1,12 +1,11 @@
 /** The export worker's adapters: the data map's stores, read only, and the exports bucket. */
 import { S3Client } from '@aws-sdk/client-s3';
-import { config } from '../../lethe.config.ts';
 import { StoreReader } from '../adapters/data-map-reader.ts';
 import { DynamoAccountStatuses } from '../adapters/dynamo-exports.ts';
 import { S3ZipArchives } from '../adapters/s3-zip-archive.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
+import { config } from '../commons/config.ts';
 import { requireEnv } from '../commons/env.ts';
-import { validateDataMap } from '../core/data-map.ts';
 import { accountsTable, exportsBucket } from '../core/resources.ts';
 import { exportRecords } from './deps.ts';
 import type { ExportDeps } from './export-account.ts';
@@ -14,7 +13,7 @@ import type { ExportDeps } from './export-account.ts';
 const s3 = new S3Client({});
 
 export const exportDeps: ExportDeps = {
-  map: validateDataMap(config.dataMap),
+  map: config.dataMap,
   productName: config.productName,
   exports: exportRecords,
   accounts: new DynamoAccountStatuses(dynamo, requireEnv(accountsTable.env)),

@@ -1,14 +1,14 @@
 /** The account use cases' dependencies, wired once per container at cold start. */
-import { config } from '../../lethe.config.ts';
+
 import type { RestoreLinkDeps } from '../accounts/restore-link.ts';
 import type { AccountDeps } from '../accounts/use-cases.ts';
 import { DynamoAccountRepository } from '../adapters/dynamo-accounts.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
+import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { restoreKey } from '../commons/restore-key.ts';
-import { validateDataMap } from '../core/data-map.ts';
 import { parseDuration, parseDurationList } from '../core/duration.ts';
 import { accountsTable } from '../core/resources.ts';
 
@@ -23,7 +23,7 @@ const noticeSchedule = (text: string): string[] => {
 
 export const accountDeps: AccountDeps = {
   accounts: new DynamoAccountRepository(dynamo, requireEnv(accountsTable.env), auditLog),
-  profiles: new DynamoProfileReader(dynamo, validateDataMap(config.dataMap)),
+  profiles: new DynamoProfileReader(dynamo, config.dataMap),
   gracePeriodMs: parseDuration(envOr('LETHE_GRACE_PERIOD', config.gracePeriod)),
   noticeSchedule: noticeSchedule(envOr('LETHE_NOTICE_SCHEDULE', config.noticeSchedule.join(','))),
   now: () => new Date(),

@@ -1,6 +1,7 @@
 /** POST /restore: the restore page's button. Restores the link's deactivation and shows the result. */
-import { config } from '../../lethe.config.ts';
+
 import { restoreByLink } from '../accounts/restore-link.ts';
+import { config } from '../commons/config.ts';
 import { restoreLinkDeps } from './deps.ts';
 import { htmlResponse } from './html.ts';
 import { formField, pageHandler } from './middleware.ts';

@@ -1,6 +1,7 @@
 /** GET /restore?token=…: the restore link's page. It shows the state and one button, and changes nothing. */
-import { config } from '../../lethe.config.ts';
+
 import { inspectRestoreLink } from '../accounts/restore-link.ts';
+import { config } from '../commons/config.ts';
 import { restoreLinkDeps } from './deps.ts';
 import { htmlResponse, pageDate } from './html.ts';
 import { pageHandler } from './middleware.ts';

@@ -1,15 +1,14 @@
 /** The notice sender's dependencies, wired once per container at cold start. */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { config } from '../../lethe.config.ts';
 import { DynamoAccountRepository } from '../adapters/dynamo-accounts.ts';
 import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
+import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { restoreKey } from '../commons/restore-key.ts';
-import { validateDataMap } from '../core/data-map.ts';
 import { accountsTable } from '../core/resources.ts';
 import type { SendNoticeDeps } from './send-notice.ts';
 
@@ -18,7 +17,7 @@ const table = requireEnv(accountsTable.env);
 export const sendNoticeDeps: SendNoticeDeps = {
   notices: new DynamoNotices(dynamo, table),
   accounts: new DynamoAccountRepository(dynamo, table, auditLog),
-  profiles: new DynamoProfileReader(dynamo, validateDataMap(config.dataMap)),
+  profiles: new DynamoProfileReader(dynamo, config.dataMap),
   mailer: new SesMailer(
     new SESv2Client({ maxAttempts: 4 }),
     envOr('LETHE_NOTICE_SENDER', config.notices.sender),

@@ -38,11 +38,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DataMapPurger } from '../functions/adapters/data-map-purger.ts';
 import { AuditLog } from '../functions/adapters/dynamo-audit.ts';
 import { DynamoPurgeState } from '../functions/adapters/dynamo-purge-state.ts';
 import { DynamoPurger } from '../functions/adapters/dynamo-purger.ts';
 import { S3Purger } from '../functions/adapters/s3-purger.ts';
-import { DataMapPurger } from '../functions/adapters/store-purger.ts';
 import type { DataMap, DynamoPartitionStore } from '../functions/core/data-map.ts';
 import { DUE_SHARDS, dueShardOf } from '../functions/core/lifecycle.ts';
 import { startPurge } from '../functions/core/purge.ts';

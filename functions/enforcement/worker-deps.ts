@@ -1,10 +1,10 @@
 /** The purge worker's store adapters: everything the data map names, its processors, and the exports. */
 import { S3Client } from '@aws-sdk/client-s3';
+import { DataMapPurger } from '../adapters/data-map-purger.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { DynamoPurger } from '../adapters/dynamo-purger.ts';
 import { ProcessorClient } from '../adapters/processor-client.ts';
 import { S3Purger } from '../adapters/s3-purger.ts';
-import { DataMapPurger } from '../adapters/store-purger.ts';
 import { subjectKey } from '../commons/audit-log.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';

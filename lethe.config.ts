@@ -79,6 +79,7 @@ export const config: LetheConfig = {
       {
         kind: 'dynamodb-partition',
         name: 'profiles',
+        labels: { en: 'your profile', de: 'Ihr Profil' },
         table: 'demo-profiles',
         key: { partitionKey: 'accountId' },
         keyTemplate: '{accountId}',
@@ -86,6 +87,7 @@ export const config: LetheConfig = {
       {
         kind: 'dynamodb-partition',
         name: 'content',
+        labels: { en: 'your posts and notes', de: 'Ihre Beiträge und Notizen' },
         table: 'demo-content',
         key: { partitionKey: 'pk', sortKey: 'sk' },
         keyTemplate: 'USER#{accountId}',
@@ -93,6 +95,7 @@ export const config: LetheConfig = {
       {
         kind: 'dynamodb-index',
         name: 'sessions',
+        labels: { en: 'your sign-in sessions', de: 'Ihre Anmeldesitzungen' },
         table: 'demo-sessions',
         key: { partitionKey: 'sessionId' },
         index: 'byAccount',
@@ -109,6 +112,7 @@ export const config: LetheConfig = {
       {
         kind: 's3-prefix',
         name: 'uploads',
+        labels: { en: 'the files you uploaded', de: 'Ihre hochgeladenen Dateien' },
         bucket: 'demo-uploads',
         prefix: 'uploads/{accountId}/',
       },

@@ -9,6 +9,17 @@ import { parseDuration } from './duration.ts';
 /** A placeholder every key template and prefix must carry. */
 export const ACCOUNT_ID_PLACEHOLDER = '{accountId}';
 
+/**
+ * What people read for a store (the deletion receipt, the export's README, the
+ * restore page), by language subtag: `{ en: 'your posts', de: 'Ihre Beiträge' }`.
+ * English is required; another language without its own label reads the
+ * English one, and a store without labels reads its name.
+ */
+export interface StoreLabels {
+  readonly en: string;
+  readonly [language: string]: string;
+}
+
 export interface KeySchema {
   /** Partition key attribute name. */
   readonly partitionKey: string;
@@ -20,6 +31,8 @@ export interface KeySchema {
 export interface DynamoPartitionStore {
   readonly kind: 'dynamodb-partition';
   readonly name: string;
+  /** Words for people, per language (English required). */
+  readonly labels?: StoreLabels;
   readonly table: string;
   readonly key: KeySchema;
   /** The partition key value, e.g. `USER#{accountId}`. */
@@ -30,6 +43,8 @@ export interface DynamoPartitionStore {
 export interface DynamoIndexStore {
   readonly kind: 'dynamodb-index';
   readonly name: string;
+  /** Words for people, per language (English required). */
+  readonly labels?: StoreLabels;
   readonly table: string;
   readonly key: KeySchema;
   readonly index: string;
@@ -41,6 +56,8 @@ export interface DynamoIndexStore {
 export interface S3PrefixStore {
   readonly kind: 's3-prefix';
   readonly name: string;
+  /** Words for people, per language (English required). */
+  readonly labels?: StoreLabels;
   readonly bucket: string;
   readonly prefix: string;
   /** A versioned bucket: purge deletes every version and delete marker, not only the current objects. */
@@ -51,6 +68,8 @@ export interface S3PrefixStore {
 export interface ProcessorStore {
   readonly kind: 'processor';
   readonly name: string;
+  /** Words for people, per language (English required). */
+  readonly labels?: StoreLabels;
   /** HTTPS endpoint that accepts a signed deletion request. */
   readonly deletionUrl: string;
   /** How long the processor may take to confirm, as an ISO-8601 duration (≤ P30D). */
@@ -124,6 +143,29 @@ export interface Profile {
 export const fillTemplate = (template: string, accountId: string): string =>
   template.split(ACCOUNT_ID_PLACEHOLDER).join(accountId);
 
+/** The store's words for a reader of `language` (a subtag such as `de`): theirs, else English, else its name. */
+export const storeLabel = (
+  store: { readonly name: string; readonly labels?: StoreLabels },
+  language: string,
+) => store.labels?.[language] ?? store.labels?.en ?? store.name;
+
+const checkLabels = (store: { readonly name: string; readonly labels?: StoreLabels }) => {
+  if (store.labels === undefined) return;
+  if (typeof store.labels.en !== 'string' || store.labels.en.trim() === '') {
+    throw new Error(`data map: store "${store.name}" labels must include English ("en")`);
+  }
+  for (const [language, label] of Object.entries(store.labels)) {
+    if (!/^[a-z]{2,3}$/.test(language)) {
+      throw new Error(
+        `data map: store "${store.name}" label language "${language}" must be a subtag like "de"`,
+      );
+    }
+    if (typeof label !== 'string' || label.trim() === '') {
+      throw new Error(`data map: store "${store.name}" label "${language}" must not be empty`);
+    }
+  }
+};
+
 export const dynamoStores = (map: DataMap): DynamoStore[] =>
   map.stores.filter((s): s is DynamoStore => s.kind === 'dynamodb-partition' || s.kind === 'dynamodb-index');
 
@@ -150,6 +192,7 @@ export const validateDataMap = (map: DataMap): DataMap => {
     }
     if (names.has(store.name)) throw new Error(`data map: store name "${store.name}" is used twice`);
     names.add(store.name);
+    checkLabels(store);
     if (store.kind === 'dynamodb-partition' && !store.keyTemplate.includes(ACCOUNT_ID_PLACEHOLDER)) {
       throw new Error(`data map: store "${store.name}" keyTemplate must contain ${ACCOUNT_ID_PLACEHOLDER}`);
     }

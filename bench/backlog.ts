@@ -31,6 +31,7 @@ import { distinctFreePorts } from '../local/free-port.ts';
 import { lambdaContext } from '../local/lambda-context.ts';
 import { startQueuePoller } from '../local/queue-poller.ts';
 import { batchWrite, demoAccountId, demoItems, demoUploads, putUploads } from '../local/seed.ts';
+import { readSettings } from '../local/settings.ts';
 
 const knob = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
@@ -70,16 +71,8 @@ const keyDir = mkdtempSync(join(os.tmpdir(), 'lethe-bench-keys-'));
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 log(`starting stand-ins: DynamoDB Local on ${dynamodbPort}, SQS/S3 on ${sqsS3Port}`);
 const app = await startLocalApp(
-  {
-    port,
-    gracePeriod: 'P30D',
-    noticeSchedule: 'P7D,P1D',
-    sweepInterval: 'PT1M',
-    seedAccounts: 0,
-    dynamodbPort,
-    sesPort,
-    sqsS3Port,
-  },
+  // Local mode's defaults, on ports of the bench's own, with no demo accounts of its own.
+  { ...readSettings({}), port, seedAccounts: 0, dynamodbPort, sesPort, sqsS3Port },
   { keyDir, enforcement: false },
 );
 

@@ -87,7 +87,7 @@ export const config: LetheConfig = {
       {
         kind: 'dynamodb-partition',
         name: 'content',
-        labels: { en: 'your posts and notes', de: 'Ihre Beiträge und Notizen' },
+        labels: { en: 'your posts', de: 'Ihre Beiträge' },
         table: 'demo-content',
         key: { partitionKey: 'pk', sortKey: 'sk' },
         keyTemplate: 'USER#{accountId}',

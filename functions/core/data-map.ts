@@ -4,6 +4,8 @@
  * export reads and purge deletes). No AWS SDK here: plain data and helpers.
  */
 
+import { parseDuration } from './duration.ts';
+
 /** A placeholder every key template and prefix must carry. */
 export const ACCOUNT_ID_PLACEHOLDER = '{accountId}';
 
@@ -89,9 +91,46 @@ export interface ProfileSource {
   };
 }
 
+/**
+ * One store a retention category covers. A DynamoDB store names the item
+ * attribute holding the item's time (epoch seconds, epoch milliseconds or an
+ * ISO-8601 string); an S3 store uses each object's LastModified.
+ */
+export interface RetentionTarget {
+  readonly store: string;
+  readonly timeAttribute?: string;
+}
+
+/**
+ * A category of data the policy keeps only for a while (P9), for every
+ * account, active or not: e.g. sessions 30 days. See docs/retention.md.
+ */
+export interface RetentionRule {
+  /** Lower-case letters, digits and dashes, e.g. `sessions`. */
+  readonly category: string;
+  /** What people read, per locale (`en` at least), e.g. `{ en: 'Sign-in sessions' }`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** How long an item is kept after its time: an ISO-8601 duration (e.g. P30D). */
+  readonly window: string;
+  /** The legal basis, as the policy states it. */
+  readonly basis?: string;
+  /** The data map's DynamoDB and S3 stores this category covers. */
+  readonly stores?: readonly RetentionTarget[];
+  /** CloudWatch log groups whose retention is set to the window (whole days, rounded down). */
+  readonly logGroups?: readonly string[];
+  /**
+   * Also let DynamoDB TTL delete expired items for free (on `letheExpiresAt`).
+   * TTL ignores legal holds: leave it off where a hold must keep the data.
+   * @default false
+   */
+  readonly ttl?: boolean;
+}
+
 export interface DataMap {
   readonly profile: ProfileSource;
   readonly stores: readonly Store[];
+  /** Retention rules (P9); optional. */
+  readonly retention?: readonly RetentionRule[];
 }
 
 export interface Profile {
@@ -169,5 +208,46 @@ export const validateDataMap = (map: DataMap): DataMap => {
     }
   }
   profileStore(map);
+  validateRetention(map);
   return map;
+};
+
+/** Each retention rule names known stores, a time for each, and a window Lethe can measure. */
+const validateRetention = (map: DataMap): void => {
+  const categories = new Set<string>();
+  for (const rule of map.retention ?? []) {
+    const where = `data map: retention category "${rule.category}"`;
+    if (!/^[a-z][a-z0-9-]{0,62}$/.test(rule.category)) {
+      throw new Error(`${where}: the name must be lower-case letters, digits and dashes`);
+    }
+    if (categories.has(rule.category)) throw new Error(`${where} is declared twice`);
+    categories.add(rule.category);
+    try {
+      if (parseDuration(rule.window) <= 0) throw new Error('zero');
+    } catch {
+      throw new Error(`${where}: window "${rule.window}" is not a positive ISO-8601 duration (e.g. P30D)`);
+    }
+    if (!rule.labels.en) throw new Error(`${where}: labels must include "en"`);
+    if ((rule.stores ?? []).length === 0 && (rule.logGroups ?? []).length === 0) {
+      throw new Error(`${where}: names no store and no log group`);
+    }
+    if ((rule.logGroups ?? []).length > 0 && parseDuration(rule.window) < 86_400_000) {
+      throw new Error(`${where}: log groups keep whole days, so the window must be at least P1D`);
+    }
+    for (const target of rule.stores ?? []) {
+      const store = map.stores.find((s) => s.name === target.store);
+      if (!store) throw new Error(`${where}: store "${target.store}" is not in the data map`);
+      if (store.kind === 'processor') {
+        throw new Error(`${where}: store "${target.store}" is a processor; Lethe cannot expire its items`);
+      }
+      if (store.kind === 's3-prefix' && target.timeAttribute) {
+        throw new Error(
+          `${where}: store "${target.store}" is S3, whose time is LastModified: drop timeAttribute`,
+        );
+      }
+      if (store.kind !== 's3-prefix' && !target.timeAttribute) {
+        throw new Error(`${where}: DynamoDB store "${target.store}" needs a timeAttribute (the item's time)`);
+      }
+    }
+  }
 };

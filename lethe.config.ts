@@ -104,6 +104,7 @@ export const config: LetheConfig = {
       {
         kind: 'dynamodb-index',
         name: 'usage-events',
+        labels: { en: 'your usage history', de: 'Ihr Nutzungsverlauf' },
         table: 'demo-usage-events',
         key: { partitionKey: 'eventId' },
         index: 'byAccount',
@@ -119,6 +120,7 @@ export const config: LetheConfig = {
       {
         kind: 's3-prefix',
         name: 'thumbnails',
+        labels: { en: 'thumbnails of your uploads', de: 'Vorschaubilder Ihrer Uploads' },
         bucket: 'demo-thumbnails',
         prefix: 'thumbnails/{accountId}/',
       },

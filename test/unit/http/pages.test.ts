@@ -5,7 +5,13 @@ import { MESSAGES, PAGE_KINDS, PAGES } from '../../../functions/notices/messages
 import { readerOf } from '../../../functions/notices/reader.ts';
 import { config } from '../../../lethe.config.ts';
 
-const site = { productName: 'Lethe Demo', stores: config.dataMap.stores };
+/** Four of the demo's stores, so the list the page shows is fixed here. */
+const site = {
+  productName: 'Lethe Demo',
+  stores: config.dataMap.stores.filter((s) =>
+    ['profiles', 'content', 'sessions', 'uploads'].includes(s.name),
+  ),
+};
 const purgeAfter = '2026-11-30T18:54:00.000Z';
 
 /** What each language's pages must say: the titles, and the restore page's date in Berlin (19:54 CET). */

@@ -32,7 +32,7 @@ import {
 import type { LetheConfig } from '../lethe.config.ts';
 import { type AccountsAccess, type AuditAccess, LetheFunction, retentionOf } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
-import type { LetheState } from './stateful-stack.ts';
+import type { LetheStateResources } from './state.ts';
 
 export interface JwtSettings {
   /** The identity provider's issuer URL (the tokens' `iss`). */
@@ -52,7 +52,7 @@ export interface ThrottleSettings {
 export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
 
 /** The Accounts and Audit tables and the subject key, from the stateful stack. */
-export interface LetheApiProps extends LetheState {
+export interface LetheApiProps extends LetheStateResources {
   readonly config: LetheConfig;
   readonly jwt: JwtSettings;
   /** @default DEFAULT_THROTTLE */

@@ -40,7 +40,7 @@ import {
 import { bundlingSettings } from './bundling.ts';
 import { dataMapStatements, s3WildcardFindings, tableArnOf } from './data-map-grants.ts';
 import { acknowledgeNag } from './nag.ts';
-import type { ExportsBucketRef } from './stateful-stack.ts';
+import type { ExportsBucketRef } from './state.ts';
 
 /** The repository root: entries and the lock file are found from here, not from the shell's cwd. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

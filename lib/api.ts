@@ -32,6 +32,7 @@ import {
 import type { LetheConfig } from '../lethe.config.ts';
 import { type AccountsAccess, type AuditAccess, LetheFunction, retentionOf } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
+import { scopedName } from './names.ts';
 import type { LetheStateResources } from './state.ts';
 
 export interface JwtSettings {
@@ -167,6 +168,7 @@ export class LetheApi extends Construct {
     const httpRoutes = new Map<string, HttpRoute>();
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: scopedName(scope, 'api', { maxLength: 128 }),
       description: 'Lethe: deactivate, restore and purge accounts as the privacy policy promises',
       // The stage below carries throttling and access logs, which the implicit one cannot.
       createDefaultStage: false,

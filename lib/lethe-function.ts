@@ -345,7 +345,7 @@ export class LetheFunction extends NodejsFunction {
   useDataMapForPurge(dataMap: DataMap): this {
     for (const statement of dataMapStatements(this, dataMap, 'purge')) this.addToRolePolicy(statement);
     const policy = (this.role as Role).node.findChild('DefaultPolicy');
-    for (const { store, finding } of s3WildcardFindings(dataMap)) {
+    for (const { store, finding } of s3WildcardFindings(this, dataMap)) {
       acknowledgeNag(
         policy,
         finding,
@@ -409,7 +409,7 @@ export class LetheFunction extends NodejsFunction {
   useDataMapForExport(dataMap: DataMap): this {
     for (const statement of dataMapStatements(this, dataMap, 'export')) this.addToRolePolicy(statement);
     const policy = (this.role as Role).node.findChild('DefaultPolicy');
-    for (const { store, finding } of s3WildcardFindings(dataMap)) {
+    for (const { store, finding } of s3WildcardFindings(this, dataMap)) {
       acknowledgeNag(
         policy,
         finding,

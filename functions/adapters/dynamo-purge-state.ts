@@ -25,7 +25,7 @@ import type {
   PurgeClaims,
   SavedProgress,
 } from '../enforcement/ports.ts';
-import { applied } from './conditional.ts';
+import { applied, conditionFailed } from './conditional.ts';
 import type { AuditLog } from './dynamo-audit.ts';
 
 const DUE_INDEX = accountsTable.indexes[0]?.name ?? 'due';
@@ -34,6 +34,13 @@ const DUE_INDEX = accountsTable.indexes[0]?.name ?? 'due';
 const EXPORT_TARGETS = new Set(exportTargets('', '').map((store) => store.name));
 
 export class DynamoPurgeState implements PurgeClaims, DueIndex {
+  /**
+   * The record as this container's run last wrote it (`start`, the captured
+   * address): what the final transaction's notice writes need, without a read
+   * of their own. None of it changes while the account is purging.
+   */
+  private readonly held = new Map<string, Record<string, unknown>>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -112,6 +119,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
+      this.held.set(accountId, Attributes ?? {});
       return {
         progress: Attributes?.progress as PurgeProgress,
         version: Number(Attributes?.progressVersion ?? 0),
@@ -125,6 +133,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
   }
 
   async release(accountId: string, runId: string): Promise<void> {
+    this.held.delete(accountId);
     // Not applied when already let go of, or the purge completed and the record is gone.
     await applied(() =>
       this.client.send(
@@ -173,9 +182,8 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
   }
 
   async captureNoticeProfile(accountId: string, profile: NoticeProfile): Promise<void> {
-    // Not applied when no longer purging (completed by another run): there is nothing to capture for.
-    await applied(() =>
-      this.client.send(
+    try {
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { accountId },
@@ -183,9 +191,14 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
           UpdateExpression: 'SET noticeProfile = if_not_exists(noticeProfile, :profile)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':purging': 'PURGING', ':profile': profile },
+          ReturnValues: 'ALL_NEW',
         }),
-      ),
-    );
+      );
+      if (Attributes) this.held.set(accountId, Attributes);
+    } catch (error) {
+      // Not applied when no longer purging (completed by another run): there is nothing to capture for.
+      if (!conditionFailed(error)) throw error;
+    }
   }
 
   /**
@@ -194,9 +207,13 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
    * key is the subject's, and the address it holds is erased when it is sent.
    */
   private async noticeWrites(accountId: string, subject: string, receipt: Receipt) {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { accountId }, ConsistentRead: true }),
-    );
+    const Item =
+      this.held.get(accountId) ??
+      (
+        await this.client.send(
+          new GetCommand({ TableName: this.tableName, Key: { accountId }, ConsistentRead: true }),
+        )
+      ).Item;
     const deactivatedAt = typeof Item?.deactivatedAt === 'string' ? Item.deactivatedAt : undefined;
     const kinds = Array.isArray(Item?.noticeKinds) ? (Item.noticeKinds as NoticeKind[]) : [];
     const deletes = deactivatedAt
@@ -233,6 +250,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
   async complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean> {
     const subject = this.audit.subjectOf(accountId);
     const notices = await this.noticeWrites(accountId, subject, receipt);
+    this.held.delete(accountId);
     return applied(() =>
       this.client.send(
         new TransactWriteCommand({

@@ -22,7 +22,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
@@ -51,6 +50,7 @@ import { tombstoneKey } from '../functions/core/subject.ts';
 import type { PurgeJob, PurgeQueue } from '../functions/enforcement/ports.ts';
 import { type PurgeOutcome, purgeAccount } from '../functions/enforcement/purge.ts';
 import { sweep } from '../functions/enforcement/sweep.ts';
+import { distinctFreePorts } from '../local/free-port.ts';
 import { createResources, createTableInput } from '../local/resources.ts';
 import { startStandIns } from '../local/stand-ins.ts';
 
@@ -87,23 +87,6 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ports, clients, counters
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-
-const distinctFreePorts = async (n: number): Promise<number[]> => {
-  const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
-  return [...ports];
-};
 
 /** HTTP attempts per operation (SDK retries included), time in each, and items evaluated by Query and Scan. */
 class Counters {

@@ -22,9 +22,10 @@ import {
   dueShardOf,
   type LegalHold,
 } from '../core/lifecycle.ts';
-import { type NoticeKind, noticeKey, noticeShardOf, type PlannedNotice } from '../core/notices.ts';
+import { type NoticeKind, noticeKey, type PlannedNotice } from '../core/notices.ts';
 import { tombstoneKey } from '../core/subject.ts';
 import type { AuditLog } from './dynamo-audit.ts';
+import { pendingNoticeItem } from './dynamo-notices.ts';
 
 /** Internal attributes that never leave the repository. */
 const STORAGE_ONLY = [
@@ -182,16 +183,7 @@ export class DynamoAccountRepository implements AccountRepository {
     return {
       Put: {
         TableName: this.tableName,
-        Item: {
-          accountId: key,
-          itemType: 'notice',
-          state: 'PENDING',
-          kind: notice.kind,
-          deactivatedAt,
-          target: accountId,
-          noticeShard: noticeShardOf(key),
-          noticeDueAt: notice.dueAt,
-        },
+        Item: pendingNoticeItem(key, { ...notice, deactivatedAt }, { target: accountId }),
         ConditionExpression: 'attribute_not_exists(accountId)',
       },
     };

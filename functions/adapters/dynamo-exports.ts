@@ -6,7 +6,6 @@
  * transaction as the status change. Every update is conditioned on the item
  * existing, so a late worker never re-creates what a purge deleted (I6).
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -15,6 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type ExportFailure, type ExportRecord, exportIdFloor, PENDING_POINTER } from '../core/export.ts';
 import type { AccountStatuses, ExportRecords } from '../export/ports.ts';
+import { applied } from './conditional.ts';
 
 const toRecord = (item: Record<string, unknown>): ExportRecord => {
   const { ttl: _ttl, ...record } = item;
@@ -71,8 +71,8 @@ export class DynamoExportRecords implements ExportRecords {
   }
 
   async createPending(record: ExportRecord, ttl: number) {
-    try {
-      await this.client.send(
+    const created = await applied(() =>
+      this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -97,15 +97,13 @@ export class DynamoExportRecords implements ExportRecords {
             },
           ],
         }),
-      );
-      return { record, created: true };
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      // Another request holds the pending slot: answer its export.
-      const existing = await this.pending(record.accountId);
-      if (!existing) throw error;
-      return { record: existing, created: false };
-    }
+      ),
+    );
+    if (created) return { record, created: true };
+    // Another request holds the pending slot: answer its export.
+    const existing = await this.pending(record.accountId);
+    if (!existing) throw new Error('The pending export slot was taken, but holds no export');
+    return { record: existing, created: false };
   }
 
   markReady(accountId: string, exportId: string, at: string, objectKey: string, bytes: number) {
@@ -131,9 +129,9 @@ export class DynamoExportRecords implements ExportRecords {
   }
 
   /** PENDING → final, and the pointer goes if it still points here, in one transaction. */
-  private async finish(accountId: string, exportId: string, update: string, values: Record<string, unknown>) {
-    try {
-      await this.client.send(
+  private finish(accountId: string, exportId: string, update: string, values: Record<string, unknown>) {
+    return applied(() =>
+      this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -156,12 +154,8 @@ export class DynamoExportRecords implements ExportRecords {
             },
           ],
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }
 

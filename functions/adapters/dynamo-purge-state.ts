@@ -14,9 +14,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../core/audit.ts';
 import { exportTargets } from '../core/export.ts';
-import { type NoticeKind, noticeKey, noticeShardOf } from '../core/notices.ts';
+import { type NoticeKind, noticeKey } from '../core/notices.ts';
 import type { PurgeProgress, Receipt } from '../core/purge.ts';
-import { accountsTable } from '../core/resources.ts';
+import { DUE_INDEX } from '../core/resources.ts';
 import { tombstoneKey } from '../core/subject.ts';
 import type {
   DueAccount,
@@ -27,8 +27,8 @@ import type {
 } from '../enforcement/ports.ts';
 import { applied, conditionFailed } from './conditional.ts';
 import type { AuditLog } from './dynamo-audit.ts';
-
-const DUE_INDEX = accountsTable.indexes[0]?.name ?? 'due';
+import { pendingNoticeItem } from './dynamo-notices.ts';
+import { decodeCursor, encodeCursor } from './dynamo-stores.ts';
 
 /** Lethe's own export records and archives: purged too (I6), but not data the receipt mail lists. */
 const EXPORT_TARGETS = new Set(exportTargets('', '').map((store) => store.name));
@@ -55,14 +55,15 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
         KeyConditionExpression: 'dueShard = :shard AND purgeAfter <= :now',
         ExpressionAttributeValues: { ':shard': shard, ':now': now },
         Limit: limit,
-        ...(cursor && { ExclusiveStartKey: JSON.parse(cursor) }),
+        ExclusiveStartKey: decodeCursor(cursor),
       }),
     );
     const items: DueAccount[] = (result.Items ?? []).map((item) => ({
       accountId: String(item.accountId),
       purgeAfter: String(item.purgeAfter),
     }));
-    return { items, ...(result.LastEvaluatedKey && { cursor: JSON.stringify(result.LastEvaluatedKey) }) };
+    const next = encodeCursor(result.LastEvaluatedKey);
+    return { items, ...(next && { cursor: next }) };
   }
 
   claim(accountId: string, now: string, leaseUntil: string, progress: PurgeProgress): Promise<boolean> {
@@ -229,19 +230,16 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
       {
         Put: {
           TableName: this.tableName,
-          Item: {
-            accountId: key,
-            itemType: 'notice',
-            state: 'PENDING',
-            kind: 'purged',
-            deactivatedAt: deactivatedAt ?? receipt.startedAt,
-            profile,
-            purgedAt: receipt.finishedAt,
-            goneFromBackupsBy: receipt.goneFromBackupsBy,
-            dataKinds: receipt.targets.map((t) => t.name).filter((name) => !EXPORT_TARGETS.has(name)),
-            noticeShard: noticeShardOf(key),
-            noticeDueAt: receipt.finishedAt,
-          },
+          Item: pendingNoticeItem(
+            key,
+            { kind: 'purged', deactivatedAt: deactivatedAt ?? receipt.startedAt, dueAt: receipt.finishedAt },
+            {
+              profile,
+              purgedAt: receipt.finishedAt,
+              goneFromBackupsBy: receipt.goneFromBackupsBy,
+              dataKinds: receipt.targets.map((t) => t.name).filter((name) => !EXPORT_TARGETS.has(name)),
+            },
+          ),
         },
       },
     ];

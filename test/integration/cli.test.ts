@@ -25,7 +25,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Services } from '../../cli/services.ts';
 import { localResources, localTarget } from '../../cli/target.ts';
-import { DataMapPurger } from '../../functions/adapters/store-purger.ts';
+import { DataMapPurger } from '../../functions/adapters/data-map-purger.ts';
 import { maskId } from '../../functions/commons/logger.ts';
 import { fillTemplate, type Store } from '../../functions/core/data-map.ts';
 import { startPurge } from '../../functions/core/purge.ts';

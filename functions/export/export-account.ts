@@ -10,6 +10,7 @@ import {
   type DataMap,
   type DynamoStore,
   dynamoStores,
+  fillTemplate,
   type Profile,
   type S3PrefixStore,
   s3Stores,
@@ -123,7 +124,7 @@ export const exportAccount = async (
         bytes: 0,
       };
       counts.push(count);
-      const prefix = store.prefix.split('{accountId}').join(accountId);
+      const prefix = fillTemplate(store.prefix, accountId);
       for await (const page of deps.reader.objects(store, accountId)) {
         for (const object of page) {
           count.items += 1;

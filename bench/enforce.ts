@@ -6,7 +6,8 @@
  *       sweep doing the same claims;
  *   (b) one account's 100k-item `dynamodb-partition` store purged by `DynamoPurger`: BatchWriteItem requests,
  *       and all its requests (key Queries too), per ⌈items / 25⌉, and items/s against a per-item DeleteItem
- *       loop at the same concurrency (one request in flight, as `DynamoPurger` has);
+ *       loop at the same concurrency (one request in flight, as `DynamoPurger` has), and items/s next to the
+ *       same purger reading 1,000-key pages (run second, on a warmer table);
  *   (c) a 1M-item account purged by the real `purgeAccount` use case under a small simulated per-invocation
  *       budget, continuing through a fake queue until the outcome is `purged`.
  *
@@ -40,7 +41,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DataMapPurger } from '../functions/adapters/data-map-purger.ts';
 import { AuditLog } from '../functions/adapters/dynamo-audit.ts';
 import { DynamoPurgeState } from '../functions/adapters/dynamo-purge-state.ts';
-import { DynamoPurger } from '../functions/adapters/dynamo-purger.ts';
+import { DEFAULT_PAGE_SIZE, DynamoPurger } from '../functions/adapters/dynamo-purger.ts';
 import { S3Purger } from '../functions/adapters/s3-purger.ts';
 import type { DataMap, DynamoPartitionStore } from '../functions/core/data-map.ts';
 import { DUE_SHARDS, dueShardOf } from '../functions/core/lifecycle.ts';
@@ -484,11 +485,12 @@ const benchPurger = async (client: DynamoDBClient, counters: Counters) => {
     new CreateTableCommand(createTableInput(PURGE_TABLE, { partitionKey: 'pk', sortKey: 'sk' }, [])),
   );
   await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: PURGE_TABLE });
-  log(`(b) seeding two partitions of ${int(PURGE_ITEMS)} items`);
+  log(`(b) seeding three partitions of ${int(PURGE_ITEMS)} items`);
   const seedMs =
     (await seed(client, PURGE_TABLE, PURGE_ITEMS, contentItem('USER#batch'), 'partition USER#batch')) +
+    (await seed(client, PURGE_TABLE, PURGE_ITEMS, contentItem('USER#pages'), 'partition USER#pages')) +
     (await seed(client, PURGE_TABLE, PURGE_ITEMS, contentItem('USER#single'), 'partition USER#single'));
-  row(`(b) seed 2 × ${int(PURGE_ITEMS)} items`, seconds(seedMs));
+  row(`(b) seed 3 × ${int(PURGE_ITEMS)} items`, seconds(seedMs));
 
   const store: DynamoPartitionStore = {
     kind: 'dynamodb-partition',
@@ -520,6 +522,23 @@ const benchPurger = async (client: DynamoDBClient, counters: Counters) => {
   log(
     `  ${int(deleted)} deleted in ${seconds(batchMs)}, ${pages} pages, ${batchWrites} BatchWriteItem, ${batchQueries} Query, ${batchLeft} left`,
   );
+
+  // The same purger with the 1,000-key pages it used to read, run second (on a warmer, smaller table).
+  log(`(b) DynamoPurger with ${int(KEY_PAGE_SIZE)}-key pages`);
+  const smallPages = new DynamoPurger(client, { pageSize: KEY_PAGE_SIZE });
+  counters.reset();
+  started = performance.now();
+  let smallDeleted = 0;
+  cursor = undefined;
+  do {
+    const page = await smallPages.purgePage(store, 'pages', cursor);
+    smallDeleted += page.deleted;
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  const smallMs = performance.now() - started;
+  const smallRequests = counters.of('BatchWriteItemCommand') + counters.of('QueryCommand');
+  const smallLeft = await countPartition(client, PURGE_TABLE, 'USER#pages');
+  log(`  ${int(smallDeleted)} deleted in ${seconds(smallMs)}, ${smallRequests} requests, ${smallLeft} left`);
 
   log('(b) DeleteItem loop: paged Query (Limit 1000) + one DeleteItem at a time');
   counters.reset();
@@ -578,6 +597,10 @@ const benchPurger = async (client: DynamoDBClient, counters: Counters) => {
     `${requestRatio.toFixed(4)} (${int(batchQueries)} Query + ${int(batchWrites)} BatchWriteItem ÷ ${int(expected)})`,
     `≤ ${TARGET_REQUEST_RATIO}`,
     requestRatio <= TARGET_REQUEST_RATIO && deleted === PURGE_ITEMS && batchLeft === 0,
+  );
+  row(
+    `(b) DynamoPurger, ${int(DEFAULT_PAGE_SIZE)}-key pages vs ${int(KEY_PAGE_SIZE)}-key pages: items/s (requests ÷ ⌈items/25⌉)`,
+    `${int(batchRate)} vs ${int(smallDeleted / (smallMs / 1000))} (${requestRatio.toFixed(4)} vs ${(smallRequests / expected).toFixed(4)}; ${smallLeft} left)`,
   );
   row('(b) wall time: DynamoPurger / DeleteItem loop', `${seconds(batchMs)} / ${seconds(singleMs)}`);
   row(

@@ -27,6 +27,12 @@ export interface LetheConfig {
   readonly notices: NoticeSettings;
   /** How long audit events are kept (ISO-8601 duration); receipts are kept for good. */
   readonly auditRetention: string;
+  /**
+   * Retention (P9): how late past its window an item may be deleted at most
+   * (ISO-8601 duration). Lethe deletes in time for it; TTL, where on, earlier.
+   * @default P1D
+   */
+  readonly retentionMaxLag?: string;
   /** Days the Lambda log groups keep their logs. */
   readonly logRetentionDays: number;
   /** Data exports (P7). */

@@ -118,11 +118,24 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
     }
   };
 
+  /** The sweep's lines, as soon as it is done: its purges may finish before a retention run does. */
+  const reportSweep = (result: SweepResult & { noticesEnqueued: number }, ms: number) => {
+    if (result.noticesEnqueued > 0) log(`sweep: ${result.noticesEnqueued} notices due, queued to send`);
+    if (result.claimed === 0 && result.complete) return;
+    const rest = result.complete ? '' : '; more are due, left for the next sweep';
+    log(`sweep: claimed ${result.claimed} of ${result.read} due accounts (${ms} ms)${rest}`);
+  };
+
   // The sweeper, then the retention sweeper: in AWS two functions on the same schedule.
   const sweepAndExpire = async (event: ScheduledEvent, context: Context): Promise<LocalSweepResult> => {
+    const started = Date.now();
     const swept = await sweeper.handler(event, context);
+    reportSweep(swept, Date.now() - started);
     if (!retention) return swept;
     const { runs } = await retention.handler(event, context);
+    for (const run of runs) {
+      if (run.deleted > 0 || run.held > 0 || !run.complete) log(retentionLine(run));
+    }
     return { ...swept, retention: runs };
   };
 
@@ -131,16 +144,6 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
     handler: sweepAndExpire,
     intervalMs: options.sweepIntervalMs,
     autoStart,
-    onResult: (result, ms) => {
-      if (result.noticesEnqueued > 0) log(`sweep: ${result.noticesEnqueued} notices due, queued to send`);
-      if (result.claimed > 0 || !result.complete) {
-        const rest = result.complete ? '' : '; more are due, left for the next sweep';
-        log(`sweep: claimed ${result.claimed} of ${result.read} due accounts (${ms} ms)${rest}`);
-      }
-      for (const run of result.retention ?? []) {
-        if (run.deleted > 0 || run.held > 0 || !run.complete) log(retentionLine(run));
-      }
-    },
     onError: warn,
   });
   const poller: QueuePoller = startQueuePoller({

@@ -20,7 +20,6 @@
 import { createHash } from 'node:crypto';
 import { parseDuration } from './duration.ts';
 
-export type TemplateKindOf<K extends string> = K extends `reminder-${string}` ? 'reminder' : K;
 export type NoticeKind = 'deactivated' | 'purged' | `reminder-${string}`;
 export type NoticeState = 'PENDING' | 'SENDING' | 'SENT' | 'FAILED' | 'CANCELLED' | 'UNCERTAIN';
 

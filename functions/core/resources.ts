@@ -3,7 +3,7 @@
  * stateful stack builds them from this and local mode creates the very same
  * tables in the stand-ins.
  */
-import type { KeySchema } from './data-map.ts';
+import { ACCOUNT_ID_PLACEHOLDER, type KeySchema } from './data-map.ts';
 
 export interface IndexDefinition extends KeySchema {
   readonly name: string;
@@ -90,7 +90,7 @@ export const exportsBucket: BucketDefinition = {
   id: 'ExportsBucket',
   localName: 'lethe-exports',
   env: 'EXPORTS_BUCKET',
-  prefix: 'exports/{accountId}/',
+  prefix: `exports/${ACCOUNT_ID_PLACEHOLDER}/`,
   expirationDays: 7,
 };
 
@@ -143,6 +143,18 @@ export const exportQueue: QueueDefinition = {
 export const visibilityTimeoutSeconds = (queue: QueueDefinition) => queue.consumerTimeoutSeconds * 6;
 
 export const letheQueues: readonly QueueDefinition[] = [purgeQueue, noticeQueue, exportQueue];
+
+/** The API stage's throttling: steady requests per second across the whole API, and the burst above it. */
+export interface ThrottleSettings {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/**
+ * Sized for account-lifecycle calls, which a user makes a handful of times in
+ * an account's life. The stage in AWS and local mode's server both use it.
+ */
+export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
 
 /** What CDK outputs and the operator CLI reads to find a deployed stack's resources. */
 export const STACK_OUTPUTS = {

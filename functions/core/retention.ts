@@ -10,6 +10,8 @@
  * each shard for the entries whose expiry has passed the cutoff, so it reads
  * what expires and nothing else.
  */
+
+import { LOG_RETENTION_DAYS } from './config-schema.ts';
 import {
   ACCOUNT_ID_PLACEHOLDER,
   type DataMap,
@@ -146,11 +148,6 @@ const matchTemplate = (template: string, value: unknown, prefixOnly = false): st
   );
   return pattern.exec(value)?.[1];
 };
-
-/** Log group retention takes these day counts only (CloudWatch Logs' RetentionInDays). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 /** The longest allowed log retention within the window: rounding down keeps the promise. */
 export const logRetentionDays = (window: string): number => {

@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Io, run } from '../../cli/run.ts';
 import { Services } from '../../cli/services.ts';
 import { localResources, localTarget } from '../../cli/target.ts';
-import { DataMapPurger } from '../../functions/adapters/store-purger.ts';
+import { DataMapPurger } from '../../functions/adapters/data-map-purger.ts';
 import { maskId } from '../../functions/commons/logger.ts';
 import { fillTemplate, type Store } from '../../functions/core/data-map.ts';
 import { startPurge } from '../../functions/core/purge.ts';

@@ -37,10 +37,10 @@ export const storeQuery = (store: DynamoStore, accountId: string): QueryCommandI
         ExpressionAttributeValues: { ':id': { S: accountId } },
       };
 
-/** An item cut down to the table's key. */
-export const keyOf = (store: DynamoStore, item: Item): Item => {
-  const key: Item = { [store.key.partitionKey]: item[store.key.partitionKey] as AttributeValue };
-  if (store.key.sortKey) key[store.key.sortKey] = item[store.key.sortKey] as AttributeValue;
+/** An item cut down to the table's key (marshalled, or plain from the document client). */
+export const keyOf = <V>(store: DynamoStore, item: Record<string, V>): Record<string, V> => {
+  const key: Record<string, V> = { [store.key.partitionKey]: item[store.key.partitionKey] as V };
+  if (store.key.sortKey) key[store.key.sortKey] = item[store.key.sortKey] as V;
   return key;
 };
 

@@ -40,6 +40,10 @@ export default defineConfig({
       {
         test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
       },
+      {
+        // npm pack, the tarball in a scratch CDK app, the README's snippet synthesized (test/package/).
+        test: { name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 300_000 },
+      },
     ],
   },
 });

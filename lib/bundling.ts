@@ -65,6 +65,8 @@ export const functionCode = (entry: string): Code => {
     bundling: {
       // Never pulled: bundling is local, with the project's own esbuild.
       image: DockerImage.fromRegistry('lethe-bundles-locally'),
+      // Names the entry, so CDK's asset cache (keyed by these options) never hands one function another's bundle.
+      command: ['lethe-bundle', entry],
       local: {
         tryBundle(outputDir: string) {
           buildBundle(entry, outputDir);

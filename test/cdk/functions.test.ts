@@ -73,6 +73,11 @@ const configLayer = { Ref: logicalIdOf(stateless.lethe.runtimeConfig.layer) };
 const propsOf = (fn: LetheFunction) => resources[logicalIdOf(fn)]!.Properties as unknown as FunctionProps;
 
 describe('LetheStateless functions', () => {
+  it('gives every function its own code asset (bundles are never shared by mistake)', () => {
+    const keys = functions.map(([, fn]) => JSON.stringify((propsOf(fn) as unknown as { Code: unknown }).Code));
+    expect(new Set(keys).size).toBe(functions.length);
+  });
+
   it('has one function per route plus the not-found fallback, the sweeper, the purge and export workers, the notice sender, and no others', () => {
     expect([...stateless.api.functions.keys()].sort()).toEqual(
       [...routes.map((r) => r.id), fallbackRoute.id].sort(),

@@ -25,8 +25,16 @@ export class S3Purger {
   async list(store: S3PrefixStore, accountId: string, continuation?: string) {
     const Prefix = fillTemplate(store.prefix, accountId);
     if (store.versioned) {
+      // A versioned listing pages by two markers (key, version id): carried as one cursor.
+      const markers = continuation ? (JSON.parse(continuation) as { key?: string; version?: string }) : {};
       const page = await this.client.send(
-        new ListObjectVersionsCommand({ Bucket: store.bucket, Prefix, MaxKeys: 1000 }),
+        new ListObjectVersionsCommand({
+          Bucket: store.bucket,
+          Prefix,
+          MaxKeys: 1000,
+          ...(markers.key && { KeyMarker: markers.key }),
+          ...(markers.version && { VersionIdMarker: markers.version }),
+        }),
       );
       const objects: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map(
         (v) => ({
@@ -34,7 +42,11 @@ export class S3Purger {
           ...(v.VersionId && { VersionId: v.VersionId }),
         }),
       );
-      return { objects, truncated: page.IsTruncated === true, next: undefined };
+      const truncated = page.IsTruncated === true;
+      const next = truncated
+        ? JSON.stringify({ key: page.NextKeyMarker, version: page.NextVersionIdMarker })
+        : undefined;
+      return { objects, truncated, next };
     }
     const page = await this.client.send(
       new ListObjectsV2Command({

@@ -42,7 +42,12 @@ export default defineConfig({
       },
       {
         // npm pack, the tarball in a scratch CDK app, the README's snippet synthesized (test/package/).
-        test: { name: 'package', include: ['test/package/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 300_000 },
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
+        },
       },
     ],
   },

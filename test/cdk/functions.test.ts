@@ -74,7 +74,9 @@ const propsOf = (fn: LetheFunction) => resources[logicalIdOf(fn)]!.Properties as
 
 describe('LetheStateless functions', () => {
   it('gives every function its own code asset (bundles are never shared by mistake)', () => {
-    const keys = functions.map(([, fn]) => JSON.stringify((propsOf(fn) as unknown as { Code: unknown }).Code));
+    const keys = functions.map(([, fn]) =>
+      JSON.stringify((propsOf(fn) as unknown as { Code: unknown }).Code),
+    );
     expect(new Set(keys).size).toBe(functions.length);
   });
 

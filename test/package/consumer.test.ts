@@ -23,7 +23,7 @@ const README_HEADING = '## Use Lethe in your CDK app';
 const STAGES = ['staging', 'prod'] as const;
 
 /** The README section's TypeScript block, exactly as written. */
-export const readmeSnippet = (): string => {
+const readmeSnippet = (): string => {
   const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf(README_HEADING));
   const match = /```ts\n([\s\S]*?)```/.exec(section);

@@ -100,6 +100,10 @@ export const handlerEnvironment = (
   LETHE_NOTICE_SCHEDULE: settings.noticeSchedule,
   // The handlers' configuration: lethe.config.ts, the same object the example app passes the construct.
   [CONFIG_SOURCES.env]: JSON.stringify(config),
+  LETHE_SWEEP_INTERVAL: settings.sweepInterval,
+  LETHE_RETENTION_MAX_LAG: settings.retentionMaxLag,
+  // Metrics (EMF) are CloudWatch's business; locally they would only fill the terminal.
+  POWERTOOLS_METRICS_DISABLED: 'true',
   // The terminal shows one line per request; handler logs below WARN would drown it.
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
 });

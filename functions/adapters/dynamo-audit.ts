@@ -1,6 +1,6 @@
 /** The audit trail and receipts on DynamoDB, keyed by subject, never by the account id (I6). */
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../core/audit.ts';
 import type { Receipt } from '../core/purge.ts';
 import { subjectOf } from '../core/subject.ts';
@@ -53,6 +53,41 @@ export class AuditLog {
       start = page.LastEvaluatedKey;
     } while (start);
     return events;
+  }
+
+  /**
+   * Erases the user's own words (a deactivation's reason) from a subject's
+   * events, before the purge ends (I6). Idempotent: a retried purge finds
+   * nothing left to erase. Operators' reasons (holds) stay.
+   */
+  async eraseUserReasons(subject: string): Promise<number> {
+    let erased = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'subject = :s AND begins_with(sk, :e)',
+          FilterExpression: '#kind = :deactivated AND attribute_exists(reason)',
+          ExpressionAttributeNames: { '#kind': 'kind' },
+          ExpressionAttributeValues: { ':s': subject, ':e': 'EVENT#', ':deactivated': 'deactivated' },
+          ProjectionExpression: 'subject, sk',
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { subject: item.subject, sk: item.sk },
+            UpdateExpression: 'REMOVE reason',
+          }),
+        );
+        erased += 1;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return erased;
   }
 
   async receipt(accountId: string): Promise<Receipt | undefined> {

@@ -34,24 +34,29 @@ export class AuditLog {
     return { TableName: this.tableName, Item: { ...receipt, subject, sk: RECEIPT_SK } };
   }
 
-  async trail(accountId: string): Promise<AuditEvent[]> {
-    const events: AuditEvent[] = [];
+  /** A subject's event items, page by page. */
+  private async *eventItems(subject: string): AsyncGenerator<Record<string, unknown>> {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'subject = :s AND begins_with(sk, :e)',
-          ExpressionAttributeValues: { ':s': this.subjectOf(accountId), ':e': 'EVENT#' },
+          ExpressionAttributeValues: { ':s': subject, ':e': 'EVENT#' },
           ...(start && { ExclusiveStartKey: start }),
         }),
       );
-      for (const item of page.Items ?? []) {
-        const { sk: _sk, expiresAt: _e, ...event } = item;
-        events.push(event as AuditEvent);
-      }
+      yield* page.Items ?? [];
       start = page.LastEvaluatedKey;
     } while (start);
+  }
+
+  async trail(accountId: string): Promise<AuditEvent[]> {
+    const events: AuditEvent[] = [];
+    for await (const item of this.eventItems(this.subjectOf(accountId))) {
+      const { sk: _sk, expiresAt: _e, ...event } = item;
+      events.push(event as unknown as AuditEvent);
+    }
     return events;
   }
 
@@ -62,31 +67,17 @@ export class AuditLog {
    */
   async eraseUserReasons(subject: string): Promise<number> {
     let erased = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
+    for await (const item of this.eventItems(subject)) {
+      if (item.kind !== 'deactivated' || item.reason === undefined) continue;
+      await this.client.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'subject = :s AND begins_with(sk, :e)',
-          FilterExpression: '#kind = :deactivated AND attribute_exists(reason)',
-          ExpressionAttributeNames: { '#kind': 'kind' },
-          ExpressionAttributeValues: { ':s': subject, ':e': 'EVENT#', ':deactivated': 'deactivated' },
-          ProjectionExpression: 'subject, sk',
-          ...(start && { ExclusiveStartKey: start }),
+          Key: { subject: item.subject, sk: item.sk },
+          UpdateExpression: 'REMOVE reason',
         }),
       );
-      for (const item of page.Items ?? []) {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { subject: item.subject, sk: item.sk },
-            UpdateExpression: 'REMOVE reason',
-          }),
-        );
-        erased += 1;
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+      erased += 1;
+    }
     return erased;
   }
 

@@ -104,6 +104,14 @@ export const config: LetheConfig = {
         bucket: 'demo-uploads',
         prefix: 'uploads/{accountId}/',
       },
+      {
+        // Sign-in follows the account: disabled on deactivation, deleted by the purge.
+        // In AWS, your pool's id (local mode creates this one in cognito-local).
+        kind: 'cognito-user-pool',
+        name: 'sign-in',
+        userPoolId: 'us-east-1_LetheDemo',
+        accountIdIs: 'username',
+      },
     ],
   },
 };

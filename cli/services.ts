@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccountDeps } from '../functions/accounts/use-cases.ts';
 import { DynamoAccountRepository } from '../functions/adapters/dynamo-accounts.ts';
 import { AuditLog } from '../functions/adapters/dynamo-audit.ts';
+import { Outbox } from '../functions/adapters/dynamo-outbox.ts';
 import { DynamoProfileReader } from '../functions/adapters/dynamo-profiles.ts';
 import { DynamoPurgeState } from '../functions/adapters/dynamo-purge-state.ts';
 import { DynamoPurger } from '../functions/adapters/dynamo-purger.ts';
@@ -94,17 +95,30 @@ export class Services {
     });
   }
 
+  /** Where a hold placed or released from the CLI is announced, like one from the API. */
+  outbox(): Promise<Outbox> {
+    return this.once('outbox', async () => new Outbox(await this.target.resource('outboxTable')));
+  }
+
   accounts(): Promise<DynamoAccountRepository> {
     return this.once('accounts', async () => {
-      const [table, audit] = await Promise.all([this.target.resource('accountsTable'), this.auditLog()]);
-      return new DynamoAccountRepository(this.doc, table, audit);
+      const [table, audit, outbox] = await Promise.all([
+        this.target.resource('accountsTable'),
+        this.auditLog(),
+        this.outbox(),
+      ]);
+      return new DynamoAccountRepository(this.doc, table, audit, outbox);
     });
   }
 
   purgeState(): Promise<DynamoPurgeState> {
     return this.once('purgeState', async () => {
-      const [table, audit] = await Promise.all([this.target.resource('accountsTable'), this.auditLog()]);
-      return new DynamoPurgeState(this.doc, table, audit);
+      const [table, audit, outbox] = await Promise.all([
+        this.target.resource('accountsTable'),
+        this.auditLog(),
+        this.outbox(),
+      ]);
+      return new DynamoPurgeState(this.doc, table, audit, outbox);
     });
   }
 

@@ -10,7 +10,13 @@ import {
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { accountsTable, auditTable, purgeQueue, STACK_OUTPUTS } from '../functions/core/resources.ts';
+import {
+  accountsTable,
+  auditTable,
+  outboxTable,
+  purgeQueue,
+  STACK_OUTPUTS,
+} from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
 import { defaultKeyDir, localSubjectKey } from '../local/dev-keys.ts';
 import { readSettings, SettingsError } from '../local/settings.ts';
@@ -49,6 +55,7 @@ export const localResources = (ports: {
   return {
     accountsTable: accountsTable.localName,
     auditTable: auditTable.localName,
+    outboxTable: outboxTable.localName,
     purgeQueueUrl: `${queues}/${purgeQueue.localName}`,
     purgeDlqUrl: `${queues}/${purgeQueue.localName}-dlq`,
     apiUrl: `http://${LOOPBACK}:${ports.port}`,

@@ -126,6 +126,7 @@ export const createApp = (props: CreateAppProps = {}): LetheApp => {
     subjectKey: stateful.subjectKey,
     exportsTable: stateful.exportsTable,
     exportsBucket: stateful.exportsBucket,
+    outboxTable: stateful.outboxTable,
     config,
     jwt: settings.jwt,
     throttle: settings.throttle,

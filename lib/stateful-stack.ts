@@ -10,6 +10,7 @@ import {
   BillingMode,
   type ITable,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -22,6 +23,7 @@ import {
   exportsBucket as exportsBucketDefinition,
   exportsTable,
   letheTables,
+  outboxTable,
   STACK_OUTPUTS,
   type TableDefinition,
 } from '../functions/core/resources.ts';
@@ -50,6 +52,7 @@ export const tableFrom = (scope: Construct, definition: TableDefinition): Table 
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
     ...(definition.ttlAttribute !== undefined && { timeToLiveAttribute: definition.ttlAttribute }),
+    ...(definition.stream === 'NEW_IMAGE' && { stream: StreamViewType.NEW_IMAGE }),
   });
   for (const index of definition.indexes) {
     table.addGlobalSecondaryIndex({
@@ -74,6 +77,8 @@ export interface LetheState {
   readonly exportsTable: ITable;
   /** Export archives, deleted by a lifecycle rule after a week. */
   readonly exportsBucket: ExportsBucketRef;
+  /** Lifecycle events, written with each change and published from its stream (lib/events.ts). */
+  readonly outboxTable: ITable;
 }
 
 /**
@@ -116,6 +121,7 @@ export class LetheStatefulStack extends Stack implements LetheState {
   readonly auditTable: Table;
   readonly subjectKey: Secret;
   readonly exportsTable: Table;
+  readonly outboxTable: Table;
   readonly exportsBucketResource: Bucket;
   readonly exportsBucket: ExportsBucketRef;
 
@@ -129,6 +135,7 @@ export class LetheStatefulStack extends Stack implements LetheState {
     this.accountsTable = this.tables.get(accountsTable.id)!;
     this.auditTable = this.tables.get(auditTable.id)!;
     this.exportsTable = this.tables.get(exportsTable.id)!;
+    this.outboxTable = this.tables.get(outboxTable.id)!;
 
     // Export archives: private, encrypted, TLS only, gone a week after they were written.
     // RETAIN like every stateful resource here: auto-delete would need a custom resource
@@ -172,6 +179,10 @@ export class LetheStatefulStack extends Stack implements LetheState {
     new CfnOutput(this, STACK_OUTPUTS.auditTable, {
       value: this.auditTable.tableName,
       description: 'The Audit table (audit trails and deletion receipts, by subject)',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.outboxTable, {
+      value: this.outboxTable.tableName,
+      description: 'The Outbox table (lifecycle events until they are published)',
     });
     new CfnOutput(this, STACK_OUTPUTS.subjectKeySecret, {
       value: this.subjectKey.secretArn,

@@ -4,12 +4,14 @@
  * stateful stack, so this stack can be destroyed and redeployed freely.
  */
 import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../functions/core/resources.ts';
 import type { LetheConfig } from '../lethe.config.ts';
 import { LetheAlarms } from './alarms.ts';
 import { type JwtSettings, LetheApi, type ThrottleSettings } from './api.ts';
 import { LetheEnforcement } from './enforcement.ts';
+import { LetheEvents, type WebhookOptions } from './events.ts';
 import { LetheExport } from './export.ts';
 import { LetheNotices } from './notices.ts';
 import type { LetheState } from './stateful-stack.ts';
@@ -28,6 +30,8 @@ export interface LetheStatelessStackProps extends StackProps, LetheState {
   readonly corsAllowOrigins?: readonly string[];
   /** @default LetheEnforcement's: one hour */
   readonly purgeBacklogAlarmAge?: Duration;
+  /** Lifecycle events: the bus (default: a new one), their `source` (default `lethe`), a webhook. */
+  readonly events?: { readonly bus?: IEventBus; readonly source?: string; readonly webhook?: WebhookOptions };
 }
 
 export class LetheStatelessStack extends Stack {
@@ -36,6 +40,7 @@ export class LetheStatelessStack extends Stack {
   readonly export: LetheExport;
   readonly notices: LetheNotices;
   readonly alarms: LetheAlarms;
+  readonly events: LetheEvents;
 
   constructor(scope: Construct, id: string, props: LetheStatelessStackProps) {
     const {
@@ -49,6 +54,8 @@ export class LetheStatelessStack extends Stack {
       throttle,
       corsAllowOrigins,
       purgeBacklogAlarmAge,
+      outboxTable,
+      events,
       ...stackProps
     } = props;
     super(scope, id, {
@@ -70,6 +77,7 @@ export class LetheStatelessStack extends Stack {
       subjectKey,
       exportsTable,
       exportsBucket,
+      outboxTable,
       exportQueue: this.export.exportQueue,
       config,
       jwt,
@@ -96,6 +104,24 @@ export class LetheStatelessStack extends Stack {
       noticeQueue: this.notices.queue,
       ...(purgeBacklogAlarmAge !== undefined && { purgeBacklogAlarmAge }),
     });
+
+    this.events = new LetheEvents(this, 'Events', {
+      outboxTable,
+      accountsTable,
+      config,
+      alarms: this.alarms,
+      ...events,
+    });
+    // Every worker that changes an account writes its lifecycle event to the outbox, in the same transaction
+    // (the API's functions are wired by LetheApi, per route).
+    for (const fn of [
+      this.enforcement.purgeWorker,
+      this.enforcement.sweeper,
+      this.export.worker,
+      this.notices.sender,
+    ]) {
+      fn.useOutbox(outboxTable);
+    }
 
     new CfnOutput(this, STACK_OUTPUTS.apiUrl, {
       value: this.api.url,

@@ -2,9 +2,15 @@
  * Seeds demo accounts with data in every store of the demo data map, so
  * export and purge have something real to walk. Writes in batches.
  */
+
+import {
+  AdminCreateUserCommand,
+  CognitoIdentityProviderClient,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DataMap, fillTemplate, profileStore } from '../functions/core/data-map.ts';
+import { cognitoStores, type DataMap, fillTemplate, profileStore } from '../functions/core/data-map.ts';
 
 const LOCALES = [
   { locale: 'en-GB', timeZone: 'Europe/London', name: 'Alex Morgan' },
@@ -105,11 +111,49 @@ export const batchWrite = async (
   }
 };
 
+/**
+ * One user per demo account in each user pool of the data map, their username the account id, invited
+ * without a message (MessageAction SUPPRESS: nothing is mailed).
+ */
+export const seedDemoUsers = async (cognitoEndpoint: string, map: DataMap, ids: readonly string[]) => {
+  const pools = cognitoStores(map);
+  if (pools.length === 0) return;
+  const client = new CognitoIdentityProviderClient({
+    endpoint: cognitoEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    for (const pool of pools) {
+      for (const id of ids) {
+        try {
+          await client.send(
+            new AdminCreateUserCommand({
+              UserPoolId: pool.userPoolId,
+              Username: id,
+              MessageAction: 'SUPPRESS',
+              UserAttributes: [
+                { Name: 'email', Value: demoEmail(id) },
+                { Name: 'email_verified', Value: 'true' },
+              ],
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof UsernameExistsException)) throw error;
+        }
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+};
+
 export const seedDemoAccounts = async (
   doc: DynamoDBDocumentClient,
   s3: S3Client,
   map: DataMap,
   count: number,
+  cognitoEndpoint?: string,
 ): Promise<string[]> => {
   const ids = Array.from({ length: count }, (_, i) => demoAccountId(i + 1));
   const byTable = new Map<string, Record<string, unknown>[]>();
@@ -122,5 +166,6 @@ export const seedDemoAccounts = async (
     s3,
     ids.flatMap((id) => demoUploads(map, id)),
   );
+  if (cognitoEndpoint) await seedDemoUsers(cognitoEndpoint, map, ids);
   return ids;
 };

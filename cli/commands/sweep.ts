@@ -51,7 +51,8 @@ const countIn = (services: Services, store: Store, accountId: string): Promise<n
     case 's3-prefix':
       return services.s3Purger.count(store, accountId);
     case 'processor':
-      // A processor is asked to delete, not read: there is nothing to count.
+    case 'cognito-user-pool':
+      // A processor is asked to delete, not read; a user pool holds one user: nothing to count.
       return Promise.resolve(null);
   }
 };

@@ -13,8 +13,10 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type LifecycleEvent, lifecycleEvent } from '../core/events.ts';
 import { type ExportFailure, type ExportRecord, exportIdFloor, PENDING_POINTER } from '../core/export.ts';
 import type { AccountStatuses, ExportRecords } from '../export/ports.ts';
+import type { Outbox } from './dynamo-outbox.ts';
 
 const toRecord = (item: Record<string, unknown>): ExportRecord => {
   const { ttl: _ttl, ...record } = item;
@@ -25,6 +27,7 @@ export class DynamoExportRecords implements ExportRecords {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly outbox: Outbox,
   ) {}
 
   async get(accountId: string, exportId: string): Promise<ExportRecord | undefined> {
@@ -119,19 +122,32 @@ export class DynamoExportRecords implements ExportRecords {
         ':key': objectKey,
         ':bytes': bytes,
       },
+      lifecycleEvent('ExportReady', at, 'system', { accountId, exportId, bytes }),
     );
   }
 
   markFailed(accountId: string, exportId: string, at: string, failure: ExportFailure) {
-    return this.finish(accountId, exportId, 'SET #status = :failed, completedAt = :at, failure = :failure', {
-      ':failed': 'FAILED',
-      ':at': at,
-      ':failure': failure,
-    });
+    return this.finish(
+      accountId,
+      exportId,
+      'SET #status = :failed, completedAt = :at, failure = :failure',
+      {
+        ':failed': 'FAILED',
+        ':at': at,
+        ':failure': failure,
+      },
+      lifecycleEvent('ExportFailed', at, 'system', { accountId, exportId, failure }),
+    );
   }
 
-  /** PENDING → final, and the pointer goes if it still points here, in one transaction. */
-  private async finish(accountId: string, exportId: string, update: string, values: Record<string, unknown>) {
+  /** PENDING → final, its event, and the pointer goes if it still points here, in one transaction. */
+  private async finish(
+    accountId: string,
+    exportId: string,
+    update: string,
+    values: Record<string, unknown>,
+    event: LifecycleEvent,
+  ) {
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -154,6 +170,7 @@ export class DynamoExportRecords implements ExportRecords {
                 ExpressionAttributeValues: { ':id': exportId },
               },
             },
+            { Put: this.outbox.put(event) },
           ],
         }),
       );

@@ -67,3 +67,6 @@ export const noticeShardOf = (key: string, shards = NOTICE_SHARDS): string =>
 
 /** How long a send may take before its record counts as stuck (UNCERTAIN). */
 export const NOTICE_SENDING_TIMEOUT_MS = 15 * 60_000;
+
+/** The subject a notice record's key names (`notice#<subject>#…`). */
+export const subjectOfNoticeKey = (key: string): string => key.split('#')[1] ?? '';

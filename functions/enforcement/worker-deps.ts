@@ -1,15 +1,16 @@
 /** The purge worker's store adapters: everything the data map names, its processors, and the exports. */
 import { S3Client } from '@aws-sdk/client-s3';
+import { CognitoUsers } from '../adapters/cognito-users.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { DynamoPurger } from '../adapters/dynamo-purger.ts';
 import { ProcessorClient } from '../adapters/processor-client.ts';
 import { S3Purger } from '../adapters/s3-purger.ts';
 import { DataMapPurger } from '../adapters/store-purger.ts';
 import { subjectKey } from '../commons/audit-log.ts';
-import { dynamo, dynamoClient } from '../commons/clients.ts';
+import { cognitoClient, dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { requireEnv } from '../commons/env.ts';
-import { validateDataMap } from '../core/data-map.ts';
+import { cognitoStores, validateDataMap } from '../core/data-map.ts';
 import { withExportTargets } from '../core/export.ts';
 import { exportsBucket, exportsTable } from '../core/resources.ts';
 
@@ -17,7 +18,11 @@ import { exportsBucket, exportsTable } from '../core/resources.ts';
 export const map = validateDataMap(
   withExportTargets(config.dataMap, requireEnv(exportsTable.env), requireEnv(exportsBucket.env)),
 );
-export const storePurger = new DataMapPurger(new DynamoPurger(dynamoClient), new S3Purger(new S3Client({})));
+export const storePurger = new DataMapPurger(
+  new DynamoPurger(dynamoClient),
+  new S3Purger(new S3Client({})),
+  cognitoStores(map).length > 0 ? new CognitoUsers(cognitoClient()) : undefined,
+);
 export const processors = new ProcessorClient(subjectKey);
 /** The deletion receipt's address is read before the profile store is purged. */
 export const profiles = new DynamoProfileReader(dynamo, map);

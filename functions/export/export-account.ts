@@ -7,6 +7,8 @@
  */
 import { Readable } from 'node:stream';
 import {
+  type CognitoUserPoolStore,
+  cognitoStores,
   type DataMap,
   type DynamoStore,
   dynamoStores,
@@ -25,6 +27,10 @@ export interface ExportDeps {
   readonly reader: DataMapReader;
   readonly archives: ArchiveStore;
   readonly now: () => Date;
+  /** The data map's user pools: the user's attributes and state (never a password hash or MFA secret). */
+  readonly identities?: {
+    read(store: CognitoUserPoolStore, accountId: string): Promise<unknown | undefined>;
+  };
 }
 
 export type ExportOutcome = 'ready' | 'refused' | 'duplicate';
@@ -62,7 +68,9 @@ const readme = (productName: string, accountId: string, at: string, counts: read
     ...counts.map((c) =>
       c.kind === 's3-prefix'
         ? `  ${c.file}  your uploaded files from "${c.name}" (${plural(c.items, 'file')})`
-        : `  ${c.file}  your records from "${c.name}" (${plural(c.items, 'record')}, one JSON object per line)`,
+        : c.kind === 'cognito-user-pool'
+          ? `  ${c.file}  your sign-in account in "${c.name}": username, attributes, status`
+          : `  ${c.file}  your records from "${c.name}" (${plural(c.items, 'record')}, one JSON object per line)`,
     ),
     '  manifest.json  the same list, for programs',
     '',
@@ -129,6 +137,21 @@ export const exportAccount = async (
             compress: false,
           });
         }
+      }
+    }
+    for (const store of cognitoStores(deps.map)) {
+      if (!deps.identities) throw new Error(`No Cognito client for store ${store.name}`);
+      const user = await deps.identities.read(store, accountId);
+      const count: StoreCount = {
+        name: store.name,
+        kind: store.kind,
+        file: `data/${store.name}.json`,
+        items: 0,
+      };
+      counts.push(count);
+      if (user !== undefined) {
+        count.items = 1;
+        archive.add(count.file, () => Readable.from([`${JSON.stringify(user, null, 2)}\n`]));
       }
     }
     // Built when the archive reaches them: by then every store above has been read and counted.

@@ -62,6 +62,7 @@ export default async function setup(project: TestProject) {
     LETHE_DYNAMODB_PORT: String(await freePort()),
     LETHE_SES_PORT: String(await freePort()),
     LETHE_SQS_S3_PORT: String(await freePort()),
+    LETHE_COGNITO_PORT: String(await freePort()),
     LETHE_SEED_ACCOUNTS: '3',
   });
   // Every log level, so the I7 check sees every line a handler can write.

@@ -15,6 +15,7 @@ describe('local mode', () => {
     expect(localResources({ port: 3100, sqsS3Port: 4666 })).toEqual({
       accountsTable: 'lethe-accounts',
       auditTable: 'lethe-audit',
+      outboxTable: 'lethe-outbox',
       purgeQueueUrl: 'http://127.0.0.1:4666/000000000000/lethe-purge',
       purgeDlqUrl: 'http://127.0.0.1:4666/000000000000/lethe-purge-dlq',
       apiUrl: 'http://127.0.0.1:3100',

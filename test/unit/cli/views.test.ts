@@ -99,6 +99,7 @@ describe('statusReport', () => {
         { name: 'content', kind: 'dynamodb-partition', state: 'done', deleted: 9 },
         { name: 'sessions', kind: 'dynamodb-index', state: 'in progress', deleted: 1 },
         { name: 'uploads', kind: 's3-prefix', state: 'pending', deleted: 0 },
+        { name: 'sign-in', kind: 'cognito-user-pool', state: 'pending', deleted: 0 },
         // Lethe's own export records and archives, which the purge deletes too (I6)
         { name: 'lethe-exports', kind: 'dynamodb-partition', state: 'pending', deleted: 0 },
         { name: 'lethe-export-archives', kind: 's3-prefix', state: 'pending', deleted: 0 },
@@ -120,7 +121,7 @@ describe('purgeTargets', () => {
     };
     const progress = {
       startedAt: past,
-      target: 4,
+      target: 5,
       counts: {},
       processors: { crm: { requestedAt: past, deadline: future } },
     };

@@ -10,6 +10,8 @@ export class CliError extends Error {
 export interface Endpoints {
   readonly dynamodb: string;
   readonly sqsS3: string;
+  /** The Cognito stand-in (cognito-local). */
+  readonly cognito?: string;
 }
 
 const portOf = (url: string) => new URL(url).port;

@@ -4,11 +4,13 @@
  * subject key at import. Everything is made on first use, so `dlq list`
  * never asks for the subject key and `status` never opens an SQS client.
  */
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccountDeps } from '../functions/accounts/use-cases.ts';
+import { CognitoUsers } from '../functions/adapters/cognito-users.ts';
 import { DynamoAccountRepository } from '../functions/adapters/dynamo-accounts.ts';
 import { AuditLog } from '../functions/adapters/dynamo-audit.ts';
 import { Outbox } from '../functions/adapters/dynamo-outbox.ts';
@@ -128,6 +130,16 @@ export class Services {
 
   get dynamoPurger(): DynamoPurger {
     return this.once('dynamoPurger', () => new DynamoPurger(this.ddb));
+  }
+
+  /** The data map's user pools, through the adapter the purge worker uses. */
+  get cognitoUsers(): CognitoUsers {
+    return this.once('cognitoUsers', () => {
+      const endpoint = this.target.endpoints?.cognito;
+      const client = new CognitoIdentityProviderClient({ ...this.common(), ...(endpoint && { endpoint }) });
+      this.destroyers.push(() => client.destroy());
+      return new CognitoUsers(client, endpoint);
+    });
   }
 
   get s3Purger(): S3Purger {

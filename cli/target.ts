@@ -76,6 +76,7 @@ export const localTarget = (env: NodeJS.ProcessEnv, keyDir = defaultKeyDir()): T
     endpoints: {
       dynamodb: `http://${LOOPBACK}:${settings.dynamodbPort}`,
       sqsS3: `http://${LOOPBACK}:${settings.sqsS3Port}`,
+      cognito: `http://${LOOPBACK}:${settings.cognitoPort}`,
     },
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,

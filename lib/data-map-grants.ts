@@ -159,12 +159,12 @@ export const userPoolArnOf = (scope: IConstruct, store: CognitoUserPoolStore): s
 /**
  * Exactly what functions/adapters/cognito-users.ts calls for each use: finding the user (ListUsers only when
  * the account id is the `sub`), then deleting (purge), reading (export) or disabling, ending sessions and
- * enabling (the sign-in follower). Listing (the dry run) does not count users.
+ * enabling (the sign-in follower). Listing (the dry run) counts the user with AdminGetUser.
  */
 export const COGNITO_ACTIONS = {
   purge: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
   export: ['cognito-idp:AdminGetUser'],
-  list: [],
+  list: ['cognito-idp:AdminGetUser'],
   follow: [
     'cognito-idp:AdminGetUser',
     'cognito-idp:AdminDisableUser',

@@ -50,9 +50,10 @@ const countIn = (services: Services, store: Store, accountId: string): Promise<n
       return services.dynamoPurger.count(store, accountId);
     case 's3-prefix':
       return services.s3Purger.count(store, accountId);
-    case 'processor':
     case 'cognito-user-pool':
-      // A processor is asked to delete, not read; a user pool holds one user: nothing to count.
+      return services.cognitoUsers.count(store, accountId);
+    case 'processor':
+      // A processor is asked to delete, not read: there is nothing to count.
       return Promise.resolve(null);
   }
 };

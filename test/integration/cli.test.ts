@@ -38,6 +38,7 @@ const portOf = (url: string) => new URL(url).port;
 const env = {
   LETHE_DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')),
   LETHE_SQS_S3_PORT: portOf(inject('s3Endpoint')),
+  LETHE_COGNITO_PORT: portOf(inject('handlerEnvironment').AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? ''),
 };
 /** The directory global-setup keeps the local keys in, the subject key among them. */
 const keyDir = dirname(inject('keyFile'));
@@ -193,7 +194,7 @@ describe('lethe sweep --dry-run', () => {
       accountId: due,
       purgeAfter: before?.purgeAfter,
       why: 'due',
-      counts: { content: 2, sessions: 0, uploads: 1, profiles: 1 },
+      counts: { content: 2, sessions: 0, uploads: 1, 'sign-in': 0, profiles: 1 },
       total: 4,
     });
     expect(JSON.stringify(report)).not.toContain(held);
@@ -241,7 +242,7 @@ describe('lethe receipt', () => {
       {
         map,
         claims: state,
-        purger: new DataMapPurger(services.dynamoPurger, services.s3Purger),
+        purger: new DataMapPurger(services.dynamoPurger, services.s3Purger, services.cognitoUsers),
         processors: { requestDeletion: async () => undefined },
         queue: { send: async () => undefined },
         now: () => now,
@@ -281,6 +282,7 @@ describe('lethe receipt', () => {
           { name: 'content', deleted: 2 },
           { name: 'sessions', deleted: 0 },
           { name: 'uploads', deleted: 1 },
+          { name: 'sign-in', deleted: 0 },
           { name: 'profiles', deleted: 1 },
         ],
       },

@@ -27,7 +27,11 @@ describe('local mode', () => {
     const target = localTarget({ LETHE_DYNAMODB_PORT: '8100', LETHE_SQS_S3_PORT: '4666' });
 
     // Assert
-    expect(target.endpoints).toEqual({ dynamodb: 'http://127.0.0.1:8100', sqsS3: 'http://127.0.0.1:4666' });
+    expect(target.endpoints).toEqual({
+      dynamodb: 'http://127.0.0.1:8100',
+      sqsS3: 'http://127.0.0.1:4666',
+      cognito: 'http://127.0.0.1:9229',
+    });
     expect(await target.resource('purgeDlqUrl')).toBe('http://127.0.0.1:4666/000000000000/lethe-purge-dlq');
   });
 
@@ -35,6 +39,7 @@ describe('local mode', () => {
     expect(localTarget({}).endpoints).toEqual({
       dynamodb: 'http://127.0.0.1:8000',
       sqsS3: 'http://127.0.0.1:4566',
+      cognito: 'http://127.0.0.1:9229',
     });
   });
 

@@ -21,7 +21,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { exportQueue } from '../functions/core/resources.ts';
+import { DEFAULT_THROTTLE, exportQueue, type ThrottleSettings } from '../functions/core/resources.ts';
 import {
   type Access,
   entryOf,
@@ -32,7 +32,8 @@ import {
 import type { LetheConfig } from '../lethe.config.ts';
 import { type AccountsAccess, type AuditAccess, LetheFunction, retentionOf } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
-import type { LetheState } from './stateful-stack.ts';
+import { scopedName } from './names.ts';
+import type { LetheStateResources } from './state.ts';
 
 export interface JwtSettings {
   /** The identity provider's issuer URL (the tokens' `iss`). */
@@ -41,18 +42,11 @@ export interface JwtSettings {
   readonly audience: readonly string[];
 }
 
-export interface ThrottleSettings {
-  /** Steady-state requests per second across the whole API. */
-  readonly rateLimit: number;
-  /** Requests the API accepts in a burst above the rate. */
-  readonly burstLimit: number;
-}
-
-/** Sized for account-lifecycle calls, which a user makes a handful of times in an account's life. */
-export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
+/** Defined beside Lethe's other resources, so local mode throttles as the stage does without loading CDK. */
+export { DEFAULT_THROTTLE, type ThrottleSettings };
 
 /** The Accounts and Audit tables and the subject key, from the stateful stack. */
-export interface LetheApiProps extends LetheState {
+export interface LetheApiProps extends LetheStateResources {
   readonly config: LetheConfig;
   readonly jwt: JwtSettings;
   /** @default DEFAULT_THROTTLE */
@@ -167,6 +161,7 @@ export class LetheApi extends Construct {
     const httpRoutes = new Map<string, HttpRoute>();
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: scopedName(scope, 'api', { maxLength: 128 }),
       description: 'Lethe: deactivate, restore and purge accounts as the privacy policy promises',
       // The stage below carries throttling and access logs, which the implicit one cannot.
       createDefaultStage: false,

@@ -24,14 +24,15 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { LetheConfig } from '../functions/core/config-schema.ts';
 import { cognitoStores } from '../functions/core/data-map.ts';
 import { DEFAULT_EVENT_SOURCE, DETAIL_TYPES } from '../functions/core/events.ts';
 import { outboxTable as outboxDefinition } from '../functions/core/resources.ts';
-import type { LetheConfig } from '../lethe.config.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { cognitoStatements } from './data-map-grants.ts';
 import { LetheFunction } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
+import { scopedName } from './names.ts';
 
 /** The env the publisher reads (functions/events/publisher.ts). */
 const EVENT_BUS_ENV = 'LETHE_EVENT_BUS';
@@ -61,18 +62,22 @@ export interface WebhookOptions {
   readonly rateLimitPerSecond?: number;
 }
 
-export interface LetheEventsProps {
+/** What the construct's `events` prop sets. */
+export interface LetheEventsOptions {
+  /** The bus to publish to. @default a new bus */
+  readonly bus?: IEventBus;
+  /** The events' `source`. @default 'lethe' */
+  readonly source?: string;
+  readonly webhook?: WebhookOptions;
+}
+
+export interface LetheEventsProps extends LetheEventsOptions {
   /** The outbox table, with a NEW_IMAGE stream (functions/core/resources.ts). */
   readonly outboxTable: ITable;
   /** Read by the sign-in follower: the account's state now, whatever order events arrive in. */
   readonly accountsTable: ITable;
   readonly config: LetheConfig;
   readonly alarms: LetheAlarms;
-  /** The bus to publish to. @default a new bus */
-  readonly bus?: IEventBus;
-  /** The events' `source`. @default 'lethe' */
-  readonly source?: string;
-  readonly webhook?: WebhookOptions;
 }
 
 export class LetheEvents extends Construct {
@@ -88,7 +93,12 @@ export class LetheEvents extends Construct {
     super(scope, id);
     const { config, alarms } = props;
     const source = props.source ?? DEFAULT_EVENT_SOURCE;
-    this.bus = props.bus ?? new EventBus(this, 'Bus', { description: 'Lethe lifecycle events' });
+    this.bus =
+      props.bus ??
+      new EventBus(this, 'Bus', {
+        eventBusName: scopedName(this, 'bus', { maxLength: 256 }),
+        description: 'Lethe lifecycle events',
+      });
 
     // 1. The publisher: outbox stream → PutEvents, refusals to the DLQ, published items deleted (I6).
     this.dlq = new Queue(this, 'Dlq', QUEUE_DEFAULTS);
@@ -137,13 +147,13 @@ export class LetheEvents extends Construct {
     );
     alarms.whenDlqHasMessages(
       this,
-      'DlqDepthAlarm',
+      'EventsDlqDepthAlarm',
       this.dlq,
       'Lethe: EventBridge refused lifecycle events for good, or a stream batch ran out of retries; the ' +
         'events are in the events DLQ: fix the cause and send them again (docs/events.md).',
     );
     alarms.watch(
-      new Alarm(this, 'PublisherBehindAlarm', {
+      new Alarm(this, 'EventsPublisherLagAlarm', {
         alarmDescription:
           'Lethe: the event publisher is more than 5 minutes behind the outbox stream (EventBridge refusing, ' +
           'or the publisher failing): events are late; after 24 hours they leave the stream.',

@@ -1,5 +1,6 @@
 /** Local mode's settings from the environment (SPEC "Local mode"), checked before anything starts. */
 import { parseDuration, parseDurationList } from '../functions/core/duration.ts';
+import { DEFAULT_THROTTLE, type ThrottleSettings } from '../functions/core/resources.ts';
 
 export interface LocalSettings {
   readonly port: number;
@@ -11,6 +12,8 @@ export interface LocalSettings {
   readonly sesPort: number;
   readonly sqsS3Port: number;
   readonly cognitoPort: number;
+  /** The API's throttling, as the stage's in AWS (DEFAULT_THROTTLE unless set). */
+  readonly throttle: ThrottleSettings;
   readonly dataDir?: string;
   /** Where lifecycle events are POSTed, signed with `webhookSecret` (both or neither). */
   readonly webhook?: { readonly url: string; readonly secret: string };
@@ -57,6 +60,10 @@ export const readSettings = (env: NodeJS.ProcessEnv = process.env): LocalSetting
   sesPort: integer(env, 'LETHE_SES_PORT', 8005, 1, 65_535),
   sqsS3Port: integer(env, 'LETHE_SQS_S3_PORT', 4566, 1, 65_535),
   cognitoPort: integer(env, 'LETHE_COGNITO_PORT', 9229, 1, 65_535),
+  throttle: {
+    rateLimit: integer(env, 'LETHE_THROTTLE_RATE', DEFAULT_THROTTLE.rateLimit, 1, 1_000_000),
+    burstLimit: integer(env, 'LETHE_THROTTLE_BURST', DEFAULT_THROTTLE.burstLimit, 1, 1_000_000),
+  },
   ...(env.LETHE_DATA_DIR && { dataDir: env.LETHE_DATA_DIR }),
   ...webhook(env),
 });

@@ -12,6 +12,7 @@ import { outbox } from '../commons/outbox.ts';
 import { restoreKey } from '../commons/restore-key.ts';
 import { parseDuration, parseDurationList } from '../core/duration.ts';
 import { accountsTable } from '../core/resources.ts';
+import type { Site } from './html.ts';
 
 /** Checked at cold start: a bad schedule fails loudly here, not at the first deactivation. */
 const noticeSchedule = (text: string): string[] => {
@@ -31,3 +32,6 @@ export const accountDeps: AccountDeps = {
 };
 
 export const restoreLinkDeps: RestoreLinkDeps = { ...accountDeps, restoreKey };
+
+/** What the restore flow's pages say about the product and its data (the stores' labels). */
+export const restoreSite: Site = { productName: config.productName, stores: config.dataMap.stores };

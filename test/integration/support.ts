@@ -29,10 +29,15 @@ export interface Call {
   token?: string;
   body?: string;
   headers?: Record<string, string>;
+  /** Another local API server than the shared one. */
+  baseUrl?: string;
 }
 
-export const call = async (path: string, { method = 'GET', token, body, headers = {} }: Call = {}) => {
-  const response = await fetch(`${apiUrl}${path}`, {
+export const call = async (
+  path: string,
+  { method = 'GET', token, body, headers = {}, baseUrl = apiUrl }: Call = {},
+) => {
+  const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
       ...(token && { authorization: `Bearer ${token}` }),
@@ -45,7 +50,7 @@ export const call = async (path: string, { method = 'GET', token, body, headers 
   const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() || 'application/json';
   const json = text && mediaType === 'application/json' ? JSON.parse(text) : undefined;
   // Every response in every integration test is held to openapi.yaml.
-  const match = matchRoute(method, new URL(path, apiUrl).pathname);
+  const match = matchRoute(method, new URL(path, baseUrl).pathname);
   const problems = contractProblems(
     method,
     match.kind === 'route' ? match.route.path : undefined,
@@ -59,13 +64,16 @@ export const call = async (path: string, { method = 'GET', token, body, headers 
 };
 
 /** A fresh account known to the host app (a profile, no lifecycle record), unique to the calling test. */
-export const newAccount = async (prefix = 'it'): Promise<string> => {
+export const newAccount = async (
+  prefix = 'it',
+  profile: { locale?: string; timeZone?: string; name?: string } = { locale: 'en-GB' },
+): Promise<string> => {
   const accountId = `${prefix}-${randomUUID()}`;
   const store = profileStore(config.dataMap);
   await doc.send(
     new PutCommand({
       TableName: store.table,
-      Item: { [store.key.partitionKey]: accountId, email: `${accountId}@example.com`, locale: 'en-GB' },
+      Item: { [store.key.partitionKey]: accountId, email: `${accountId}@example.com`, ...profile },
     }),
   );
   return accountId;
@@ -81,3 +89,15 @@ export const readRecord = async (accountId: string) =>
 
 export const putRecord = (item: Record<string, unknown>) =>
   doc.send(new PutCommand({ TableName: accountsTable.localName, Item: item }));
+
+/** A date and time as a German reader in Berlin reads it: "30. November 2026 um 19:54 MEZ". */
+export const berlin = (iso: string) =>
+  new Intl.DateTimeFormat('de-DE', {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Europe/Berlin',
+    timeZoneName: 'short',
+  }).format(new Date(iso));

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DETAIL_TYPES } from '../../functions/core/events.ts';
 import { startPurge } from '../../functions/core/purge.ts';
+import { outboxTable } from '../../functions/core/resources.ts';
 import { config } from '../../lethe.config.ts';
 import { startLocalEvents } from '../../local/events.ts';
 import { detailErrors, EMAIL } from '../support/event-schemas.ts';
@@ -22,6 +23,7 @@ import {
   fileQueue,
   receiptCounts,
   receiptOf,
+  scanAll,
   seedAccount,
   sendJobs,
 } from './enforcement-support.ts';
@@ -318,6 +320,11 @@ describe('sign-in follows the account (the Cognito stand-in)', () => {
     expect(await cognitoUsers.count(pool, id)).toBe(0);
     const receipt = await receiptOf(id);
     expect(receiptCounts(receipt)[pool.name]).toBe(1);
+
+    // ... and once its events are out, the outbox holds nothing of it either (I6)
+    await arrived(id, 5);
     await events.settled();
+    const outbox = await scanAll(outboxTable.localName);
+    expect(outbox.filter((item) => JSON.stringify(item).includes(id))).toEqual([]);
   });
 });

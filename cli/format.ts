@@ -1,4 +1,6 @@
 /** Renders each command's report for people: aligned fields and tables, times with how far off they are. */
+
+import type { VerifyReport } from './commands/verify.ts';
 import type {
   AuditReport,
   DlqListReport,
@@ -280,4 +282,16 @@ export const renderRedrive = (r: RedriveReport): string => {
     );
   }
   return lines.join('\n');
+};
+
+/** One line per check, then the verdict: what passed, what failed and what could not be checked here. */
+export const renderVerify = (r: VerifyReport): string => {
+  const rows = r.checks.map((c) => [c.status.toUpperCase(), c.check, c.subject, c.detail]);
+  const where = r.target === 'local' ? 'local mode' : 'the deployed stacks';
+  const verdict = r.passed ? 'OK' : 'FAILED';
+  return [
+    table(['RESULT', 'CHECK', 'WHAT', 'DETAIL'], rows),
+    '',
+    `${verdict}: ${r.counts.pass} passed, ${r.counts.fail} failed, ${r.counts.skip} skipped (${where}, config ${r.config})`,
+  ].join('\n');
 };

@@ -16,6 +16,7 @@ import {
 import { type LifecycleEvent, lifecycleEvent } from '../core/events.ts';
 import { type ExportFailure, type ExportRecord, exportIdFloor, PENDING_POINTER } from '../core/export.ts';
 import type { AccountStatuses, ExportRecords } from '../export/ports.ts';
+import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
 import type { Outbox } from './dynamo-outbox.ts';
 
 const toRecord = (item: Record<string, unknown>): ExportRecord => {
@@ -28,6 +29,7 @@ export class DynamoExportRecords implements ExportRecords {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly outbox: Outbox,
+    private readonly backoff: Backoff = defaultBackoff,
   ) {}
 
   async get(accountId: string, exportId: string): Promise<ExportRecord | undefined> {
@@ -140,7 +142,14 @@ export class DynamoExportRecords implements ExportRecords {
     );
   }
 
-  /** PENDING → final, its event, and the pointer goes if it still points here, in one transaction. */
+  /**
+   * PENDING → final, its lifecycle event, and the pointer goes if it still
+   * points here, in one transaction. Only a failed condition means another
+   * delivery finished it (or a purge deleted it): false, and no event. A
+   * transaction cancelled for anything else (throttled, in conflict with
+   * another) wrote nothing: it is tried again, and then thrown, so the job is
+   * retried instead of leaving a finished archive PENDING.
+   */
   private async finish(
     accountId: string,
     exportId: string,
@@ -148,36 +157,40 @@ export class DynamoExportRecords implements ExportRecords {
     values: Record<string, unknown>,
     event: LifecycleEvent,
   ) {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { accountId, exportId },
-                UpdateExpression: update,
-                ConditionExpression: 'attribute_exists(accountId) AND #status = :pending',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ...values, ':pending': 'PENDING' },
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { accountId, exportId },
+                  UpdateExpression: update,
+                  ConditionExpression: 'attribute_exists(accountId) AND #status = :pending',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ...values, ':pending': 'PENDING' },
+                },
               },
-            },
-            {
-              Delete: {
-                TableName: this.tableName,
-                Key: { accountId, exportId: PENDING_POINTER },
-                ConditionExpression: 'attribute_not_exists(accountId) OR pendingId = :id',
-                ExpressionAttributeValues: { ':id': exportId },
+              {
+                Delete: {
+                  TableName: this.tableName,
+                  Key: { accountId, exportId: PENDING_POINTER },
+                  ConditionExpression: 'attribute_not_exists(accountId) OR pendingId = :id',
+                  ExpressionAttributeValues: { ':id': exportId },
+                },
               },
-            },
-            { Put: this.outbox.put(event) },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
+              { Put: this.outbox.put(event) },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        if (error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+        if (attempt >= this.backoff.attempts) throw error;
+        await this.backoff.sleep(jitteredDelay(this.backoff, attempt));
+      }
     }
   }
 }

@@ -7,7 +7,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoPurgeState } from '../adapters/dynamo-purge-state.ts';
-import { SqsJobQueue, SqsPurgeQueue } from '../adapters/sqs-purge-queue.ts';
+import { SqsJobQueue } from '../adapters/sqs-job-queue.ts';
 import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
@@ -19,12 +19,13 @@ import {
   purgeQueue as purgeQueueDefinition,
 } from '../core/resources.ts';
 import type { NoticeJob } from '../notices/ports.ts';
+import type { PurgeJob, PurgeQueue } from './ports.ts';
 
 // The queue URL is used as given; fauxqs's URLs name hosts that only exist in its own world.
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 
 export const purgeState = new DynamoPurgeState(dynamo, requireEnv(accountsTable.env), auditLog, outbox);
-export const purgeQueue = new SqsPurgeQueue(sqs, requireEnv(purgeQueueDefinition.env));
+export const purgeQueue: PurgeQueue = new SqsJobQueue<PurgeJob>(sqs, requireEnv(purgeQueueDefinition.env));
 
 /** The sweeper also finds due notices; the purge worker does not need these. */
 export const noticeIndex = () => new DynamoNotices(dynamo, requireEnv(accountsTable.env), outbox);

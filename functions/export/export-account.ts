@@ -12,6 +12,7 @@ import {
   type DataMap,
   type DynamoStore,
   dynamoStores,
+  fillTemplate,
   type Profile,
   type S3PrefixStore,
   s3Stores,
@@ -129,7 +130,7 @@ export const exportAccount = async (
         bytes: 0,
       };
       counts.push(count);
-      const prefix = store.prefix.split('{accountId}').join(accountId);
+      const prefix = fillTemplate(store.prefix, accountId);
       for await (const page of deps.reader.objects(store, accountId)) {
         for (const object of page) {
           count.items += 1;

@@ -34,6 +34,8 @@ export class FakeAccountsState implements DueIndex, PurgeClaims {
   readonly events: AuditEvent[] = [];
   readonly receipts = new Map<string, Receipt>();
   reads = 0;
+  /** Calls to release: each is a request in the real adapter. */
+  releases = 0;
 
   async page(shard: string, now: string, cursor: string | undefined, limit: number) {
     const all = [...this.records.values()]
@@ -72,6 +74,7 @@ export class FakeAccountsState implements DueIndex, PurgeClaims {
   }
 
   async release(accountId: string, runId: string) {
+    this.releases += 1;
     const r = this.records.get(accountId);
     if (r?.runId === runId) {
       delete r.runId;

@@ -5,20 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Io, run } from '../../../cli/run.ts';
+import { runLethe } from '../../support/cli.ts';
 
-/** Runs the CLI in this process, keeping what it writes. */
-const lethe = async (argv: string[], env: NodeJS.ProcessEnv = {}, keyDir?: string) => {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { isTTY: false, write: (text: string) => (stderr += text) },
-    env,
-  };
-  const code = await run(argv, io, keyDir ? { keyDir } : {});
-  return { code, stdout, stderr };
-};
+const lethe = (argv: string[], env: NodeJS.ProcessEnv = {}, keyDir?: string) =>
+  runLethe(argv, env, keyDir ? { keyDir } : {});
 
 /** A port nothing listens on: one the OS just handed out and took back. */
 const closedPort = () =>
@@ -50,10 +40,11 @@ describe('run', () => {
     [['bogus'], 'lethe: unknown command "bogus"'],
     [['hold', 'demo-0001', '--json'], 'lethe: hold needs --reason'],
     [['dlq', 'list', '--max', 'lots', '--json'], 'lethe: --max must be a whole number'],
-  ])('answers %j with one line on stderr, nothing on stdout, exit 1', async (argv, start) => {
+    [['verify', '--offline=yes'], 'lethe: --offline takes no value'],
+  ])('answers %j with one line on stderr, nothing on stdout, exit 2 (a usage error)', async (argv, start) => {
     const { code, stdout, stderr } = await lethe(argv);
 
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.startsWith(start)).toBe(true);
     expect(stderr.split('\n')).toHaveLength(2);
@@ -101,7 +92,7 @@ describe('the lethe bin', () => {
     expect(help.stdout.split('\n')[0]).toBe(
       'lethe: operate Lethe (account status, legal holds, receipts, audit trails, sweeps, the purge DLQ)',
     );
-    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
     expect((refused as { stderr: string }).stderr).toMatch(/^lethe: invalid account id "not valid!"/);
   }, 30_000);
 });

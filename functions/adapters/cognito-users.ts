@@ -15,6 +15,7 @@ import {
   AdminGetUserCommand,
   AdminUserGlobalSignOutCommand,
   type CognitoIdentityProviderClient,
+  DescribeUserPoolCommand,
   ListUsersCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -116,6 +117,14 @@ export class CognitoUsers {
       ...(user.UserLastModifiedDate && { modifiedAt: new Date(user.UserLastModifiedDate).toISOString() }),
       attributes: Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name ?? '', a.Value ?? ''])),
     };
+  }
+
+  /** The pool's name; throws ResourceNotFoundException when there is no such pool (lethe verify). */
+  async poolName(store: CognitoUserPoolStore): Promise<string> {
+    const { UserPool } = await this.client.send(
+      new DescribeUserPoolCommand({ UserPoolId: store.userPoolId }),
+    );
+    return UserPool?.Name ?? store.userPoolId;
   }
 
   /** Whether the user may sign in: for tests and the CLI. */

@@ -278,7 +278,9 @@ const validateRetention = (map: DataMap): void => {
       const store = map.stores.find((s) => s.name === target.store);
       if (!store) throw new Error(`${where}: store "${target.store}" is not in the data map`);
       if (store.kind === 'processor' || store.kind === 'cognito-user-pool') {
-        throw new Error(`${where}: store "${target.store}" is a ${store.kind}; Lethe cannot expire its items`);
+        throw new Error(
+          `${where}: store "${target.store}" is a ${store.kind}; Lethe cannot expire its items`,
+        );
       }
       if (store.kind === 's3-prefix' && target.timeAttribute) {
         throw new Error(

@@ -10,6 +10,7 @@ import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { outbox } from '../commons/outbox.ts';
 import { restoreKey } from '../commons/restore-key.ts';
+import { parseDuration } from '../core/duration.ts';
 import { accountsTable } from '../core/resources.ts';
 import type { SendNoticeDeps } from './send-notice.ts';
 
@@ -31,5 +32,6 @@ export const sendNoticeDeps: SendNoticeDeps = {
     stores: config.dataMap.stores,
   },
   publicUrl: config.notices.publicUrl ?? requireEnv('LETHE_PUBLIC_URL'),
+  sweepIntervalMs: parseDuration(envOr('LETHE_SWEEP_INTERVAL', config.sweepInterval)),
   now: () => new Date(),
 };

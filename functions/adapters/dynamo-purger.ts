@@ -20,22 +20,37 @@ import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
 import { batchGetItems, decodeCursor, encodeCursor, keyOf, storeQuery } from './dynamo-stores.ts';
 
 /**
- * Keys asked for per Query page. DynamoDB stops a page at 1 MB read anyway
- * (about 5,000 items of 200 bytes); at 5,000 keys the Queries are under 1% of
- * the requests (200 BatchWriteItems per page), and a page still takes well
- * under the purge's reserve to delete.
+ * Keys deleted per page, the unit of a checkpoint: small enough that a page
+ * takes well under the purge's reserve to delete, even against a slow table.
  */
-export const DEFAULT_PAGE_SIZE = 5000;
+export const DEFAULT_PAGE_SIZE = 1000;
+/**
+ * Keys asked for per Query of a partition (DynamoDB stops a page at 1 MB read
+ * anyway, about 5,000 items of 200 bytes): one Query serves five pages, so
+ * Queries are under 1% of the requests. An index is read a page at a time,
+ * since only a partition's item keys are where a Query can start again.
+ */
+export const DEFAULT_READ_SIZE = 5000;
 /** BatchWriteItem requests in flight while a page is deleted. */
 export const DEFAULT_BATCH_CONCURRENCY = 4;
 const BATCH = 25;
 /** Marks a cursor that has reached the store's end and must prove it empty from the start. */
 export const RESCAN = 'rescan';
 
+type Key = Record<string, AttributeValue>;
+
 export class DynamoPurger {
+  /** Keys the last Query read beyond its page: the next page's, if it is asked for from that cursor. */
+  private ahead: { at: string; keys: Key[]; next: Key | undefined } | undefined;
+
   constructor(
     private readonly client: DynamoDBClient,
-    private readonly options: { pageSize?: number; batchConcurrency?: number; backoff?: Backoff } = {},
+    private readonly options: {
+      pageSize?: number;
+      readSize?: number;
+      batchConcurrency?: number;
+      backoff?: Backoff;
+    } = {},
   ) {}
 
   /** The store's keys for the account, one page. */
@@ -51,7 +66,7 @@ export class DynamoPurger {
           ...(store.key.sortKey && { '#sk': store.key.sortKey }),
         },
         ProjectionExpression: store.key.sortKey ? '#pk, #sk' : '#pk',
-        Limit: limit ?? this.options.pageSize ?? DEFAULT_PAGE_SIZE,
+        Limit: limit ?? this.readSize(store),
         ...(start && { ExclusiveStartKey: start }),
       }),
     );
@@ -66,9 +81,30 @@ export class DynamoPurger {
     return { ...again, deleted: page.deleted + again.deleted };
   }
 
+  private readSize(store: DynamoStore): number {
+    const pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    return store.kind === 'dynamodb-partition'
+      ? Math.max(pageSize, this.options.readSize ?? DEFAULT_READ_SIZE)
+      : pageSize;
+  }
+
+  /** One page of keys: what the last Query read beyond its page, or a new Query. */
+  private async pageOfKeys(store: DynamoStore, accountId: string, cursor: string | undefined) {
+    const pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    const at = (c: string | undefined) => `${store.table}\n${accountId}\n${c}`;
+    const read = this.ahead?.at === at(cursor) ? this.ahead : await this.readKeys(store, accountId, cursor);
+    this.ahead = undefined;
+    if (read.keys.length <= pageSize) return read;
+    // The rest is the next page's. Its cursor is this page's last key, where a Query would start again.
+    const keys = read.keys.slice(0, pageSize);
+    const last = keys[keys.length - 1];
+    this.ahead = { at: at(encodeCursor(last)), keys: read.keys.slice(pageSize), next: read.next };
+    return { keys, next: last };
+  }
+
   private async deletePage(store: DynamoStore, accountId: string, cursor: string | undefined) {
     const fromStart = cursor === undefined || cursor === RESCAN;
-    const read = await this.readKeys(store, accountId, cursor);
+    const read = await this.pageOfKeys(store, accountId, cursor);
     const { next } = read;
     // An index is eventually consistent: on a rescan it may still list items just deleted.
     // Only those still in the table are deleted and counted, so receipts count each item once.
@@ -96,7 +132,7 @@ export class DynamoPurger {
     return total;
   }
 
-  private async stillInTable(store: DynamoStore, keys: Record<string, AttributeValue>[]) {
+  private async stillInTable(store: DynamoStore, keys: Key[]) {
     const found = await batchGetItems(this.client, store.table, keys, this.options.backoff);
     return found.map((item) => keyOf(store, item));
   }

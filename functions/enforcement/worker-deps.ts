@@ -3,13 +3,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { CognitoUsers } from '../adapters/cognito-users.ts';
 import { DataMapPurger } from '../adapters/data-map-purger.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
-import { DEFAULT_PAGE_SIZE, DynamoPurger } from '../adapters/dynamo-purger.ts';
+import { DynamoPurger } from '../adapters/dynamo-purger.ts';
 import { ProcessorClient } from '../adapters/processor-client.ts';
 import { S3Purger } from '../adapters/s3-purger.ts';
 import { subjectKey } from '../commons/audit-log.ts';
 import { cognitoClient, dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
-import { envOr, requireEnv } from '../commons/env.ts';
+import { requireEnv } from '../commons/env.ts';
 import { cognitoStores, validateDataMap } from '../core/data-map.ts';
 import { withExportTargets } from '../core/export.ts';
 import { exportsBucket, exportsTable } from '../core/resources.ts';
@@ -18,10 +18,8 @@ import { exportsBucket, exportsTable } from '../core/resources.ts';
 export const map = validateDataMap(
   withExportTargets(config.dataMap, requireEnv(exportsTable.env), requireEnv(exportsBucket.env)),
 );
-/** Keys per purge page; tests shrink it so a few thousand items span several pages. */
-const pageSize = Number(envOr('LETHE_PURGE_PAGE_SIZE', String(DEFAULT_PAGE_SIZE)));
 export const storePurger = new DataMapPurger(
-  new DynamoPurger(dynamoClient, { pageSize }),
+  new DynamoPurger(dynamoClient),
   new S3Purger(new S3Client({})),
   cognitoStores(map).length > 0 ? new CognitoUsers(cognitoClient()) : undefined,
 );

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PAGE_SIZE, DynamoPurger, RESCAN } from '../../../functions/adapters/dynamo-purger.ts';
+import { DEFAULT_READ_SIZE, DynamoPurger, RESCAN } from '../../../functions/adapters/dynamo-purger.ts';
 import type { DynamoPartitionStore } from '../../../functions/core/data-map.ts';
 
 const ddb = mockClient(DynamoDBClient);
@@ -51,11 +51,42 @@ describe('DynamoPurger', () => {
     const query = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
     expect(query?.ProjectionExpression).toBe('#pk, #sk');
     expect(query?.ConsistentRead).toBe(true);
-    expect(query?.Limit).toBe(DEFAULT_PAGE_SIZE);
+    expect(query?.Limit).toBe(DEFAULT_READ_SIZE);
     const batches = ddb
       .commandCalls(BatchWriteItemCommand)
       .map((c) => c.args[0].input.RequestItems?.['demo-content']?.length);
     expect(batches).toEqual([25, 25, 10]);
+  });
+
+  it('reads a partition five pages at a time, and deletes and checkpoints it a page at a time', async () => {
+    // Arrange: one Query answers 2,500 keys and more beyond
+    const more = { pk: { S: 'USER#a' }, sk: { S: 'N#2499' } };
+    ddb.on(QueryCommand).resolves({ Items: keys(2500), LastEvaluatedKey: more });
+    ddb.on(BatchWriteItemCommand).resolves({});
+    const purger = new DynamoPurger(new DynamoDBClient({}), { backoff, pageSize: 1000, readSize: 5000 });
+
+    // Act
+    const first = await purger.purgePage(store, 'a', undefined);
+    const second = await purger.purgePage(store, 'a', first.cursor);
+    const third = await purger.purgePage(store, 'a', second.cursor);
+
+    // Assert: one Query; each cursor is where a Query would start again
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+    expect([first.deleted, second.deleted, third.deleted]).toEqual([1000, 1000, 500]);
+    expect(JSON.parse(first.cursor ?? '')).toEqual({ pk: { S: 'USER#a' }, sk: { S: 'N#999' } });
+    expect(JSON.parse(second.cursor ?? '')).toEqual({ pk: { S: 'USER#a' }, sk: { S: 'N#1999' } });
+    expect(JSON.parse(third.cursor ?? '')).toEqual(more);
+    expect(ddb.commandCalls(BatchWriteItemCommand)).toHaveLength(100);
+  });
+
+  it('reads from the cursor when it is not where the last read stopped (a new invocation)', async () => {
+    ddb.on(QueryCommand).resolves({ Items: keys(10) });
+    ddb.on(BatchWriteItemCommand).resolves({});
+    const cursor = JSON.stringify({ pk: { S: 'USER#a' }, sk: { S: 'N#999' } });
+
+    await new DynamoPurger(new DynamoDBClient({}), { backoff }).purgePage(store, 'a', cursor);
+
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.ExclusiveStartKey).toEqual(JSON.parse(cursor));
   });
 
   it('retries UnprocessedItems with growing, jittered delays until none remain', async () => {

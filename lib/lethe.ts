@@ -22,6 +22,7 @@ import { LetheEnforcement } from './enforcement.ts';
 import { LetheExport } from './export.ts';
 import { scopedName } from './names.ts';
 import { LetheNotices } from './notices.ts';
+import { LetheRuntimeConfig } from './runtime-config.ts';
 import { LetheState } from './state.ts';
 
 /** A DynamoDB table of the host app: the construct (its ARN and name are used) or its name. */
@@ -206,6 +207,8 @@ const describeIssue = (error: z.core.$ZodError): string => {
 export class Lethe extends Construct {
   /** The configuration the functions read at cold start, with every default filled in. */
   readonly config!: LetheConfig;
+  /** The layer that carries `config` to every function, and the deploy-time names it refers to. */
+  readonly runtimeConfig!: LetheRuntimeConfig;
   readonly state!: LetheState;
   readonly api!: LetheApi;
   readonly enforcement!: LetheEnforcement;
@@ -219,6 +222,7 @@ export class Lethe extends Construct {
     // Invalid props were reported as one synth error; building on them would only add noise.
     if (config === undefined) return;
     this.config = config;
+    this.runtimeConfig = new LetheRuntimeConfig(this, config);
 
     this.state = props.state ?? new LetheState(this, 'State');
     const { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket } = this.state;

@@ -85,10 +85,12 @@ export const ACCOUNTS_INDEX_ACTIONS: Partial<Record<AccountsAccess, readonly str
  * table's name, which functions/commons/audit-log.ts reads at cold start in
  * every function that imports it, including those that never write.
  */
-export type AuditAccess = 'append' | 'none';
+export type AuditAccess = 'append' | 'purge' | 'none';
 
 export const AUDIT_ACTIONS: Record<AuditAccess, readonly string[]> = {
   append: ['dynamodb:PutItem'],
+  // The purge also erases the user's words (a deactivation's reason) from the account's events (I6).
+  purge: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   none: [],
 };
 

@@ -39,6 +39,21 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
     );
   }
 
+  async hold(key: string, now: string): Promise<void> {
+    await applied(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId: key },
+          ConditionExpression: '#state = :pending',
+          UpdateExpression: 'SET #state = :held, heldAt = :now REMOVE noticeShard, noticeDueAt',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':held': 'HELD', ':now': now },
+        }),
+      ),
+    );
+  }
+
   async unclaim(key: string): Promise<void> {
     await applied(() =>
       this.client.send(

@@ -232,6 +232,8 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
 
   async complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean> {
     const subject = this.audit.subjectOf(accountId);
+    // I6: the user's words in the trail go before the record does (a retry erases what is left).
+    await this.audit.eraseUserReasons(subject);
     const notices = await this.noticeWrites(accountId, subject, receipt);
     return applied(() =>
       this.client.send(

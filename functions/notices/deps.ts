@@ -9,6 +9,7 @@ import { dynamo } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { restoreKey } from '../commons/restore-key.ts';
+import { parseDuration } from '../core/duration.ts';
 import { accountsTable } from '../core/resources.ts';
 import type { SendNoticeDeps } from './send-notice.ts';
 
@@ -30,5 +31,6 @@ export const sendNoticeDeps: SendNoticeDeps = {
     stores: config.dataMap.stores,
   },
   publicUrl: config.notices.publicUrl ?? requireEnv('LETHE_PUBLIC_URL'),
+  sweepIntervalMs: parseDuration(envOr('LETHE_SWEEP_INTERVAL', config.sweepInterval)),
   now: () => new Date(),
 };

@@ -317,14 +317,18 @@ describe('least privilege: enforcement', () => {
     expect(grantsOn(sweeper, stateful.subjectKey)).toEqual(['secretsmanager:GetSecretValue']);
   });
 
-  it('the purge worker may read, checkpoint, delete and tombstone on Accounts, and append to Audit', () => {
+  it('the purge worker may read, checkpoint, delete and tombstone on Accounts, append to Audit and erase user reasons there', () => {
     expect(grantsOn(purgeWorker, stateful.accountsTable)).toEqual([
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     ]);
-    expect(grantsOn(purgeWorker, stateful.auditTable)).toEqual(['dynamodb:PutItem']);
+    expect(grantsOn(purgeWorker, stateful.auditTable)).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
     expect(grantsOn(purgeWorker, stateful.subjectKey)).toEqual(['secretsmanager:GetSecretValue']);
   });
 

@@ -132,6 +132,13 @@ describe('lethe hold and release', () => {
     expect(held.code).toBe(0);
     expect(held.json()).toMatchObject({ action: 'hold', changed: true, account: { status: 'DEACTIVATED' } });
     expect(seenByApi.json.legalHold).toEqual({ reason: 'Case 2026-114', placedAt: expect.any(String) });
+    // Placing it again changes nothing: the first reason and time stay
+    const twice = await lethe(['hold', accountId, '--reason', 'Case 2026-999', '--json']);
+    expect(twice.json()).toMatchObject({
+      action: 'hold',
+      changed: false,
+      account: { legalHold: seenByApi.json.legalHold },
+    });
     expect((await readRecord(accountId))?.dueShard).toBeUndefined();
 
     // Act: release, twice
@@ -152,7 +159,10 @@ describe('lethe hold and release', () => {
       'hold-released:operator',
     ]);
     const table = await lethe(['audit', accountId]);
-    expect(table.stdout).toMatch(/\nAT {2,}EVENT {2,}ACTOR {2,}TARGET {2,}COUNT\n/);
+    expect(table.stdout).toMatch(/\nAT {2,}EVENT {2,}ACTOR {2,}TARGET {2,}COUNT {2,}REASON\n/);
+    // Who placed and released the hold, and the case it was for, on both events
+    expect(table.stdout).toMatch(/hold-placed {2,}operator \S+ {2,}Case 2026-114\n/);
+    expect(table.stdout).toMatch(/hold-released {2,}operator \S+ {2,}Case 2026-114\n/);
     expect(table.stdout).toContain('3 events.');
   });
 });

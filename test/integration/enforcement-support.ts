@@ -287,6 +287,8 @@ export interface StoredEvent {
   readonly target?: string;
   readonly count?: number;
   readonly actor: string;
+  readonly actorId?: string;
+  readonly reason?: string;
 }
 
 export const trailOf = async (accountId: string): Promise<StoredEvent[]> => {

@@ -35,6 +35,7 @@ const childEnv = {
   NOTICE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-notices',
   EXPORT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-export',
   EXPORTS_TABLE: 'bench-exports',
+  OUTBOX_TABLE: 'bench-outbox',
   EXPORTS_BUCKET: 'bench-exports',
   LETHE_PUBLIC_URL: 'https://api.example.com',
   // In AWS the key comes from the Parameters and Secrets extension on localhost; here, from env.

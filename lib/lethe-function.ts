@@ -33,6 +33,7 @@ import {
   auditTable,
   exportsBucket,
   exportsTable,
+  outboxTable,
   type QueueDefinition,
 } from '../functions/core/resources.ts';
 import { functionCode } from './bundling.ts';
@@ -363,6 +364,21 @@ export class LetheFunction extends LambdaFunction {
           'taken from the data map: no other part of the bucket, no other bucket.',
       );
     }
+    return this;
+  }
+
+  /**
+   * Lets the function write lifecycle events to the outbox (a Put in the
+   * transaction of each change it makes) and sets its env variable, in one call.
+   */
+  useOutbox(table: ITable, { write = true }: { write?: boolean } = {}): this {
+    // A reader only builds the adapters at cold start (the name), and never writes.
+    if (write) {
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }),
+      );
+    }
+    this.addEnvironment(outboxTable.env, table.tableName);
     return this;
   }
 

@@ -16,6 +16,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AccountRepository, DeactivateCommand, Transition } from '../accounts/ports.ts';
 import type { AuditKind } from '../core/audit.ts';
+import { type LifecycleEvent, lifecycleEvent } from '../core/events.ts';
 import {
   type AccountRecord,
   type Actor,
@@ -33,6 +34,8 @@ import {
 import { tombstoneKey } from '../core/subject.ts';
 import { applied } from './conditional.ts';
 import type { AuditLog } from './dynamo-audit.ts';
+import { pendingNoticeItem } from './dynamo-notices.ts';
+import type { Outbox } from './dynamo-outbox.ts';
 
 /** Internal attributes that never leave the repository. */
 const STORAGE_ONLY = [
@@ -79,6 +82,28 @@ type Outcome =
   | { readonly changed: true }
   | { readonly changed: false; readonly old?: Record<string, unknown> };
 
+/** The lifecycle event a transition of this kind announces, from the record it leaves. */
+const eventOf = (kind: AuditKind, record: AccountRecord, actor: Actor, now: string): LifecycleEvent => {
+  const accountId = record.accountId;
+  switch (kind) {
+    case 'deactivated':
+      return lifecycleEvent('AccountDeactivated', now, actor.kind, {
+        accountId,
+        deactivatedAt: record.deactivatedAt ?? now,
+        purgeAfter: record.purgeAfter ?? now,
+        legalHold: record.legalHold !== undefined,
+      });
+    case 'restored':
+      return lifecycleEvent('AccountRestored', now, actor.kind, { accountId });
+    case 'hold-placed':
+      return lifecycleEvent('LegalHoldPlaced', now, actor.kind, { accountId });
+    case 'hold-released':
+      return lifecycleEvent('LegalHoldReleased', now, actor.kind, { accountId });
+    default:
+      throw new Error(`No account transition announces ${kind}`);
+  }
+};
+
 /**
  * A transition that depends on the current state (for example whether a
  * legal hold is on) is a few conditional attempts, each written for one
@@ -92,6 +117,7 @@ export class DynamoAccountRepository implements AccountRepository {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
   ) {}
 
   /** The live record, or the tombstone a purge left, or nothing. */
@@ -201,17 +227,14 @@ export class DynamoAccountRepository implements AccountRepository {
     return {
       Put: {
         TableName: this.tableName,
-        Item: {
-          accountId: key,
-          itemType: 'notice',
-          state: 'PENDING',
-          kind: notice.kind,
-          deactivatedAt,
-          target: accountId,
-          ...(options.releasedAt !== undefined && { releasedAt: options.releasedAt }),
-          noticeShard: noticeShardOf(key),
-          noticeDueAt: notice.dueAt,
-        },
+        Item: pendingNoticeItem(
+          key,
+          { ...notice, deactivatedAt },
+          {
+            target: accountId,
+            ...(options.releasedAt !== undefined && { releasedAt: options.releasedAt }),
+          },
+        ),
         ...(!options.replace && { ConditionExpression: 'attribute_not_exists(accountId)' }),
       },
     };
@@ -384,20 +407,22 @@ export class DynamoAccountRepository implements AccountRepository {
       if (seen?.status === 'PURGED') return { record: seen, changed: false };
       const attempt = plan(seen);
       if (!attempt) return { record: seen ?? activeRecord(accountId), changed: false };
-      const outcome = await this.attempt(accountId, attempt, kind, actor, now);
+      const event = eventOf(kind, attempt.result(seen), actor, now);
+      const outcome = await this.attempt(accountId, attempt, kind, actor, now, event);
       if (outcome.changed) return { record: attempt.result(seen), changed: true };
       seen = outcome.old ? toRecord(outcome.old) : await this.get(accountId);
     }
     throw new Error('Account state kept changing under concurrent writes; retry the request.');
   }
 
-  /** The conditional update and its audit event, in one transaction. */
+  /** The conditional update, its audit event and its lifecycle event, in one transaction. */
   async attempt(
     accountId: string,
     attempt: Attempt,
     kind: AuditKind,
     actor: Actor,
     now: string,
+    event: LifecycleEvent,
   ): Promise<Outcome> {
     try {
       await this.client.send(
@@ -424,6 +449,7 @@ export class DynamoAccountRepository implements AccountRepository {
                 ...(attempt.reason !== undefined && { reason: attempt.reason }),
               }),
             },
+            { Put: this.outbox.put(event) },
             ...(attempt.extra ?? []),
           ],
         }),

@@ -3,16 +3,49 @@
  * id's shape): every transition is one conditional write, so a notice is
  * claimed by exactly one delivery (I4).
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { lifecycleEvent } from '../core/events.ts';
+import { type NoticeKind, noticeShardOf, subjectOfNoticeKey } from '../core/notices.ts';
+import { NOTICES_DUE_INDEX } from '../core/resources.ts';
 import type { DueNotice, NoticeDueIndex, NoticeRecord, NoticeStore, Settled } from '../notices/ports.ts';
 import { applied } from './conditional.ts';
+import type { Outbox } from './dynamo-outbox.ts';
+import { decodeCursor, encodeCursor } from './dynamo-stores.ts';
 
-const NOTICES_DUE_INDEX = 'notices-due';
+/** Settled states the host app hears of: the notice did not go out, or may not have. */
+const FAILURES: ReadonlySet<Settled> = new Set(['FAILED', 'UNCERTAIN']);
+
+/**
+ * A notice record as it is first written: PENDING, and so in the sparse
+ * `notices-due` index (only PENDING records carry `noticeShard`) until a
+ * sweep finds it due. `fields` adds what the kind's sender needs.
+ */
+export const pendingNoticeItem = (
+  key: string,
+  notice: { readonly kind: NoticeKind; readonly deactivatedAt: string; readonly dueAt: string },
+  fields: Record<string, unknown>,
+) => ({
+  accountId: key,
+  itemType: 'notice',
+  state: 'PENDING',
+  kind: notice.kind,
+  deactivatedAt: notice.deactivatedAt,
+  ...fields,
+  noticeShard: noticeShardOf(key),
+  noticeDueAt: notice.dueAt,
+});
 
 export class DynamoNotices implements NoticeStore, NoticeDueIndex {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly outbox: Outbox,
   ) {}
 
   async get(key: string): Promise<NoticeRecord | undefined> {
@@ -70,17 +103,30 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
   }
 
   async settle(key: string, state: Settled, now: string, detail?: string): Promise<void> {
+    const update = {
+      TableName: this.tableName,
+      Key: { accountId: key },
+      // Only a record that exists (a restore or a purge may have deleted it meanwhile), settled once.
+      ConditionExpression: 'attribute_exists(accountId) AND #state <> :state',
+      UpdateExpression: `SET #state = :state, settledAt = :now${detail ? ', detail = :detail' : ''} REMOVE target, #profile, noticeShard, noticeDueAt, sendingSince`,
+      ExpressionAttributeNames: { '#state': 'state', '#profile': 'profile' },
+      ExpressionAttributeValues: { ':state': state, ':now': now, ...(detail && { ':detail': detail }) },
+    };
+    if (!FAILURES.has(state)) {
+      await applied(() => this.client.send(new UpdateCommand(update)));
+      return;
+    }
+    // A failure is announced in the transaction that records it; the record still names its account here.
+    const record = await this.get(key);
+    if (!record) return;
+    const event = lifecycleEvent('NoticeFailed', now, 'system', {
+      ...(record.target ? { accountId: record.target } : { subject: subjectOfNoticeKey(key) }),
+      notice: record.kind,
+      reason: state === 'UNCERTAIN' ? 'uncertain' : (detail ?? 'failed'),
+    });
     await applied(() =>
       this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { accountId: key },
-          // Only a record that exists: a restore or a purge may have deleted it meanwhile.
-          ConditionExpression: 'attribute_exists(accountId)',
-          UpdateExpression: `SET #state = :state, settledAt = :now${detail ? ', detail = :detail' : ''} REMOVE target, #profile, noticeShard, noticeDueAt, sendingSince`,
-          ExpressionAttributeNames: { '#state': 'state', '#profile': 'profile' },
-          ExpressionAttributeValues: { ':state': state, ':now': now, ...(detail && { ':detail': detail }) },
-        }),
+        new TransactWriteCommand({ TransactItems: [{ Update: update }, { Put: this.outbox.put(event) }] }),
       ),
     );
   }
@@ -107,7 +153,7 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
         KeyConditionExpression: 'noticeShard = :shard AND noticeDueAt <= :now',
         ExpressionAttributeValues: { ':shard': shard, ':now': now },
         Limit: limit,
-        ...(cursor && { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) }),
+        ExclusiveStartKey: decodeCursor(cursor),
       }),
     );
     return {
@@ -115,9 +161,7 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
         key: String(item.accountId),
         noticeDueAt: String(item.noticeDueAt),
       })),
-      ...(LastEvaluatedKey && {
-        cursor: Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url'),
-      }),
+      ...(LastEvaluatedKey && { cursor: encodeCursor(LastEvaluatedKey) }),
     };
   }
 

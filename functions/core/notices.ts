@@ -110,3 +110,6 @@ export const senderDomain = (sender: string): string => {
   if (!domain) throw new Error(`notices.sender "${sender}" is not an email address`);
   return domain;
 };
+
+/** The subject a notice record's key names (`notice#<subject>#…`). */
+export const subjectOfNoticeKey = (key: string): string => key.split('#')[1] ?? '';

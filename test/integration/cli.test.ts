@@ -38,6 +38,7 @@ const portOf = (url: string) => new URL(url).port;
 const env = {
   LETHE_DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')),
   LETHE_SQS_S3_PORT: portOf(inject('s3Endpoint')),
+  LETHE_COGNITO_PORT: portOf(inject('handlerEnvironment').AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? ''),
 };
 /** The directory global-setup keeps the local keys in, the subject key among them. */
 const keyDir = dirname(inject('keyFile'));
@@ -199,6 +200,7 @@ describe('lethe sweep --dry-run', () => {
         'usage-events': 0,
         uploads: 1,
         thumbnails: 0,
+        'sign-in': 0,
         profiles: 1,
       },
       total: 4,
@@ -255,7 +257,7 @@ describe('lethe receipt', () => {
       {
         map,
         claims: state,
-        purger: new DataMapPurger(services.dynamoPurger, services.s3Purger),
+        purger: new DataMapPurger(services.dynamoPurger, services.s3Purger, services.cognitoUsers),
         processors: { requestDeletion: async () => undefined },
         queue: { send: async () => undefined },
         now: () => now,
@@ -297,6 +299,7 @@ describe('lethe receipt', () => {
           { name: 'usage-events', deleted: 0 },
           { name: 'uploads', deleted: 1 },
           { name: 'thumbnails', deleted: 0 },
+          { name: 'sign-in', deleted: 0 },
           { name: 'profiles', deleted: 1 },
         ],
       },

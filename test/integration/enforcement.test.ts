@@ -17,7 +17,7 @@ import { profileStore } from '../../functions/core/data-map.ts';
 import { dueShardOf } from '../../functions/core/lifecycle.ts';
 import { noticeKey } from '../../functions/core/notices.ts';
 import { purgeOrder } from '../../functions/core/purge.ts';
-import { accountsTable } from '../../functions/core/resources.ts';
+import { accountsTable, outboxTable } from '../../functions/core/resources.ts';
 import { startEnforcement } from '../../local/enforcement.ts';
 import { startQueuePoller } from '../../local/queue-poller.ts';
 import {
@@ -110,6 +110,8 @@ describe('the enforcement loop', () => {
     const { TableNames = [] } = await doc.send(new ListTablesCommand({}));
     expect(TableNames).toEqual(expect.arrayContaining([accountsTable.localName, profileStore(map).table]));
     for (const table of TableNames) {
+      // The outbox names the account only until its events are published (events.test.ts checks it empty then).
+      if (table === outboxTable.localName) continue;
       const holding = (await scanAll(table)).filter((item) => {
         const text = JSON.stringify(item);
         return text.includes(id) || text.includes(email);

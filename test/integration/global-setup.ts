@@ -13,11 +13,11 @@
 
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalApp } from '../../local/app.ts';
+import { freePort } from '../../local/free-port.ts';
 import { jwtKeyFile } from '../../local/jwt.ts';
 import { readSettings } from '../../local/settings.ts';
 import { leakingLines } from '../support/log-capture.ts';
@@ -33,16 +33,6 @@ declare module 'vitest' {
     handlerEnvironment: Record<string, string>;
   }
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 export default async function setup(project: TestProject) {
   const dir = await mkdtemp(join(tmpdir(), 'lethe-it-'));
@@ -62,6 +52,7 @@ export default async function setup(project: TestProject) {
     LETHE_DYNAMODB_PORT: String(await freePort()),
     LETHE_SES_PORT: String(await freePort()),
     LETHE_SQS_S3_PORT: String(await freePort()),
+    LETHE_COGNITO_PORT: String(await freePort()),
     LETHE_SEED_ACCOUNTS: '3',
     // The race tests send bursts well beyond the stage's 100; the throttle test starts its own server.
     LETHE_THROTTLE_RATE: '100000',
@@ -69,7 +60,8 @@ export default async function setup(project: TestProject) {
   });
   // Every log level, so the I7 check sees every line a handler can write.
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-  const app = await startLocalApp(settings, { keyDir: dir, enforcement: false });
+  // Events too are left to the test that watches them (events.test.ts runs the publisher in its worker).
+  const app = await startLocalApp(settings, { keyDir: dir, enforcement: false, events: false });
   const keyFile = jwtKeyFile(dir);
   project.provide('apiUrl', app.apiUrl);
   project.provide('dynamodbEndpoint', app.endpoints.dynamodb);

@@ -19,6 +19,7 @@ import type { DataMap, ProfileSource, Store } from '../functions/core/data-map.t
 import { LetheAlarms } from './alarms.ts';
 import { type JwtSettings, LetheApi, type ThrottleSettings } from './api.ts';
 import { LetheEnforcement } from './enforcement.ts';
+import { LetheEvents, type LetheEventsOptions } from './events.ts';
 import { LetheExport } from './export.ts';
 import { scopedName } from './names.ts';
 import { LetheNotices } from './notices.ts';
@@ -136,6 +137,11 @@ export interface LetheProps {
   readonly corsAllowOrigins?: readonly string[];
   /** How old the oldest purge job may get before its alarm fires. @default one hour */
   readonly purgeBacklogAlarmAge?: Duration;
+  /**
+   * Lifecycle events (docs/events.md): the bus, their `source`, and a webhook to the host app.
+   * @default a new bus, source `lethe`, no webhook
+   */
+  readonly events?: LetheEventsOptions;
 }
 
 /** The deploy-only props, checked like the configuration. */
@@ -215,6 +221,7 @@ export class Lethe extends Construct {
   readonly export!: LetheExport;
   readonly notices!: LetheNotices;
   readonly alarms!: LetheAlarms;
+  readonly events!: LetheEvents;
 
   constructor(scope: Construct, id: string, props: LetheProps) {
     super(scope, id);
@@ -225,8 +232,8 @@ export class Lethe extends Construct {
     this.runtimeConfig = new LetheRuntimeConfig(this, config);
 
     this.state = props.state ?? new LetheState(this, 'State');
-    const { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket } = this.state;
-    const resources = { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket };
+    const { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket, outboxTable } = this.state;
+    const resources = { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket, outboxTable };
 
     this.alarms = new LetheAlarms(this, 'Alarms', {
       ...(props.alarms?.topic !== undefined && { topic: props.alarms.topic }),
@@ -268,6 +275,23 @@ export class Lethe extends Construct {
       noticeQueue: this.notices.queue,
       ...(props.purgeBacklogAlarmAge !== undefined && { purgeBacklogAlarmAge: props.purgeBacklogAlarmAge }),
     });
+    this.events = new LetheEvents(this, 'Events', {
+      outboxTable,
+      accountsTable,
+      config,
+      alarms: this.alarms,
+      ...props.events,
+    });
+    // Every worker that changes an account writes its event to the outbox in the change's transaction
+    // (the API's functions are wired by LetheApi, per route).
+    for (const fn of [
+      this.enforcement.purgeWorker,
+      this.enforcement.sweeper,
+      this.export.worker,
+      this.notices.sender,
+    ]) {
+      fn.useOutbox(outboxTable);
+    }
   }
 
   /** The API's invoke URL. */

@@ -2,6 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { retentionTasks } from '../../functions/core/retention.ts';
 import { fallbackRoute, routes } from '../../functions/http/routes.ts';
 import { config } from '../../lethe.config.ts';
 import { createApp } from '../../lib/app.ts';
@@ -22,13 +23,19 @@ const expectedFindings = (): string[] => {
   const { functions, routes: httpRoutes } = stateless.api;
   const { sweeper, purgeWorker, sweepDlq, scheduleRole } = stateless.enforcement;
   const exportWorker = stateless.export.worker;
+  const retention = stateless.retention!;
   const archives = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${stateful.exportsBucket.findingName}/exports/*/*]`;
   const openRoutes = [...routes.filter((r) => r.auth === 'none').map((r) => r.id), fallbackRoute.id];
   return [
     // X-Ray's write actions, on every function.
-    ...[...functions.values(), sweeper, purgeWorker, stateless.notices.sender, exportWorker].map(
-      (fn) => `AwsSolutions-IAM5[Resource::*] @ ${policyPathOf(fn.role as Role)}`,
-    ),
+    ...[
+      ...functions.values(),
+      sweeper,
+      purgeWorker,
+      stateless.notices.sender,
+      exportWorker,
+      retention.sweeper,
+    ].map((fn) => `AwsSolutions-IAM5[Resource::*] @ ${policyPathOf(fn.role as Role)}`),
     ...openRoutes.map((id) => `AwsSolutions-APIG4 @ ${resourcePathOf(httpRoutes.get(id)!)}`),
     `AwsSolutions-SMG4 @ ${resourcePathOf(stateful.subjectKey)}`,
     // The data map's S3 prefixes, one per store, on the purge worker only.
@@ -46,6 +53,12 @@ const expectedFindings = (): string[] => {
     `AwsSolutions-S1 @ ${resourcePathOf(stateful.exportsBucketResource)}`,
     `AwsSolutions-SQS3 @ ${resourcePathOf(sweepDlq)}`,
     `AwsSolutions-IAM5[Resource::<${logicalIdOf(sweeper)}.Arn>:*] @ ${policyPathOf(scheduleRole)}`,
+    // Retention (lib/retention.ts): the S3 prefixes its rules name, and its schedule's invoke.
+    ...s3WildcardFindings(retention.sweeper, {
+      ...config.dataMap,
+      stores: retentionTasks(config.dataMap).flatMap((t) => (t.store.kind === 's3-prefix' ? [t.store] : [])),
+    }).map(({ finding }) => `${finding} @ ${policyPathOf(retention.sweeper.role as Role)}`),
+    `AwsSolutions-IAM5[Resource::<${logicalIdOf(retention.sweeper)}.Arn>:*] @ ${policyPathOf(retention.scheduleRole)}`,
   ].sort();
 };
 

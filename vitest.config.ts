@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
+import { CONFIG_SOURCES } from './functions/core/config-schema.ts';
+import { config } from './lethe.config.ts';
 
 /** Three layers: pure and mocked unit tests, the real SDK against the stand-ins, and CDK assertions. */
 export default defineConfig({
@@ -13,6 +15,7 @@ export default defineConfig({
             ACCOUNTS_TABLE: 'unit-accounts',
             AUDIT_TABLE: 'unit-audit',
             EXPORTS_TABLE: 'unit-exports',
+            OUTBOX_TABLE: 'unit-outbox',
             EXPORTS_BUCKET: 'unit-exports',
             EXPORT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/unit-export',
             LETHE_SUBJECT_KEY: 'unit-subject-key',
@@ -21,6 +24,8 @@ export default defineConfig({
             AWS_SECRET_ACCESS_KEY: 'unit',
             LETHE_GRACE_PERIOD: 'P30D',
             POWERTOOLS_DEV: 'false',
+            // What local mode passes the handlers: the example's configuration.
+            [CONFIG_SOURCES.env]: JSON.stringify(config),
           },
         },
       },
@@ -35,6 +40,15 @@ export default defineConfig({
       },
       {
         test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+      {
+        // npm pack, the tarball in a scratch CDK app, the README's snippet synthesized (test/package/).
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
+        },
       },
     ],
   },

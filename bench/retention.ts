@@ -140,11 +140,17 @@ const seed = async (client: DynamoDBClient, indexes: number[], label: string): P
   return ms;
 };
 
-const [dynamodbPort, sesPort, sqsS3Port] = [await freePort(), await freePort(), await freePort()];
+const [dynamodbPort, sesPort, sqsS3Port, cognitoPort] = [
+  await freePort(),
+  await freePort(),
+  await freePort(),
+  await freePort(),
+];
 const standIns = await startStandIns({
-  dynamodbPort: dynamodbPort ?? 0,
-  sesPort: sesPort ?? 0,
-  sqsS3Port: sqsS3Port ?? 0,
+  dynamodbPort,
+  sesPort,
+  sqsS3Port,
+  cognitoPort,
   quiet: true,
 });
 try {

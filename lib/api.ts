@@ -21,6 +21,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { LetheConfig } from '../functions/core/config-schema.ts';
 import { DEFAULT_THROTTLE, exportQueue, type ThrottleSettings } from '../functions/core/resources.ts';
 import {
   type Access,
@@ -29,7 +30,6 @@ import {
   type RouteDefinition,
   routes,
 } from '../functions/http/routes.ts';
-import type { LetheConfig } from '../lethe.config.ts';
 import { type AccountsAccess, type AuditAccess, LetheFunction, retentionOf } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
 import { scopedName } from './names.ts';
@@ -213,6 +213,12 @@ export class LetheApi extends Construct {
           .useAuditTable(props.auditTable, AUDIT_ACCESS[accounts], config.auditRetention)
           .useSubjectKey(props.subjectKey)
           .useGracePeriod(config.gracePeriod);
+      }
+      if (accounts !== undefined || access.some((a) => a.startsWith('exports:'))) {
+        // Changes write their lifecycle event in their own transaction; readers only name the table.
+        fn.useOutbox(props.outboxTable, {
+          write: access.includes('accounts:write') || access.includes('exports:request'),
+        });
       }
       if (access.includes('profiles:read')) fn.useProfileStore(config.dataMap);
       if (access.includes('notices:write')) fn.useNoticeRecords(props.accountsTable);

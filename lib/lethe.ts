@@ -19,10 +19,12 @@ import type { DataMap, ProfileSource, RetentionRule, Store } from '../functions/
 import { LetheAlarms } from './alarms.ts';
 import { type JwtSettings, LetheApi, type ThrottleSettings } from './api.ts';
 import { LetheEnforcement } from './enforcement.ts';
+import { LetheEvents, type LetheEventsOptions } from './events.ts';
 import { LetheExport } from './export.ts';
 import { scopedName } from './names.ts';
 import { LetheNotices } from './notices.ts';
 import { LetheRetention } from './retention.ts';
+import { LetheRuntimeConfig } from './runtime-config.ts';
 import { LetheState } from './state.ts';
 
 /** A DynamoDB table of the host app: the construct (its ARN and name are used) or its name. */
@@ -140,6 +142,11 @@ export interface LetheProps {
   readonly corsAllowOrigins?: readonly string[];
   /** How old the oldest purge job may get before its alarm fires. @default one hour */
   readonly purgeBacklogAlarmAge?: Duration;
+  /**
+   * Lifecycle events (docs/events.md): the bus, their `source`, and a webhook to the host app.
+   * @default a new bus, source `lethe`, no webhook
+   */
+  readonly events?: LetheEventsOptions;
 }
 
 /** The deploy-only props, checked like the configuration. */
@@ -212,12 +219,15 @@ const describeIssue = (error: z.core.$ZodError): string => {
 export class Lethe extends Construct {
   /** The configuration the functions read at cold start, with every default filled in. */
   readonly config!: LetheConfig;
+  /** The layer that carries `config` to every function, and the deploy-time names it refers to. */
+  readonly runtimeConfig!: LetheRuntimeConfig;
   readonly state!: LetheState;
   readonly api!: LetheApi;
   readonly enforcement!: LetheEnforcement;
   readonly export!: LetheExport;
   readonly notices!: LetheNotices;
   readonly alarms!: LetheAlarms;
+  readonly events!: LetheEvents;
   /** The retention sweeper and what AWS expires by itself; absent when the data map has no retention rules. */
   readonly retention?: LetheRetention;
 
@@ -227,10 +237,11 @@ export class Lethe extends Construct {
     // Invalid props were reported as one synth error; building on them would only add noise.
     if (config === undefined) return;
     this.config = config;
+    this.runtimeConfig = new LetheRuntimeConfig(this, config);
 
     this.state = props.state ?? new LetheState(this, 'State');
-    const { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket } = this.state;
-    const resources = { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket };
+    const { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket, outboxTable } = this.state;
+    const resources = { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket, outboxTable };
 
     this.alarms = new LetheAlarms(this, 'Alarms', {
       ...(props.alarms?.topic !== undefined && { topic: props.alarms.topic }),
@@ -272,6 +283,23 @@ export class Lethe extends Construct {
       noticeQueue: this.notices.queue,
       ...(props.purgeBacklogAlarmAge !== undefined && { purgeBacklogAlarmAge: props.purgeBacklogAlarmAge }),
     });
+    this.events = new LetheEvents(this, 'Events', {
+      outboxTable,
+      accountsTable,
+      config,
+      alarms: this.alarms,
+      ...props.events,
+    });
+    // Every worker that changes an account writes its event to the outbox in the change's transaction
+    // (the API's functions are wired by LetheApi, per route).
+    for (const fn of [
+      this.enforcement.purgeWorker,
+      this.enforcement.sweeper,
+      this.export.worker,
+      this.notices.sender,
+    ]) {
+      fn.useOutbox(outboxTable);
+    }
     if ((config.dataMap.retention ?? []).length > 0) {
       this.retention = new LetheRetention(this, 'Retention', { ...resources, config, alarms: this.alarms });
     }

@@ -73,6 +73,9 @@ export class LetheStatelessStack extends Stack {
   get alarms() {
     return this.lethe.alarms;
   }
+  get events() {
+    return this.lethe.events;
+  }
   get retention() {
     return this.lethe.retention;
   }

@@ -7,6 +7,13 @@
 import { createHmac } from 'node:crypto';
 import type { ProcessorStore } from '../core/data-map.ts';
 
+/**
+ * The `x-lethe-signature` header of a signed request: `t=<unix seconds>,v1=<hex HMAC-SHA256 of
+ * "<t>.<body>">`. One scheme for processor deletion requests and lifecycle webhooks.
+ */
+export const signatureHeader = (secret: string, timestamp: number, body: string): string =>
+  `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+
 export const processorSecret = (subjectKey: string, processor: string) =>
   createHmac('sha256', subjectKey).update(`lethe-processor:${processor}`).digest('hex');
 
@@ -19,12 +26,10 @@ export class ProcessorClient {
   async requestDeletion(store: ProcessorStore, accountId: string, requestedAt: string, deadline: string) {
     const body = JSON.stringify({ accountId, requestedAt, deadline });
     const timestamp = Math.floor(Date.parse(requestedAt) / 1000);
-    const signature = createHmac('sha256', processorSecret(this.subjectKey, store.name))
-      .update(`${timestamp}.${body}`)
-      .digest('hex');
+    const signature = signatureHeader(processorSecret(this.subjectKey, store.name), timestamp, body);
     const response = await fetch(store.deletionUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-lethe-signature': `t=${timestamp},v1=${signature}` },
+      headers: { 'content-type': 'application/json', 'x-lethe-signature': signature },
       body,
       signal: AbortSignal.timeout(this.timeoutMs),
     });

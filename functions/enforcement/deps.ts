@@ -11,6 +11,7 @@ import { SqsJobQueue } from '../adapters/sqs-job-queue.ts';
 import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
+import { outbox } from '../commons/outbox.ts';
 import { parseDuration } from '../core/duration.ts';
 import {
   accountsTable,
@@ -23,11 +24,11 @@ import type { PurgeJob, PurgeQueue } from './ports.ts';
 // The queue URL is used as given; fauxqs's URLs name hosts that only exist in its own world.
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 
-export const purgeState = new DynamoPurgeState(dynamo, requireEnv(accountsTable.env), auditLog);
+export const purgeState = new DynamoPurgeState(dynamo, requireEnv(accountsTable.env), auditLog, outbox);
 export const purgeQueue: PurgeQueue = new SqsJobQueue<PurgeJob>(sqs, requireEnv(purgeQueueDefinition.env));
 
 /** The sweeper also finds due notices; the purge worker does not need these. */
-export const noticeIndex = () => new DynamoNotices(dynamo, requireEnv(accountsTable.env));
+export const noticeIndex = () => new DynamoNotices(dynamo, requireEnv(accountsTable.env), outbox);
 export const noticeQueue = () => new SqsJobQueue<NoticeJob>(sqs, requireEnv(noticeQueueDefinition.env));
 
 export const timing = {

@@ -1,12 +1,14 @@
 /** The export worker's adapters: the data map's stores, read only, and the exports bucket. */
 import { S3Client } from '@aws-sdk/client-s3';
+import { CognitoUsers } from '../adapters/cognito-users.ts';
 import { StoreReader } from '../adapters/data-map-reader.ts';
 import { DynamoAccountStatuses } from '../adapters/dynamo-exports.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { S3ZipArchives } from '../adapters/s3-zip-archive.ts';
-import { dynamo, dynamoClient } from '../commons/clients.ts';
+import { cognitoClient, dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { requireEnv } from '../commons/env.ts';
+import { cognitoStores } from '../core/data-map.ts';
 import { accountsTable, exportsBucket } from '../core/resources.ts';
 import { exportRecords } from './deps.ts';
 import type { ExportDeps } from './export-account.ts';
@@ -22,4 +24,5 @@ export const exportDeps: ExportDeps = {
   reader: new StoreReader(dynamoClient, s3),
   archives: new S3ZipArchives(s3, requireEnv(exportsBucket.env)),
   now: () => new Date(),
+  ...(cognitoStores(config.dataMap).length > 0 && { identities: new CognitoUsers(cognitoClient()) }),
 };

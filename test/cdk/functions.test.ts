@@ -34,6 +34,9 @@ const functions: [string, LetheFunction][] = [
   ['purge-worker', purgeWorker],
   ['notice-sender', stateless.notices.sender],
   ['export-worker', exportWorker],
+  ['event-publisher', stateless.events.publisher],
+  // The demo data map names a user pool, so the sign-in follower is there.
+  ['sign-in', stateless.events.signIn as LetheFunction],
   ['retention-sweeper', retentionSweeper],
 ];
 
@@ -71,14 +74,23 @@ const functionOf = (id: string): LetheFunction => {
   if (!fn) throw new Error(`no function for route ${id}`);
   return fn;
 };
+/** Every function's first layer: its instance's configuration (lib/runtime-config.ts). */
+const configLayer = { Ref: logicalIdOf(stateless.lethe.runtimeConfig.layer) };
 const propsOf = (fn: LetheFunction) => resources[logicalIdOf(fn)]!.Properties as unknown as FunctionProps;
 
 describe('LetheStateless functions', () => {
+  it('gives every function its own code asset (bundles are never shared by mistake)', () => {
+    const keys = functions.map(([, fn]) =>
+      JSON.stringify((propsOf(fn) as unknown as { Code: unknown }).Code),
+    );
+    expect(new Set(keys).size).toBe(functions.length);
+  });
+
   it('has one function per route plus the not-found fallback, the sweeper, the purge and export workers, the notice sender, and no others', () => {
     expect([...stateless.api.functions.keys()].sort()).toEqual(
       [...routes.map((r) => r.id), fallbackRoute.id].sort(),
     );
-    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 5);
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 4 + 2 + 1);
   });
 
   it.each(functions)('%s runs Node 24 on arm64 with active tracing', (_id, fn) => {
@@ -198,11 +210,12 @@ describe('least privilege: HTTP routes', () => {
     expect(env[accountsTable.env]).toBeUndefined();
     expect(env[auditTable.env]).toBeUndefined();
     expect(env[SUBJECT_KEY_ENV]).toBeUndefined();
-    expect(resources[logicalIdOf(fn)]!.Properties.Layers).toBeUndefined();
+    // Only the instance's configuration layer: no extension.
+    expect(resources[logicalIdOf(fn)]!.Properties.Layers).toEqual([configLayer]);
   });
 
   it("grants Lethe's tables to HTTP routes on their ARNs alone (no index, no other table)", () => {
-    const tables = [stateful.accountsTable, stateful.auditTable, stateful.exportsTable];
+    const tables = [stateful.accountsTable, stateful.auditTable, stateful.exportsTable, stateful.outboxTable];
     for (const [, fn] of httpFunctions) {
       const fromStateful = grantsOf(statementsOf(fn)).filter(
         (g) => statefulOutputOf(g.resource) !== undefined,
@@ -310,14 +323,18 @@ describe('least privilege: enforcement', () => {
     expect(grantsOn(sweeper, stateful.subjectKey)).toEqual(['secretsmanager:GetSecretValue']);
   });
 
-  it('the purge worker may read, checkpoint, delete and tombstone on Accounts, and append to Audit', () => {
+  it('the purge worker may read, checkpoint, delete and tombstone on Accounts, append to Audit and erase user reasons there', () => {
     expect(grantsOn(purgeWorker, stateful.accountsTable)).toEqual([
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     ]);
-    expect(grantsOn(purgeWorker, stateful.auditTable)).toEqual(['dynamodb:PutItem']);
+    expect(grantsOn(purgeWorker, stateful.auditTable)).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
     expect(grantsOn(purgeWorker, stateful.subjectKey)).toEqual(['secretsmanager:GetSecretValue']);
   });
 
@@ -354,17 +371,19 @@ describe('the subject key extension', () => {
     '%s has the arm64 Parameters and Secrets extension, on the port the code calls',
     (_id, fn) => {
       const props = resources[logicalIdOf(fn)]!.Properties;
-      expect(props.Layers).toEqual([
-        { 'Fn::FindInMap': [expect.any(String), { Ref: 'AWS::Region' }, expect.stringMatching(/arm64$/)] },
-      ]);
+      expect(props.Layers).toHaveLength(2);
+      expect(props.Layers).toContainEqual(configLayer);
+      expect(props.Layers).toContainEqual({
+        'Fn::FindInMap': [expect.any(String), { Ref: 'AWS::Region' }, expect.stringMatching(/arm64$/)],
+      });
       expect(propsOf(fn).Environment.Variables.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe('2773');
     },
   );
 
   it('maps each region to the arm64 build of the extension', () => {
     const [mapName] = (
-      resources[logicalIdOf(sweeper)]!.Properties.Layers as { 'Fn::FindInMap': [string] }[]
-    )[0]!['Fn::FindInMap'];
+      resources[logicalIdOf(sweeper)]!.Properties.Layers as { 'Fn::FindInMap'?: [string] }[]
+    ).find((layer) => layer['Fn::FindInMap'] !== undefined)!['Fn::FindInMap']!;
     const mapping = (
       template.toJSON() as { Mappings: Record<string, Record<string, Record<string, string>>> }
     ).Mappings[mapName]!;
@@ -393,8 +412,11 @@ describe('least privilege: everywhere', () => {
       .filter((s) => s.Resource === '*');
     expect(everywhere.length).toBe(functions.length);
     for (const statement of everywhere) {
-      expect(actionsOf(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      // The stream event source's ListStreams has no resource-level permission; only the publisher has it.
+      const actions = actionsOf(statement).filter((a) => a !== 'dynamodb:ListStreams');
+      expect(actions.sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     }
+    expect(everywhere.filter((s) => actionsOf(s).includes('dynamodb:ListStreams'))).toHaveLength(1);
   });
 
   it("has no other wildcard in a resource than the data map prefixes and the sweeper's qualified ARNs", () => {

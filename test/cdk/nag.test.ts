@@ -34,6 +34,8 @@ const expectedFindings = (): string[] => {
       purgeWorker,
       stateless.notices.sender,
       exportWorker,
+      stateless.events.publisher,
+      ...(stateless.events.signIn ? [stateless.events.signIn] : []),
       retention.sweeper,
     ].map((fn) => `AwsSolutions-IAM5[Resource::*] @ ${policyPathOf(fn.role as Role)}`),
     ...openRoutes.map((id) => `AwsSolutions-APIG4 @ ${resourcePathOf(httpRoutes.get(id)!)}`),
@@ -52,6 +54,9 @@ const expectedFindings = (): string[] => {
     ),
     `AwsSolutions-S1 @ ${resourcePathOf(stateful.exportsBucketResource)}`,
     `AwsSolutions-SQS3 @ ${resourcePathOf(sweepDlq)}`,
+    // A dead-letter queue of its own: the events DLQ (the stream mapping's on-failure destination).
+    `AwsSolutions-SQS3 @ ${resourcePathOf(stateless.events.dlq)}`,
+
     `AwsSolutions-IAM5[Resource::<${logicalIdOf(sweeper)}.Arn>:*] @ ${policyPathOf(scheduleRole)}`,
     // Retention (lib/retention.ts): the S3 prefixes its rules name, and its schedule's invoke.
     ...s3WildcardFindings(retention.sweeper, {

@@ -13,6 +13,7 @@ import { config } from '../lethe.config.ts';
 import { type Command, type GlobalOptions, parseArgs, UsageError } from './args.ts';
 import { audit, hold, receipt, release, status } from './commands/account.ts';
 import { listDlq, redriveDlq } from './commands/dlq.ts';
+import { retentionSchedule } from './commands/retention.ts';
 import { dryRun, sweepNow } from './commands/sweep.ts';
 import { type VerifyInput, verify } from './commands/verify.ts';
 import { CliError, describeError } from './errors.ts';
@@ -23,6 +24,7 @@ import {
   renderHold,
   renderReceipt,
   renderRedrive,
+  renderRetention,
   renderStatus,
   renderSweep,
   renderVerify,
@@ -126,6 +128,13 @@ export const execute = async (command: Command, services: Services, io: Io, now:
     case 'dlq redrive': {
       const report = await redriveDlq(services, command.max, io.stderr);
       return { data: report, text: renderRedrive(report), exitCode: report.failed > 0 ? 1 : 0 };
+    }
+    case 'retention': {
+      const report = await retentionSchedule(services, now, {
+        measure: command.measure,
+        ...(io.env.LETHE_RETENTION_MAX_LAG && { maxLag: io.env.LETHE_RETENTION_MAX_LAG }),
+      });
+      return { data: report, text: renderRetention(report) };
     }
     case 'verify': {
       const { source, ...checked } = await loadConfig(command.config);

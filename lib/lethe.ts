@@ -15,7 +15,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as z from 'zod/mini';
 import { type LetheConfig, LetheConfigError, parseConfig } from '../functions/core/config-schema.ts';
-import type { DataMap, ProfileSource, Store } from '../functions/core/data-map.ts';
+import type { DataMap, ProfileSource, RetentionRule, Store } from '../functions/core/data-map.ts';
 import { LetheAlarms } from './alarms.ts';
 import { type JwtSettings, LetheApi, type ThrottleSettings } from './api.ts';
 import { LetheEnforcement } from './enforcement.ts';
@@ -23,6 +23,7 @@ import { LetheEvents, type LetheEventsOptions } from './events.ts';
 import { LetheExport } from './export.ts';
 import { scopedName } from './names.ts';
 import { LetheNotices } from './notices.ts';
+import { LetheRetention } from './retention.ts';
 import { LetheRuntimeConfig } from './runtime-config.ts';
 import { LetheState } from './state.ts';
 
@@ -42,6 +43,8 @@ export type LetheStore<S extends Store = Store> = S extends { readonly table: st
 export interface LetheDataMap {
   readonly profile: ProfileSource;
   readonly stores: readonly LetheStore[];
+  /** The retention schedule (P9): each category kept only this long, for every account. docs/retention.md */
+  readonly retention?: readonly RetentionRule[];
 }
 
 /** Tokens from any JWT issuer (an OIDC provider: Auth0, Okta, Entra ID, Keycloak, Cognito). */
@@ -127,6 +130,8 @@ export interface LetheProps {
   readonly exports?: { readonly perDay?: number; readonly linkExpiry?: string };
   /** How long audit events are kept; receipts are kept for good. @default 'P1095D' (three years) */
   readonly auditRetention?: string;
+  /** Retention (P9): how late past its window an item may be deleted at most. @default 'P1D' */
+  readonly retentionMaxLag?: string;
   /** Days the function and API access logs are kept: a CloudWatch Logs retention value. @default 30 */
   readonly logRetentionDays?: number;
   /** Where alarms go. @default a new encrypted topic with no subscriptions */
@@ -190,6 +195,7 @@ const isBucket = (value: BucketReference): value is IBucket => typeof value !== 
 /** The data map with every reference turned into its name (a token when CloudFormation decides it). */
 export const resolveDataMap = (map: LetheDataMap): DataMap => ({
   profile: map.profile,
+  ...(map.retention !== undefined && { retention: map.retention }),
   stores: map.stores.map((store): Store => {
     if ('table' in store && store.table !== undefined) {
       return { ...store, table: isTable(store.table) ? store.table.tableName : store.table } as Store;
@@ -222,6 +228,8 @@ export class Lethe extends Construct {
   readonly notices!: LetheNotices;
   readonly alarms!: LetheAlarms;
   readonly events!: LetheEvents;
+  /** The retention sweeper and what AWS expires by itself; absent when the data map has no retention rules. */
+  readonly retention?: LetheRetention;
 
   constructor(scope: Construct, id: string, props: LetheProps) {
     super(scope, id);
@@ -292,6 +300,9 @@ export class Lethe extends Construct {
     ]) {
       fn.useOutbox(outboxTable);
     }
+    if ((config.dataMap.retention ?? []).length > 0) {
+      this.retention = new LetheRetention(this, 'Retention', { ...resources, config, alarms: this.alarms });
+    }
   }
 
   /** The API's invoke URL. */
@@ -313,6 +324,7 @@ export class Lethe extends Construct {
         purgeConcurrency: props.purgeConcurrency,
         auditRetention: props.auditRetention,
         logRetentionDays: props.logRetentionDays,
+        retentionMaxLag: props.retentionMaxLag,
         exports: props.exports,
         notices: {
           sender: props.notices.sender,

@@ -29,6 +29,16 @@ export interface LetheConfig {
   readonly auditRetention: string;
   /** Days the Lambda log groups keep their logs. */
   readonly logRetentionDays: number;
+  /**
+   * The deletion SLA (P2): purged within `afterPurgeAfter` of purgeAfter, and
+   * never later than `outerBound` after it. Each receipt records it as met or
+   * missed; the OverdueAccounts alarm fires past `afterPurgeAfter`.
+   * @default { afterPurgeAfter: 'P1D', outerBound: 'P30D' }
+   */
+  readonly deletionSla?: {
+    readonly afterPurgeAfter?: string;
+    readonly outerBound?: string;
+  };
   /** Data exports (P7). */
   readonly exports?: {
     /** Exports an account may ask for in any 24 hours. @default 3 */

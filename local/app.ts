@@ -99,6 +99,8 @@ export const handlerEnvironment = (
   LETHE_NOTICE_SCHEDULE: settings.noticeSchedule,
   // The terminal shows one line per request; handler logs below WARN would drown it.
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  // EMF lines are for CloudWatch; in a terminal they would bury the request log. On with =false.
+  POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
 });
 
 export const startLocalApp = async (

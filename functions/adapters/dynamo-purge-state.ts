@@ -58,6 +58,26 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     return { items, ...(result.LastEvaluatedKey && { cursor: JSON.stringify(result.LastEvaluatedKey) }) };
   }
 
+  async countDue(shard: string, before: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'dueShard = :shard AND purgeAfter <= :before',
+          ExpressionAttributeValues: { ':shard': shard, ':before': before },
+          Select: 'COUNT',
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      count += result.Count ?? 0;
+      start = result.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
   claim(accountId: string, now: string, leaseUntil: string, progress: PurgeProgress): Promise<boolean> {
     return applied(() =>
       this.client.send(

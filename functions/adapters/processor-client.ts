@@ -6,6 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { ProcessorStore } from '../core/data-map.ts';
+import { SIGNATURE_HEADER, signatureHeader } from '../core/signature.ts';
 
 export const processorSecret = (subjectKey: string, processor: string) =>
   createHmac('sha256', subjectKey).update(`lethe-processor:${processor}`).digest('hex');
@@ -19,12 +20,12 @@ export class ProcessorClient {
   async requestDeletion(store: ProcessorStore, accountId: string, requestedAt: string, deadline: string) {
     const body = JSON.stringify({ accountId, requestedAt, deadline });
     const timestamp = Math.floor(Date.parse(requestedAt) / 1000);
-    const signature = createHmac('sha256', processorSecret(this.subjectKey, store.name))
-      .update(`${timestamp}.${body}`)
-      .digest('hex');
     const response = await fetch(store.deletionUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-lethe-signature': `t=${timestamp},v1=${signature}` },
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signatureHeader(processorSecret(this.subjectKey, store.name), timestamp, body),
+      },
       body,
       signal: AbortSignal.timeout(this.timeoutMs),
     });

@@ -37,6 +37,8 @@ export const accountsTable: TableDefinition = {
     { name: 'due', partitionKey: 'dueShard', sortKey: 'purgeAfter', projection: 'KEYS_ONLY' },
     // Notice records waiting to go out (functions/core/notices.ts): only PENDING ones carry `noticeShard`.
     { name: 'notices-due', partitionKey: 'noticeShard', sortKey: 'noticeDueAt', projection: 'ALL' },
+    // Processor confirmations still owed (functions/core/confirmations.ts): only PENDING ones carry `confirmShard`.
+    { name: 'confirmations-due', partitionKey: 'confirmShard', sortKey: 'deadline', projection: 'KEYS_ONLY' },
   ],
 };
 

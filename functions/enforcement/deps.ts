@@ -5,13 +5,16 @@
  * carries no S3 client.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoConfirmations } from '../adapters/dynamo-confirmations.ts';
 import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoPurgeState } from '../adapters/dynamo-purge-state.ts';
 import { SqsJobQueue, SqsPurgeQueue } from '../adapters/sqs-purge-queue.ts';
 import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
+import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { parseDuration } from '../core/duration.ts';
+import { DEFAULT_DELETION_SLA } from '../core/purge.ts';
 import {
   accountsTable,
   noticeQueue as noticeQueueDefinition,
@@ -24,6 +27,8 @@ const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 
 export const purgeState = new DynamoPurgeState(dynamo, requireEnv(accountsTable.env), auditLog);
 export const purgeQueue = new SqsPurgeQueue(sqs, requireEnv(purgeQueueDefinition.env));
+/** Processor confirmations owed (P5): the worker records them, the sweeper counts the overdue. */
+export const confirmations = new DynamoConfirmations(dynamo, requireEnv(accountsTable.env));
 
 /** The sweeper also finds due notices; the purge worker does not need these. */
 export const noticeIndex = () => new DynamoNotices(dynamo, requireEnv(accountsTable.env));
@@ -37,4 +42,16 @@ export const timing = {
   /** DynamoDB point-in-time recovery keeps 35 days: data is gone from backups that long after a purge. */
   backupWindowMs: parseDuration(envOr('LETHE_BACKUP_WINDOW', 'P35D')),
   pageSize: Number(envOr('LETHE_SWEEP_PAGE_SIZE', '500')),
+  /** The deletion SLA every receipt records as met or missed, and the overdue gauge counts against. */
+  sla: {
+    afterPurgeAfterMs: parseDuration(
+      envOr(
+        'LETHE_DELETION_SLA',
+        config.deletionSla?.afterPurgeAfter ?? DEFAULT_DELETION_SLA.afterPurgeAfter,
+      ),
+    ),
+    outerBoundMs: parseDuration(
+      envOr('LETHE_DELETION_OUTER_BOUND', config.deletionSla?.outerBound ?? DEFAULT_DELETION_SLA.outerBound),
+    ),
+  },
 };

@@ -6,6 +6,7 @@ import { S3ZipArchives } from '../adapters/s3-zip-archive.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { requireEnv } from '../commons/env.ts';
+import { metrics } from '../commons/metrics.ts';
 import { accountsTable, exportsBucket } from '../core/resources.ts';
 import { exportRecords } from './deps.ts';
 import type { ExportDeps } from './export-account.ts';
@@ -20,4 +21,5 @@ export const exportDeps: ExportDeps = {
   reader: new StoreReader(dynamoClient, s3),
   archives: new S3ZipArchives(s3, requireEnv(exportsBucket.env)),
   now: () => new Date(),
+  metrics,
 };

@@ -8,6 +8,7 @@ import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
+import { metrics } from '../commons/metrics.ts';
 import { restoreKey } from '../commons/restore-key.ts';
 import { accountsTable } from '../core/resources.ts';
 import type { SendNoticeDeps } from './send-notice.ts';
@@ -27,4 +28,5 @@ export const sendNoticeDeps: SendNoticeDeps = {
   branding: { productName: config.productName, supportUrl: config.notices.supportUrl },
   publicUrl: config.notices.publicUrl ?? requireEnv('LETHE_PUBLIC_URL'),
   now: () => new Date(),
+  metrics,
 };

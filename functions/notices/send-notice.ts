@@ -5,6 +5,7 @@
  * nothing.
  */
 import type { AccountRecord } from '../core/lifecycle.ts';
+import { type MetricKey, type Metrics, noMetrics } from '../core/metrics.ts';
 import { NOTICE_SENDING_TIMEOUT_MS, templateKindOf } from '../core/notices.ts';
 import { signRestoreToken } from '../core/restore-token.ts';
 import type { NoticeProfile } from '../enforcement/ports.ts';
@@ -21,6 +22,7 @@ export interface SendNoticeDeps {
   /** The API's public URL: the restore link is `<publicUrl>/restore?token=…`. */
   readonly publicUrl: string;
   readonly now: () => Date;
+  readonly metrics?: Metrics;
 }
 
 export type SendOutcome = 'sent' | 'duplicate' | 'cancelled' | 'failed' | 'uncertain';
@@ -81,6 +83,10 @@ const compose = async (
   };
 };
 
+/** Counts what became of a notice, by template kind (deactivated, reminder, purged): never by account. */
+const count = (deps: SendNoticeDeps, metric: MetricKey, record: NoticeRecord) =>
+  (deps.metrics ?? noMetrics).record(metric, 1, { kind: templateKindOf(record.kind) });
+
 export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<SendOutcome> => {
   const now = deps.now().toISOString();
   // 1. Only a PENDING record is sent; SENDING is another delivery's (or a send whose fate is unknown).
@@ -92,6 +98,7 @@ export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<Sen
       Date.parse(now) - Date.parse(record.sendingSince) > NOTICE_SENDING_TIMEOUT_MS;
     if (!stuck) return 'duplicate';
     await deps.notices.settle(key, 'UNCERTAIN', now);
+    count(deps, 'noticesUncertain', record);
     return 'uncertain';
   }
   if (record.state !== 'PENDING') return 'duplicate';
@@ -103,6 +110,7 @@ export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<Sen
   }
   if (mail === 'no-address') {
     await deps.notices.settle(key, 'FAILED', now, 'no-address');
+    count(deps, 'noticesFailed', record);
     return 'failed';
   }
   // 3. The conditional record before the send: only one delivery gets past it.
@@ -113,6 +121,7 @@ export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<Sen
   } catch (error) {
     if (error instanceof MailRejected) {
       await deps.notices.settle(key, 'FAILED', now, 'rejected');
+      count(deps, 'noticesFailed', record);
       return 'failed';
     }
     // SES said no: nothing went out, so the retry may send. Anything else leaves SENDING (at most once).
@@ -121,6 +130,7 @@ export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<Sen
   }
   // 5. Settled, and shown in the account view.
   await deps.notices.settle(key, 'SENT', now);
+  count(deps, 'noticesSent', record);
   if (record.target) {
     await deps.notices.recordSent(record.target, record.deactivatedAt, { kind: record.kind, sentAt: now });
   }

@@ -298,7 +298,7 @@ describe('least privilege: enforcement', () => {
       expect(isFromStateful(tableArn, stateful.accountsTable, 'Arn')).toBe(true);
       return suffix;
     });
-    expect(suffixes).toEqual(['/index/due', '/index/notices-due']);
+    expect(suffixes).toEqual(['/index/confirmations-due', '/index/due', '/index/notices-due']);
     expect(dynamoActionsOf(sweeper)).toEqual(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 
@@ -337,7 +337,7 @@ describe('the subject key extension', () => {
 
   it('is on every function that reads the subject key', () => {
     expect(readers.map(([id]) => id).sort()).toEqual(
-      [...accountRoutes.map((r) => r.id), 'sweeper', 'purge-worker', 'notice-sender'].sort(),
+      [...accountRoutes.map((r) => r.id), 'confirm-deletion', 'sweeper', 'purge-worker', 'notice-sender'].sort(),
     );
   });
 

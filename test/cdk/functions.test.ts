@@ -337,7 +337,13 @@ describe('the subject key extension', () => {
 
   it('is on every function that reads the subject key', () => {
     expect(readers.map(([id]) => id).sort()).toEqual(
-      [...accountRoutes.map((r) => r.id), 'confirm-deletion', 'sweeper', 'purge-worker', 'notice-sender'].sort(),
+      [
+        ...accountRoutes.map((r) => r.id),
+        'confirm-deletion',
+        'sweeper',
+        'purge-worker',
+        'notice-sender',
+      ].sort(),
     );
   });
 

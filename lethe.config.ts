@@ -89,6 +89,7 @@ export const config: LetheConfig = {
       {
         kind: 'dynamodb-partition',
         name: 'profiles',
+        labels: { en: 'your profile', de: 'Ihr Profil' },
         table: 'demo-profiles',
         key: { partitionKey: 'accountId' },
         keyTemplate: '{accountId}',
@@ -96,6 +97,7 @@ export const config: LetheConfig = {
       {
         kind: 'dynamodb-partition',
         name: 'content',
+        labels: { en: 'your posts and notes', de: 'Ihre Beiträge und Notizen' },
         table: 'demo-content',
         key: { partitionKey: 'pk', sortKey: 'sk' },
         keyTemplate: 'USER#{accountId}',
@@ -103,16 +105,66 @@ export const config: LetheConfig = {
       {
         kind: 'dynamodb-index',
         name: 'sessions',
+        labels: { en: 'your sign-in sessions', de: 'Ihre Anmeldesitzungen' },
         table: 'demo-sessions',
         key: { partitionKey: 'sessionId' },
         index: 'byAccount',
         attribute: 'accountId',
       },
       {
+        kind: 'dynamodb-index',
+        name: 'usage-events',
+        table: 'demo-usage-events',
+        key: { partitionKey: 'eventId' },
+        index: 'byAccount',
+        attribute: 'accountId',
+      },
+      {
         kind: 's3-prefix',
         name: 'uploads',
+        labels: { en: 'the files you uploaded', de: 'Ihre hochgeladenen Dateien' },
         bucket: 'demo-uploads',
         prefix: 'uploads/{accountId}/',
+      },
+      {
+        kind: 's3-prefix',
+        name: 'thumbnails',
+        bucket: 'demo-thumbnails',
+        prefix: 'thumbnails/{accountId}/',
+      },
+    ],
+    // The retention schedule (P9): each category kept only this long, for every account. docs/retention.md
+    retention: [
+      {
+        category: 'sessions',
+        labels: { en: 'Sign-in sessions (device, IP address)', de: 'Anmeldesitzungen (Gerät, IP-Adresse)' },
+        window: 'P30D',
+        basis: 'Legitimate interest: keeping accounts secure (GDPR Art. 6(1)(f))',
+        stores: [{ store: 'sessions', timeAttribute: 'lastSeenAt' }],
+      },
+      {
+        category: 'usage-events',
+        labels: {
+          en: 'Usage events (pages visited, features used)',
+          de: 'Nutzungsereignisse (besuchte Seiten)',
+        },
+        window: 'P90D',
+        basis: 'Consent: product analytics (GDPR Art. 6(1)(a))',
+        stores: [{ store: 'usage-events', timeAttribute: 'at' }],
+      },
+      {
+        category: 'thumbnails',
+        labels: { en: 'Thumbnails generated from uploads', de: 'Aus Uploads erzeugte Vorschaubilder' },
+        window: 'P7D',
+        basis: 'Contract: showing your uploads (GDPR Art. 6(1)(b))',
+        stores: [{ store: 'thumbnails' }],
+      },
+      {
+        category: 'access-logs',
+        labels: { en: 'Web server access logs', de: 'Zugriffsprotokolle des Webservers' },
+        window: 'P14D',
+        basis: 'Legitimate interest: operating and securing the service (GDPR Art. 6(1)(f))',
+        logGroups: ['/demo/app/access'],
       },
     ],
   },

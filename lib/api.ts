@@ -21,7 +21,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { exportQueue } from '../functions/core/resources.ts';
+import { DEFAULT_THROTTLE, exportQueue, type ThrottleSettings } from '../functions/core/resources.ts';
 import {
   type Access,
   entryOf,
@@ -41,15 +41,8 @@ export interface JwtSettings {
   readonly audience: readonly string[];
 }
 
-export interface ThrottleSettings {
-  /** Steady-state requests per second across the whole API. */
-  readonly rateLimit: number;
-  /** Requests the API accepts in a burst above the rate. */
-  readonly burstLimit: number;
-}
-
-/** Sized for account-lifecycle calls, which a user makes a handful of times in an account's life. */
-export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
+/** Defined beside Lethe's other resources, so local mode throttles as the stage does without loading CDK. */
+export { DEFAULT_THROTTLE, type ThrottleSettings };
 
 /** The Accounts and Audit tables and the subject key, from the stateful stack. */
 export interface LetheApiProps extends LetheState {

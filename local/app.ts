@@ -137,6 +137,7 @@ export const startLocalApp = async (
     server = await startApiServer({
       port: settings.port,
       verify: await createVerifier(jwtKeyFile(keyDir)),
+      throttle: settings.throttle,
       ...(options.onRequest && { onRequest: options.onRequest }),
     });
     const sweepIntervalMs =

@@ -5,7 +5,16 @@
  * `npm start` agree without a secret in the repository.
  */
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import {
+  errors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import { defaultKeyDir, readOrCreate } from './dev-keys.ts';
 
 export const LOCAL_ISSUER = 'https://lethe.local/';
@@ -54,24 +63,44 @@ export const signLocalToken = async (
     .sign(await importJWK(privateJwk, ALG));
 };
 
-export type Verifier = (authorization: string | undefined) => Promise<JWTPayload | undefined>;
+/**
+ * The authorizer's verdict: the claims of a valid token, or why it refused
+ * (what API Gateway puts in `www-authenticate`; undefined when no token came).
+ */
+export type Verdict =
+  | { readonly claims: JWTPayload }
+  | { readonly refused: true; readonly reason: string | undefined };
 
-/** Returns the claims of a valid token, or undefined: the authorizer's 401. */
+export type Verifier = (authorization: string | undefined) => Promise<Verdict>;
+
+/** The `error_description` API Gateway gives for each failed check. */
+const reasonFor = (error: unknown): string => {
+  if (error instanceof errors.JWTExpired) return 'the token has expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return 'the token does not have a valid audience';
+    if (error.claim === 'iss') return 'the token does not have a valid issuer';
+    if (error.claim === 'nbf') return 'the token is not valid yet';
+    return `the token has an invalid ${error.claim} claim`;
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature verification failed';
+  return 'the token could not be parsed';
+};
+
 export const createVerifier = async (keyFile = jwtKeyFile()): Promise<Verifier> => {
   const key = await importJWK((await loadOrCreate(keyFile)).publicJwk, ALG);
   return async (authorization) => {
     // Like the AWS authorizer, accept the token with or without the Bearer prefix.
     const token = authorization?.replace(/^Bearer\s+/i, '').trim();
-    if (!token) return undefined;
+    if (!token) return { refused: true, reason: undefined };
     try {
       const { payload } = await jwtVerify(token, key, {
         issuer: LOCAL_ISSUER,
         audience: LOCAL_AUDIENCE,
         algorithms: [ALG],
       });
-      return payload;
-    } catch {
-      return undefined;
+      return { claims: payload };
+    } catch (error) {
+      return { refused: true, reason: reasonFor(error) };
     }
   };
 };

@@ -7,9 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { ThrottleSettings } from '../functions/core/resources.ts';
 import { fallbackRoute, matchRoute, type RouteDefinition, routes } from '../functions/http/routes.ts';
 import type { Verifier } from './jwt.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { tokenBucket } from './throttle.ts';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -117,6 +119,27 @@ const send = (res: ServerResponse, result: APIGatewayProxyResultV2) => {
     .end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 };
 
+/**
+ * API Gateway's own answers, byte for byte: the JWT authorizer's refusal and
+ * stage throttling reach clients before any Lethe handler runs, in this
+ * shape rather than Lethe's `{"error": …}`, so local mode answers the same.
+ */
+export const GATEWAY_UNAUTHORIZED = '{"message":"Unauthorized"}';
+export const GATEWAY_THROTTLED = '{"message":"Too Many Requests"}';
+
+/** As the JWT authorizer: `www-authenticate` says why, when a token came at all. */
+const unauthorized = (res: ServerResponse, reason: string | undefined) => {
+  const challenge =
+    reason === undefined ? 'Bearer' : `Bearer scope="" error="invalid_token" error_description="${reason}"`;
+  res
+    .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': challenge })
+    .end(GATEWAY_UNAUTHORIZED);
+};
+
+const throttled = (res: ServerResponse) => {
+  res.writeHead(429, { 'content-type': 'application/json' }).end(GATEWAY_THROTTLED);
+};
+
 const plainError = (res: ServerResponse, status: number, code: string, message: string) => {
   res
     .writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
@@ -131,12 +154,20 @@ export interface ApiServer {
 export interface ApiServerOptions {
   readonly port: number;
   readonly verify: Verifier;
+  /** The stage's throttling (one token bucket for the whole API, as in AWS). @default none */
+  readonly throttle?: ThrottleSettings;
   /** One line per request, with the route template rather than the path: ids stay out of the log. */
   readonly onRequest?: (line: string) => void;
 }
 
-export const startApiServer = async ({ port, verify, onRequest }: ApiServerOptions): Promise<ApiServer> => {
+export const startApiServer = async ({
+  port,
+  verify,
+  throttle,
+  onRequest,
+}: ApiServerOptions): Promise<ApiServer> => {
   const handlers = await loadHandlers();
+  const admit = throttle ? tokenBucket(throttle) : () => true;
   const invoke = async (id: string, event: APIGatewayProxyEventV2) => {
     const handler = handlers.get(id);
     if (!handler) throw new Error(`No handler for ${id}`);
@@ -149,6 +180,12 @@ export const startApiServer = async ({ port, verify, onRequest }: ApiServerOptio
     const method = (req.method ?? 'GET').toUpperCase();
     let label = `${method} (unmatched)`;
     try {
+      // Stage throttling comes first in API Gateway: before routing, the authorizer or any Lambda.
+      if (!admit()) {
+        req.resume();
+        throttled(res);
+        return;
+      }
       const body = await readBody(req);
       if (body === 'too_large') {
         plainError(res, 413, 'payload_too_large', 'The request body is too large.');
@@ -163,12 +200,12 @@ export const startApiServer = async ({ port, verify, onRequest }: ApiServerOptio
       label = `${route.method} ${route.path}`;
       let claims: Record<string, string> | undefined;
       if (route.auth === 'jwt') {
-        const payload = await verify(req.headers.authorization);
-        if (!payload) {
-          plainError(res, 401, 'unauthorized', 'A valid bearer token is required.');
+        const verdict = await verify(req.headers.authorization);
+        if ('refused' in verdict) {
+          unauthorized(res, verdict.reason);
           return;
         }
-        claims = claimsAsStrings(payload);
+        claims = claimsAsStrings(verdict.claims);
       }
       const routeKey = `${route.method} ${route.path}`;
       send(res, await invoke(route.id, toEvent(req, url, body, routeKey, match.pathParameters, claims)));

@@ -1,5 +1,6 @@
 /** Local mode's settings from the environment (SPEC "Local mode"), checked before anything starts. */
 import { parseDuration, parseDurationList } from '../functions/core/duration.ts';
+import { DEFAULT_THROTTLE, type ThrottleSettings } from '../functions/core/resources.ts';
 
 export interface LocalSettings {
   readonly port: number;
@@ -10,6 +11,8 @@ export interface LocalSettings {
   readonly dynamodbPort: number;
   readonly sesPort: number;
   readonly sqsS3Port: number;
+  /** The API's throttling, as the stage's in AWS (DEFAULT_THROTTLE unless set). */
+  readonly throttle: ThrottleSettings;
   readonly dataDir?: string;
 }
 
@@ -53,5 +56,9 @@ export const readSettings = (env: NodeJS.ProcessEnv = process.env): LocalSetting
   dynamodbPort: integer(env, 'LETHE_DYNAMODB_PORT', 8000, 1, 65_535),
   sesPort: integer(env, 'LETHE_SES_PORT', 8005, 1, 65_535),
   sqsS3Port: integer(env, 'LETHE_SQS_S3_PORT', 4566, 1, 65_535),
+  throttle: {
+    rateLimit: integer(env, 'LETHE_THROTTLE_RATE', DEFAULT_THROTTLE.rateLimit, 1, 1_000_000),
+    burstLimit: integer(env, 'LETHE_THROTTLE_BURST', DEFAULT_THROTTLE.burstLimit, 1, 1_000_000),
+  },
   ...(env.LETHE_DATA_DIR && { dataDir: env.LETHE_DATA_DIR }),
 });

@@ -4,8 +4,21 @@
  * export reads and purge deletes). No AWS SDK here: plain data and helpers.
  */
 
+import { parseDuration } from './duration.ts';
+
 /** A placeholder every key template and prefix must carry. */
 export const ACCOUNT_ID_PLACEHOLDER = '{accountId}';
+
+/**
+ * What people read for a store (the deletion receipt, the export's README, the
+ * restore page), by language subtag: `{ en: 'your posts', de: 'Ihre Beiträge' }`.
+ * English is required; another language without its own label reads the
+ * English one, and a store without labels reads its name.
+ */
+export interface StoreLabels {
+  readonly en: string;
+  readonly [language: string]: string;
+}
 
 export interface KeySchema {
   /** Partition key attribute name. */
@@ -18,6 +31,8 @@ export interface KeySchema {
 export interface DynamoPartitionStore {
   readonly kind: 'dynamodb-partition';
   readonly name: string;
+  /** Words for people, per language (English required). */
+  readonly labels?: StoreLabels;
   readonly table: string;
   readonly key: KeySchema;
   /** The partition key value, e.g. `USER#{accountId}`. */
@@ -28,6 +43,8 @@ export interface DynamoPartitionStore {
 export interface DynamoIndexStore {
   readonly kind: 'dynamodb-index';
   readonly name: string;
+  /** Words for people, per language (English required). */
+  readonly labels?: StoreLabels;
   readonly table: string;
   readonly key: KeySchema;
   readonly index: string;
@@ -39,6 +56,8 @@ export interface DynamoIndexStore {
 export interface S3PrefixStore {
   readonly kind: 's3-prefix';
   readonly name: string;
+  /** Words for people, per language (English required). */
+  readonly labels?: StoreLabels;
   readonly bucket: string;
   readonly prefix: string;
   /** A versioned bucket: purge deletes every version and delete marker, not only the current objects. */
@@ -49,6 +68,8 @@ export interface S3PrefixStore {
 export interface ProcessorStore {
   readonly kind: 'processor';
   readonly name: string;
+  /** Words for people, per language (English required). */
+  readonly labels?: StoreLabels;
   /** HTTPS endpoint that accepts a signed deletion request. */
   readonly deletionUrl: string;
   /** How long the processor may take to confirm, as an ISO-8601 duration (≤ P30D). */
@@ -70,9 +91,46 @@ export interface ProfileSource {
   };
 }
 
+/**
+ * One store a retention category covers. A DynamoDB store names the item
+ * attribute holding the item's time (epoch seconds, epoch milliseconds or an
+ * ISO-8601 string); an S3 store uses each object's LastModified.
+ */
+export interface RetentionTarget {
+  readonly store: string;
+  readonly timeAttribute?: string;
+}
+
+/**
+ * A category of data the policy keeps only for a while (P9), for every
+ * account, active or not: e.g. sessions 30 days. See docs/retention.md.
+ */
+export interface RetentionRule {
+  /** Lower-case letters, digits and dashes, e.g. `sessions`. */
+  readonly category: string;
+  /** What people read, per locale (`en` at least), e.g. `{ en: 'Sign-in sessions' }`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** How long an item is kept after its time: an ISO-8601 duration (e.g. P30D). */
+  readonly window: string;
+  /** The legal basis, as the policy states it. */
+  readonly basis?: string;
+  /** The data map's DynamoDB and S3 stores this category covers. */
+  readonly stores?: readonly RetentionTarget[];
+  /** CloudWatch log groups whose retention is set to the window (whole days, rounded down). */
+  readonly logGroups?: readonly string[];
+  /**
+   * Also let DynamoDB TTL delete expired items for free (on `letheExpiresAt`).
+   * TTL ignores legal holds: leave it off where a hold must keep the data.
+   * @default false
+   */
+  readonly ttl?: boolean;
+}
+
 export interface DataMap {
   readonly profile: ProfileSource;
   readonly stores: readonly Store[];
+  /** Retention rules (P9); optional. */
+  readonly retention?: readonly RetentionRule[];
 }
 
 export interface Profile {
@@ -84,6 +142,29 @@ export interface Profile {
 
 export const fillTemplate = (template: string, accountId: string): string =>
   template.split(ACCOUNT_ID_PLACEHOLDER).join(accountId);
+
+/** The store's words for a reader of `language` (a subtag such as `de`): theirs, else English, else its name. */
+export const storeLabel = (
+  store: { readonly name: string; readonly labels?: StoreLabels },
+  language: string,
+) => store.labels?.[language] ?? store.labels?.en ?? store.name;
+
+const checkLabels = (store: { readonly name: string; readonly labels?: StoreLabels }) => {
+  if (store.labels === undefined) return;
+  if (typeof store.labels.en !== 'string' || store.labels.en.trim() === '') {
+    throw new Error(`data map: store "${store.name}" labels must include English ("en")`);
+  }
+  for (const [language, label] of Object.entries(store.labels)) {
+    if (!/^[a-z]{2,3}$/.test(language)) {
+      throw new Error(
+        `data map: store "${store.name}" label language "${language}" must be a subtag like "de"`,
+      );
+    }
+    if (typeof label !== 'string' || label.trim() === '') {
+      throw new Error(`data map: store "${store.name}" label "${language}" must not be empty`);
+    }
+  }
+};
 
 export const dynamoStores = (map: DataMap): DynamoStore[] =>
   map.stores.filter((s): s is DynamoStore => s.kind === 'dynamodb-partition' || s.kind === 'dynamodb-index');
@@ -111,6 +192,7 @@ export const validateDataMap = (map: DataMap): DataMap => {
     }
     if (names.has(store.name)) throw new Error(`data map: store name "${store.name}" is used twice`);
     names.add(store.name);
+    checkLabels(store);
     if (store.kind === 'dynamodb-partition' && !store.keyTemplate.includes(ACCOUNT_ID_PLACEHOLDER)) {
       throw new Error(`data map: store "${store.name}" keyTemplate must contain ${ACCOUNT_ID_PLACEHOLDER}`);
     }
@@ -126,5 +208,46 @@ export const validateDataMap = (map: DataMap): DataMap => {
     }
   }
   profileStore(map);
+  validateRetention(map);
   return map;
+};
+
+/** Each retention rule names known stores, a time for each, and a window Lethe can measure. */
+const validateRetention = (map: DataMap): void => {
+  const categories = new Set<string>();
+  for (const rule of map.retention ?? []) {
+    const where = `data map: retention category "${rule.category}"`;
+    if (!/^[a-z][a-z0-9-]{0,62}$/.test(rule.category)) {
+      throw new Error(`${where}: the name must be lower-case letters, digits and dashes`);
+    }
+    if (categories.has(rule.category)) throw new Error(`${where} is declared twice`);
+    categories.add(rule.category);
+    try {
+      if (parseDuration(rule.window) <= 0) throw new Error('zero');
+    } catch {
+      throw new Error(`${where}: window "${rule.window}" is not a positive ISO-8601 duration (e.g. P30D)`);
+    }
+    if (!rule.labels.en) throw new Error(`${where}: labels must include "en"`);
+    if ((rule.stores ?? []).length === 0 && (rule.logGroups ?? []).length === 0) {
+      throw new Error(`${where}: names no store and no log group`);
+    }
+    if ((rule.logGroups ?? []).length > 0 && parseDuration(rule.window) < 86_400_000) {
+      throw new Error(`${where}: log groups keep whole days, so the window must be at least P1D`);
+    }
+    for (const target of rule.stores ?? []) {
+      const store = map.stores.find((s) => s.name === target.store);
+      if (!store) throw new Error(`${where}: store "${target.store}" is not in the data map`);
+      if (store.kind === 'processor') {
+        throw new Error(`${where}: store "${target.store}" is a processor; Lethe cannot expire its items`);
+      }
+      if (store.kind === 's3-prefix' && target.timeAttribute) {
+        throw new Error(
+          `${where}: store "${target.store}" is S3, whose time is LastModified: drop timeAttribute`,
+        );
+      }
+      if (store.kind !== 's3-prefix' && !target.timeAttribute) {
+        throw new Error(`${where}: DynamoDB store "${target.store}" needs a timeAttribute (the item's time)`);
+      }
+    }
+  }
 };

@@ -101,11 +101,22 @@ export interface Caller {
 
 export const OPERATOR_SCOPE = 'lethe/admin';
 
+/**
+ * The scopes a claim grants: space-separated (`scope`, OAuth 2.0), a JSON
+ * array (`scp`, as some IdPs issue it), or that array as API Gateway hands it
+ * to the Lambda: every claim becomes a string, an array `"[a b]"`.
+ */
+export const scopesOf = (raw: unknown): string[] => {
+  if (Array.isArray(raw)) return raw.map(String);
+  if (typeof raw !== 'string') return [];
+  const text = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
+  return text.split(/\s+/).filter((scope) => scope !== '');
+};
+
 export const callerFromClaims = (claims: Record<string, unknown>): Caller | undefined => {
   const sub = claims.sub;
   if (typeof sub !== 'string' || sub.length === 0) return undefined;
-  const raw = claims.scope ?? claims.scp;
-  const scopes = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(' ') : [];
+  const scopes = [...scopesOf(claims.scope), ...scopesOf(claims.scp)];
   return { sub, operator: scopes.includes(OPERATOR_SCOPE) };
 };
 

@@ -144,6 +144,18 @@ export const visibilityTimeoutSeconds = (queue: QueueDefinition) => queue.consum
 
 export const letheQueues: readonly QueueDefinition[] = [purgeQueue, noticeQueue, exportQueue];
 
+/** The API stage's throttling: steady requests per second across the whole API, and the burst above it. */
+export interface ThrottleSettings {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/**
+ * Sized for account-lifecycle calls, which a user makes a handful of times in
+ * an account's life. The stage in AWS and local mode's server both use it.
+ */
+export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
+
 /** What CDK outputs and the operator CLI reads to find a deployed stack's resources. */
 export const STACK_OUTPUTS = {
   accountsTable: 'AccountsTableName',

@@ -87,19 +87,35 @@ describe('the HTTP API against the stand-ins', () => {
   });
 
   describe('authentication and authorization', () => {
-    it('answers 401 without a token, with an expired token, and with a forged one', async () => {
+    it("answers API Gateway's exact 401 without a token, with an expired token, and with a forged one", async () => {
+      // Arrange
       const id = await newAccount();
       const expired = await tokenFor(id, { expiresInSeconds: -60 });
       const valid = await tokenFor(id);
       const [header, payload] = valid.split('.');
       const forged = `${header}.${payload}.${'A'.repeat(342)}`;
-      for (const token of [undefined, expired, forged, 'not-a-jwt']) {
-        const { status, json } = await call(`/v1/accounts/${id}/deactivate`, {
+      const cases = [
+        [undefined, 'Bearer'],
+        [expired, 'Bearer scope="" error="invalid_token" error_description="the token has expired"'],
+        [forged, 'Bearer scope="" error="invalid_token" error_description="signature verification failed"'],
+        [
+          'not-a-jwt',
+          'Bearer scope="" error="invalid_token" error_description="the token could not be parsed"',
+        ],
+      ] as const;
+
+      for (const [token, challenge] of cases) {
+        // Act
+        const { status, text, headers } = await call(`/v1/accounts/${id}/deactivate`, {
           method: 'POST',
           ...(token && { token }),
         });
+
+        // Assert: the authorizer's body byte for byte, as clients in AWS see it
         expect(status).toBe(401);
-        expect(json.error.code).toBe('unauthorized');
+        expect(text).toBe('{"message":"Unauthorized"}');
+        expect(headers.get('content-type')).toBe('application/json');
+        expect(headers.get('www-authenticate')).toBe(challenge);
       }
       expect(await readRecord(id)).toBeUndefined();
     });

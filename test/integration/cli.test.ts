@@ -193,7 +193,14 @@ describe('lethe sweep --dry-run', () => {
       accountId: due,
       purgeAfter: before?.purgeAfter,
       why: 'due',
-      counts: { content: 2, sessions: 0, uploads: 1, profiles: 1 },
+      counts: {
+        content: 2,
+        sessions: 0,
+        'usage-events': 0,
+        uploads: 1,
+        thumbnails: 0,
+        profiles: 1,
+      },
       total: 4,
     });
     expect(JSON.stringify(report)).not.toContain(held);
@@ -280,7 +287,9 @@ describe('lethe receipt', () => {
         targets: [
           { name: 'content', deleted: 2 },
           { name: 'sessions', deleted: 0 },
+          { name: 'usage-events', deleted: 0 },
           { name: 'uploads', deleted: 1 },
+          { name: 'thumbnails', deleted: 0 },
           { name: 'profiles', deleted: 1 },
         ],
       },

@@ -63,6 +63,9 @@ export default async function setup(project: TestProject) {
     LETHE_SES_PORT: String(await freePort()),
     LETHE_SQS_S3_PORT: String(await freePort()),
     LETHE_SEED_ACCOUNTS: '3',
+    // The race tests send bursts well beyond the stage's 100; the throttle test starts its own server.
+    LETHE_THROTTLE_RATE: '100000',
+    LETHE_THROTTLE_BURST: '100000',
   });
   // Every log level, so the I7 check sees every line a handler can write.
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';

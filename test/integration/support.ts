@@ -29,10 +29,15 @@ export interface Call {
   token?: string;
   body?: string;
   headers?: Record<string, string>;
+  /** Another local API server than the shared one. */
+  baseUrl?: string;
 }
 
-export const call = async (path: string, { method = 'GET', token, body, headers = {} }: Call = {}) => {
-  const response = await fetch(`${apiUrl}${path}`, {
+export const call = async (
+  path: string,
+  { method = 'GET', token, body, headers = {}, baseUrl = apiUrl }: Call = {},
+) => {
+  const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
       ...(token && { authorization: `Bearer ${token}` }),
@@ -45,7 +50,7 @@ export const call = async (path: string, { method = 'GET', token, body, headers 
   const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() || 'application/json';
   const json = text && mediaType === 'application/json' ? JSON.parse(text) : undefined;
   // Every response in every integration test is held to openapi.yaml.
-  const match = matchRoute(method, new URL(path, apiUrl).pathname);
+  const match = matchRoute(method, new URL(path, baseUrl).pathname);
   const problems = contractProblems(
     method,
     match.kind === 'route' ? match.route.path : undefined,

@@ -44,7 +44,9 @@ export const contractProblems = (
   body: unknown,
   mediaType = 'application/json',
 ): string[] => {
-  let schemaRef = '#/components/schemas/Error';
+  // An unknown route answers Lethe's 404/405, unless the stage throttled it first (API Gateway's body).
+  let schemaRef =
+    status === 429 ? '#/components/schemas/GatewayTooManyRequests' : '#/components/schemas/Error';
   if (pathTemplate !== undefined) {
     const operation = openapi.paths[pathTemplate]?.[method.toLowerCase()] as Operation | undefined;
     if (!operation) return [`${method} ${pathTemplate} is not in openapi.yaml`];

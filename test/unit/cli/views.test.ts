@@ -98,7 +98,9 @@ describe('statusReport', () => {
       targets: [
         { name: 'content', kind: 'dynamodb-partition', state: 'done', deleted: 9 },
         { name: 'sessions', kind: 'dynamodb-index', state: 'in progress', deleted: 1 },
+        { name: 'usage-events', kind: 'dynamodb-index', state: 'pending', deleted: 0 },
         { name: 'uploads', kind: 's3-prefix', state: 'pending', deleted: 0 },
+        { name: 'thumbnails', kind: 's3-prefix', state: 'pending', deleted: 0 },
         // Lethe's own export records and archives, which the purge deletes too (I6)
         { name: 'lethe-exports', kind: 'dynamodb-partition', state: 'pending', deleted: 0 },
         { name: 'lethe-export-archives', kind: 's3-prefix', state: 'pending', deleted: 0 },
@@ -120,7 +122,8 @@ describe('purgeTargets', () => {
     };
     const progress = {
       startedAt: past,
-      target: 4,
+      // Past every data store (the processor is requested after them)
+      target: map.stores.length,
       counts: {},
       processors: { crm: { requestedAt: past, deadline: future } },
     };

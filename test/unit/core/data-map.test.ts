@@ -4,6 +4,7 @@ import {
   type DataMap,
   fillTemplate,
   profileStore,
+  storeLabel,
   validateDataMap,
 } from '../../../functions/core/data-map.ts';
 import { config } from '../../../lethe.config.ts';
@@ -48,6 +49,23 @@ describe('the data map', () => {
       deadline: 'P30D',
     } as const;
     expect(() => validateDataMap(withStores([...config.dataMap.stores, processor]))).toThrow(/https/);
+  });
+
+  it("reads a store in the reader's language, else English, else its name", () => {
+    const store = { name: 'content', labels: { en: 'your posts', de: 'Ihre Beiträge' } };
+    expect(storeLabel(store, 'de')).toBe('Ihre Beiträge');
+    expect(storeLabel(store, 'fr')).toBe('your posts');
+    expect(storeLabel({ name: 'content' }, 'de')).toBe('content');
+  });
+
+  it('refuses labels without English, or with an empty label or a bad language', () => {
+    const relabel = (labels: unknown) =>
+      withStores(
+        config.dataMap.stores.map((s) => (s.name === 'content' ? { ...s, labels } : s)) as DataMap['stores'],
+      );
+    expect(() => validateDataMap(relabel({ de: 'Ihre Beiträge' }))).toThrow(/English/);
+    expect(() => validateDataMap(relabel({ en: 'posts', de: ' ' }))).toThrow(/empty/);
+    expect(() => validateDataMap(relabel({ en: 'posts', 'de-DE': 'Beiträge' }))).toThrow(/subtag/);
   });
 
   it('refuses a profile store that is not a partition store', () => {

@@ -94,6 +94,22 @@ describe('callerFromClaims and authorize', () => {
     });
   });
 
+  it.each([
+    ['a JSON array', ['openid', 'lethe/admin']],
+    ['an array as API Gateway flattens it', '[openid lethe/admin]'],
+    ['a one-element flattened array', '[lethe/admin]'],
+  ])('reads the operator scope from scp or scope as %s', (_, raw) => {
+    for (const claim of ['scp', 'scope']) {
+      expect(callerFromClaims({ sub: 'u1', [claim]: raw })).toEqual({ sub: 'u1', operator: true });
+    }
+  });
+
+  it('finds no operator scope in lookalikes, whichever form they come in', () => {
+    for (const raw of ['[openid lethe/admin-not]', ['lethe/admins'], '[]', '', 'lethe/admin]x']) {
+      expect(callerFromClaims({ sub: 'u1', scp: raw })?.operator).toBe(false);
+    }
+  });
+
   it('has no caller without a sub', () => {
     expect(callerFromClaims({ scope: 'lethe/admin' })).toBeUndefined();
   });

@@ -244,6 +244,25 @@ describe('legal holds', () => {
     expect(transaction()[1]?.Put?.Item).toMatchObject({ kind: 'hold-placed', actor: 'operator' });
   });
 
+  it.each<Record<string, string>>([{ scp: '[openid lethe/admin]' }, { scope: '[lethe/admin openid]' }])(
+    'takes an operator scope API Gateway flattened from an array (%o)',
+    async (scopes) => {
+      holds(deactivated, {
+        ...deactivated,
+        legalHold: { reason: 'litigation', placedAt: '2026-11-28T00:00:00.000Z' },
+      });
+      const response = await call(putLegalHold, {
+        method: 'PUT',
+        path,
+        accountId: 'u1',
+        claims: { sub: 'ops-1', ...scopes },
+        body: '{"reason":"litigation"}',
+      });
+      expect(response.statusCode).toBe(200);
+      expect(transaction()[1]?.Put?.Item).toMatchObject({ kind: 'hold-placed', actor: 'operator' });
+    },
+  );
+
   it('refuses the account owner with 403', async () => {
     const response = await call(putLegalHold, {
       method: 'PUT',

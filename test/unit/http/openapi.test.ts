@@ -29,4 +29,23 @@ describe('openapi.yaml', () => {
     ).toEqual([]);
     expect(contractProblems('GET', '/health', 200, { status: 'ok' })).toEqual([]);
   });
+
+  it("documents API Gateway's 429 on every route and its 401 on every route behind the JWT authorizer", () => {
+    for (const route of routes) {
+      const throttled = contractProblems(route.method, route.path, 429, { message: 'Too Many Requests' });
+      expect(throttled, `${route.method} ${route.path}`).toEqual([]);
+      if (route.auth !== 'jwt') continue;
+      expect(contractProblems(route.method, route.path, 401, { message: 'Unauthorized' })).toEqual([]);
+      // Lethe's own shape is not what a client gets for a refused token.
+      const letheShape = { error: { code: 'unauthorized', message: 'A valid bearer token is required.' } };
+      expect(contractProblems(route.method, route.path, 401, letheShape)).not.toEqual([]);
+    }
+  });
+
+  it("keeps the export limit's 429 in Lethe's shape beside the throttle's", () => {
+    const path = '/v1/accounts/{accountId}/export';
+    const limit = { error: { code: 'too_many_requests', message: 'Three exports a day.' } };
+    expect(contractProblems('POST', path, 429, limit)).toEqual([]);
+    expect(contractProblems('POST', path, 429, { message: 'Slow down' })).not.toEqual([]);
+  });
 });

@@ -1,69 +1,14 @@
 /**
- * Lethe's one configuration file: the data map (where the host app keeps an
- * account's data) and the retention settings. CDK reads it to grant each
- * function exactly these resources; the functions bundle it to know what to
- * export and purge. Edit this file, not the code.
- *
- * The map below describes the demo app that local mode seeds.
+ * The example app's configuration: the data map (where the demo app keeps an
+ * account's data) and the retention settings. bin/lethe.ts passes it to the
+ * Lethe construct (lib/app.ts), which grants each function exactly these
+ * resources and hands the configuration to the functions at deploy time;
+ * local mode (`npm start`) reads the very same object. Your own app passes
+ * its data map and settings as the construct's props instead.
  */
-import type { DataMap } from './functions/core/data-map.ts';
+import type { LetheConfig } from './functions/core/config-schema.ts';
 
-export interface LetheConfig {
-  /** Shown in notices and pages. */
-  readonly productName: string;
-  /** ISO-8601 duration from deactivation to purge (P3). */
-  readonly gracePeriod: string;
-  /** Reminders, as durations before `purgeAfter` (P6). */
-  readonly noticeSchedule: readonly string[];
-  /** How often the sweeper looks for due accounts: whole minutes, at least PT1M. */
-  readonly sweepInterval: string;
-  /**
-   * Purge workers that may run at once (SQS maximum concurrency, 2–1000).
-   * Each deletes from every store in the data map: raise it only as far as
-   * the host app's tables and buckets can take the extra writes.
-   */
-  readonly purgeConcurrency: number;
-  /** Notices (P6): who sends them and where their links point. */
-  readonly notices: NoticeSettings;
-  /** How long audit events are kept (ISO-8601 duration); receipts are kept for good. */
-  readonly auditRetention: string;
-  /** Days the Lambda log groups keep their logs. */
-  readonly logRetentionDays: number;
-  /**
-   * The deletion SLA (P2): purged within `afterPurgeAfter` of purgeAfter, and
-   * never later than `outerBound` after it. Each receipt records it as met or
-   * missed; the OverdueAccounts alarm fires past `afterPurgeAfter`.
-   * @default { afterPurgeAfter: 'P1D', outerBound: 'P30D' }
-   */
-  readonly deletionSla?: {
-    readonly afterPurgeAfter?: string;
-    readonly outerBound?: string;
-  };
-  /** Data exports (P7). */
-  readonly exports?: {
-    /** Exports an account may ask for in any 24 hours. @default 3 */
-    readonly perDay?: number;
-    /** How long a download link works, as an ISO-8601 duration. @default PT24H */
-    readonly linkExpiry?: string;
-  };
-  readonly dataMap: DataMap;
-}
-
-export interface NoticeSettings {
-  /** The From address: an identity verified in SES. */
-  readonly sender: string;
-  /** The SES configuration set every notice is sent with (bounce and complaint events). */
-  readonly configurationSet: string;
-  /**
-   * The public base URL restore links point at (a custom domain in front of the API).
-   * @default the API's own URL (CDK passes it as LETHE_PUBLIC_URL; local mode, its server's)
-   */
-  readonly publicUrl?: string;
-  /** Where users can ask questions; shown in every notice's footer. */
-  readonly supportUrl: string;
-  /** How long backups keep deleted data (PITR keeps 35 days): the receipt's "gone from backups by". */
-  readonly backupRetention: string;
-}
+export type { LetheConfig, NoticeSettings } from './functions/core/config-schema.ts';
 
 export const config: LetheConfig = {
   productName: 'Lethe Demo',

@@ -32,7 +32,8 @@ import {
 import type { LetheConfig } from '../lethe.config.ts';
 import { type AccountsAccess, type AuditAccess, LetheFunction, retentionOf } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
-import type { LetheState } from './stateful-stack.ts';
+import { scopedName } from './names.ts';
+import type { LetheStateResources } from './state.ts';
 
 export interface JwtSettings {
   /** The identity provider's issuer URL (the tokens' `iss`). */
@@ -45,7 +46,7 @@ export interface JwtSettings {
 export { DEFAULT_THROTTLE, type ThrottleSettings };
 
 /** The Accounts and Audit tables and the subject key, from the stateful stack. */
-export interface LetheApiProps extends LetheState {
+export interface LetheApiProps extends LetheStateResources {
   readonly config: LetheConfig;
   readonly jwt: JwtSettings;
   /** @default DEFAULT_THROTTLE */
@@ -163,6 +164,7 @@ export class LetheApi extends Construct {
     const httpRoutes = new Map<string, HttpRoute>();
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: scopedName(scope, 'api', { maxLength: 128 }),
       description: 'Lethe: deactivate, restore and purge accounts as the privacy policy promises',
       // The stage below carries throttling and access logs, which the implicit one cannot.
       createDefaultStage: false,

@@ -1,14 +1,16 @@
 /**
- * Builds the whole CDK app: both stacks, wired, with cdk-nag's AwsSolutions
- * checks on. bin/lethe.ts and the CDK tests both call `createApp`, so the
- * tests check the very app that deploys.
+ * The example app: the demo data map and settings of lethe.config.ts, and
+ * the JWT and API settings of cdk.json's context, through the public Lethe
+ * construct (state in one stack, the rest in another), with cdk-nag's
+ * AwsSolutions checks on. bin/lethe.ts and the CDK tests both call
+ * `createApp`, so the tests check the very app that deploys.
  */
 import { App, type AppProps, Duration, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { validateDataMap } from '../functions/core/data-map.ts';
 import { config as defaultConfig, type LetheConfig } from '../lethe.config.ts';
 import { DEFAULT_THROTTLE, type JwtSettings, type ThrottleSettings } from './api.ts';
+import type { LetheProps } from './lethe.ts';
 import { LetheStatefulStack } from './stateful-stack.ts';
 import { LetheStatelessStack } from './stateless-stack.ts';
 
@@ -111,9 +113,31 @@ export interface LetheApp {
 
 export const STACK_NAMES = { stateful: 'LetheStateful', stateless: 'LetheStateless' } as const;
 
+/** The example's configuration as the Lethe construct's props: the data map and settings of lethe.config.ts. */
+export const letheProps = (config: LetheConfig, settings: DeploySettings): Omit<LetheProps, 'state'> => ({
+  productName: config.productName,
+  dataMap: config.dataMap,
+  auth: settings.jwt,
+  notices: {
+    sender: config.notices.sender,
+    supportUrl: config.notices.supportUrl,
+    backupRetention: config.notices.backupRetention,
+    ...(config.notices.publicUrl !== undefined && { publicUrl: config.notices.publicUrl }),
+  },
+  gracePeriod: config.gracePeriod,
+  noticeSchedule: config.noticeSchedule,
+  sweepInterval: config.sweepInterval,
+  purgeConcurrency: config.purgeConcurrency,
+  auditRetention: config.auditRetention,
+  logRetentionDays: config.logRetentionDays,
+  ...(config.exports !== undefined && { exports: config.exports }),
+  throttle: settings.throttle,
+  corsAllowOrigins: settings.corsAllowOrigins,
+  purgeBacklogAlarmAge: Duration.minutes(settings.purgeBacklogAlarmMinutes),
+});
+
 export const createApp = (props: CreateAppProps = {}): LetheApp => {
   const config = props.config ?? defaultConfig;
-  validateDataMap(config.dataMap);
   const app = new App(props.appProps);
   const settings = readSettings(app);
   const env = props.env !== undefined ? { env: props.env } : {};
@@ -121,16 +145,7 @@ export const createApp = (props: CreateAppProps = {}): LetheApp => {
   const stateful = new LetheStatefulStack(app, STACK_NAMES.stateful, env);
   const stateless = new LetheStatelessStack(app, STACK_NAMES.stateless, {
     ...env,
-    accountsTable: stateful.accountsTable,
-    auditTable: stateful.auditTable,
-    subjectKey: stateful.subjectKey,
-    exportsTable: stateful.exportsTable,
-    exportsBucket: stateful.exportsBucket,
-    config,
-    jwt: settings.jwt,
-    throttle: settings.throttle,
-    corsAllowOrigins: settings.corsAllowOrigins,
-    purgeBacklogAlarmAge: Duration.minutes(settings.purgeBacklogAlarmMinutes),
+    lethe: { ...letheProps(config, settings), state: stateful.state },
   });
 
   if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

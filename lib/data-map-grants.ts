@@ -15,6 +15,7 @@ import {
   type S3PrefixStore,
   s3Stores,
 } from '../functions/core/data-map.ts';
+import { nagTextOf } from './nag.ts';
 
 /** What a function does with a store: find an account's items, or find and delete them. */
 export type DataMapAccess = 'list' | 'purge' | 'export';
@@ -150,8 +151,11 @@ export const dataMapStatements = (
 ];
 
 /** The IAM5 finding cdk-nag raises for a store's object pattern, and the resource it names. */
-export const s3WildcardFindings = (map: DataMap): { store: S3PrefixStore; finding: string }[] =>
+export const s3WildcardFindings = (
+  scope: IConstruct,
+  map: DataMap,
+): { store: S3PrefixStore; finding: string }[] =>
   s3Stores(map).map((store) => ({
     store,
-    finding: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${store.bucket}/${prefixPatternOf(store)}*]`,
+    finding: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${nagTextOf(scope, store.bucket)}/${prefixPatternOf(store)}*]`,
   }));

@@ -25,7 +25,7 @@ import type { LetheConfig } from '../lethe.config.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
-import type { ExportsBucketRef } from './stateful-stack.ts';
+import type { ExportsBucketRef } from './state.ts';
 
 /** SQS keeps a message at most 14 days: the longest a failed purge can wait for an operator. */
 const MAX_RETENTION = Duration.days(14);

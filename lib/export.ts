@@ -16,7 +16,7 @@ import {
 import type { LetheConfig } from '../lethe.config.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
-import type { ExportsBucketRef } from './stateful-stack.ts';
+import type { ExportsBucketRef } from './state.ts';
 
 /** As every Lethe queue: SQS-managed encryption, TLS only, the longest retention. */
 const QUEUE_DEFAULTS = {

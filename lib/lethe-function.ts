@@ -40,7 +40,7 @@ import {
 import { bundlingSettings } from './bundling.ts';
 import { dataMapStatements, s3WildcardFindings, tableArnOf } from './data-map-grants.ts';
 import { acknowledgeNag } from './nag.ts';
-import type { ExportsBucketRef } from './stateful-stack.ts';
+import type { ExportsBucketRef } from './state.ts';
 
 /** The repository root: entries and the lock file are found from here, not from the shell's cwd. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -345,7 +345,7 @@ export class LetheFunction extends NodejsFunction {
   useDataMapForPurge(dataMap: DataMap): this {
     for (const statement of dataMapStatements(this, dataMap, 'purge')) this.addToRolePolicy(statement);
     const policy = (this.role as Role).node.findChild('DefaultPolicy');
-    for (const { store, finding } of s3WildcardFindings(dataMap)) {
+    for (const { store, finding } of s3WildcardFindings(this, dataMap)) {
       acknowledgeNag(
         policy,
         finding,
@@ -409,7 +409,7 @@ export class LetheFunction extends NodejsFunction {
   useDataMapForExport(dataMap: DataMap): this {
     for (const statement of dataMapStatements(this, dataMap, 'export')) this.addToRolePolicy(statement);
     const policy = (this.role as Role).node.findChild('DefaultPolicy');
-    for (const { store, finding } of s3WildcardFindings(dataMap)) {
+    for (const { store, finding } of s3WildcardFindings(this, dataMap)) {
       acknowledgeNag(
         policy,
         finding,

@@ -9,7 +9,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { ConfigurationSet, type IConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -28,6 +28,10 @@ export interface LetheNoticesProps {
   readonly alarms: LetheAlarms;
   /** Where restore links point: the API's URL, or the config's public URL in front of it. */
   readonly publicUrl: string;
+  /** @default a new one named `config.notices.configurationSet` */
+  readonly configurationSet?: IConfigurationSet;
+  /** The SES identity notices are sent from. @default the sender address's domain */
+  readonly identity?: string;
 }
 
 /** `Name <user@example.com>` or `user@example.com` → `example.com`: the SES identity it is sent from. */
@@ -42,7 +46,7 @@ export class LetheNotices extends Construct {
   readonly queue: Queue;
   readonly dlq: Queue;
   readonly sender: LetheFunction;
-  readonly configurationSet: ConfigurationSet;
+  readonly configurationSet: IConfigurationSet;
   readonly dlqAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: LetheNoticesProps) {
@@ -62,10 +66,12 @@ export class LetheNotices extends Construct {
 
     // Bounces and complaints put addresses on the account's suppression list; SES then drops
     // mail to them, and the sender records a refusal without ever holding up a purge.
-    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
-      configurationSetName: config.notices.configurationSet,
-      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
-    });
+    this.configurationSet =
+      props.configurationSet ??
+      new ConfigurationSet(this, 'ConfigurationSet', {
+        configurationSetName: config.notices.configurationSet,
+        suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      });
 
     this.sender = new LetheFunction(this, 'Sender', {
       entry: 'functions/notices/sender.ts',
@@ -86,7 +92,7 @@ export class LetheNotices extends Construct {
           stack.formatArn({
             service: 'ses',
             resource: 'identity',
-            resourceName: senderDomain(config.notices.sender),
+            resourceName: props.identity ?? senderDomain(config.notices.sender),
           }),
           stack.formatArn({
             service: 'ses',

@@ -1,18 +1,12 @@
 /**
- * Lethe's stateless resources: the HTTP API, enforcement and their
- * functions. Tables and the subject key come in as typed props from the
- * stateful stack, so this stack can be destroyed and redeployed freely.
+ * The example app's stateless stack: the Lethe construct, given the state
+ * from the stateful stack, and the outputs the operator CLI reads. A team
+ * using the construct adds `new Lethe(...)` to a stack of its own.
  */
-import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../functions/core/resources.ts';
-import type { LetheConfig } from '../lethe.config.ts';
-import { LetheAlarms } from './alarms.ts';
-import { type JwtSettings, LetheApi, type ThrottleSettings } from './api.ts';
-import { LetheEnforcement } from './enforcement.ts';
-import { LetheExport } from './export.ts';
-import { LetheNotices } from './notices.ts';
-import type { LetheState } from './stateful-stack.ts';
+import { Lethe, type LetheProps } from './lethe.ts';
 
 /** Outputs beyond the operator CLI's (STACK_OUTPUTS): for people and monitoring, not for code. */
 export const EXTRA_OUTPUTS = {
@@ -21,81 +15,22 @@ export const EXTRA_OUTPUTS = {
   noticeDlqUrl: 'NoticeDlqUrl',
 } as const;
 
-export interface LetheStatelessStackProps extends StackProps, LetheState {
-  readonly config: LetheConfig;
-  readonly jwt: JwtSettings;
-  readonly throttle?: ThrottleSettings;
-  readonly corsAllowOrigins?: readonly string[];
-  /** @default LetheEnforcement's: one hour */
-  readonly purgeBacklogAlarmAge?: Duration;
+export interface LetheStatelessStackProps extends StackProps {
+  readonly lethe: LetheProps;
 }
 
 export class LetheStatelessStack extends Stack {
-  readonly api: LetheApi;
-  readonly enforcement: LetheEnforcement;
-  readonly export: LetheExport;
-  readonly notices: LetheNotices;
-  readonly alarms: LetheAlarms;
+  readonly lethe: Lethe;
 
   constructor(scope: Construct, id: string, props: LetheStatelessStackProps) {
-    const {
-      accountsTable,
-      auditTable,
-      subjectKey,
-      exportsTable,
-      exportsBucket,
-      config,
-      jwt,
-      throttle,
-      corsAllowOrigins,
-      purgeBacklogAlarmAge,
-      ...stackProps
-    } = props;
+    const { lethe, ...stackProps } = props;
     super(scope, id, {
       description:
         'Lethe stateless resources: the HTTP API, the sweeper, purge, export and notice workers, alarms',
       ...stackProps,
     });
-    this.alarms = new LetheAlarms(this, 'Alarms');
-    this.export = new LetheExport(this, 'Export', {
-      accountsTable,
-      exportsTable,
-      exportsBucket,
-      config,
-      alarms: this.alarms,
-    });
-    this.api = new LetheApi(this, 'Api', {
-      accountsTable,
-      auditTable,
-      subjectKey,
-      exportsTable,
-      exportsBucket,
-      exportQueue: this.export.exportQueue,
-      config,
-      jwt,
-      ...(throttle !== undefined && { throttle }),
-      ...(corsAllowOrigins !== undefined && { corsAllowOrigins }),
-    });
-    this.notices = new LetheNotices(this, 'Notices', {
-      accountsTable,
-      auditTable,
-      subjectKey,
-      config,
-      alarms: this.alarms,
-      // Restore links point at this API, unless the config names a public URL in front of it.
-      publicUrl: config.notices.publicUrl ?? this.api.url,
-    });
-    this.enforcement = new LetheEnforcement(this, 'Enforcement', {
-      accountsTable,
-      auditTable,
-      subjectKey,
-      exportsTable,
-      exportsBucket,
-      config,
-      alarms: this.alarms,
-      noticeQueue: this.notices.queue,
-      ...(purgeBacklogAlarmAge !== undefined && { purgeBacklogAlarmAge }),
-    });
+    this.lethe = new Lethe(this, 'Lethe', lethe);
+    if (this.lethe.api === undefined) return; // invalid props: reported as a synth error
 
     new CfnOutput(this, STACK_OUTPUTS.apiUrl, {
       value: this.api.url,
@@ -121,5 +56,21 @@ export class LetheStatelessStack extends Stack {
       value: this.alarms.topic.topicArn,
       description: "Lethe's alarms notify this SNS topic: subscribe the platform team to it",
     });
+  }
+
+  get api() {
+    return this.lethe.api;
+  }
+  get enforcement() {
+    return this.lethe.enforcement;
+  }
+  get export() {
+    return this.lethe.export;
+  }
+  get notices() {
+    return this.lethe.notices;
+  }
+  get alarms() {
+    return this.lethe.alarms;
   }
 }

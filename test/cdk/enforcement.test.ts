@@ -366,8 +366,8 @@ describe('alarms', () => {
 
   it('encrypts the topic with a rotating key CloudWatch may use, and refuses plain HTTP', () => {
     const topic = resourceOf(alarms.topic).Properties;
-    expect(topic.KmsMasterKeyId).toEqual(arnOf(alarms.key));
-    const key = resourceOf(alarms.key).Properties;
+    expect(topic.KmsMasterKeyId).toEqual(arnOf(alarms.key!));
+    const key = resourceOf(alarms.key!).Properties;
     expect(key.EnableKeyRotation).toBe(true);
     expect(JSON.stringify(key.KeyPolicy)).toContain('"Service":"cloudwatch.amazonaws.com"');
     const [, policy] = ofType('AWS::SNS::TopicPolicy')[0]!;
@@ -389,13 +389,33 @@ describe('stateless outputs', () => {
 
 describe('enforcement settings', () => {
   it.each([
-    ['a sweep interval in seconds', { sweepInterval: 'PT90S' }, /whole number of minutes/],
-    ['a sweep interval under a minute', { sweepInterval: 'PT30S' }, /whole number of minutes/],
-    ['a purge concurrency of 1', { purgeConcurrency: 1 }, /purgeConcurrency must be a whole number from 2/],
-    ['a fractional purge concurrency', { purgeConcurrency: 2.5 }, /purgeConcurrency/],
-  ])('refuses %s at synth', (_name, change, message) => {
-    expect(() =>
-      createApp({ appProps: testAppProps(), config: { ...config, ...change }, nag: false }),
-    ).toThrow(message);
+    [
+      'a sweep interval in seconds',
+      { sweepInterval: 'PT90S' },
+      'Lethe: sweepInterval: must be a whole number of minutes',
+    ],
+    [
+      'a sweep interval under a minute',
+      { sweepInterval: 'PT30S' },
+      'Lethe: sweepInterval: must be a whole number of minutes',
+    ],
+    [
+      'a purge concurrency of 1',
+      { purgeConcurrency: 1 },
+      'Lethe: purgeConcurrency: must be a whole number from 2',
+    ],
+    ['a fractional purge concurrency', { purgeConcurrency: 2.5 }, 'Lethe: purgeConcurrency:'],
+  ])('refuses %s at synth, in one line on the Lethe construct', (_name, change, message) => {
+    // Arrange
+    const { app, stateless: other } = createApp({
+      appProps: testAppProps(),
+      config: { ...config, ...change },
+      nag: false,
+    });
+    // Act / Assert
+    expect(() => app.synth()).toThrow(message);
+    const errors = other.lethe.node.metadata.filter((m) => m.type === 'aws:cdk:error');
+    expect(errors.map((e) => String(e.data))).toEqual([expect.stringContaining(message)]);
+    expect(String(errors[0]!.data)).not.toContain('\n');
   });
 });

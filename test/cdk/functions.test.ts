@@ -252,7 +252,7 @@ describe('least privilege: export', () => {
     expect(grantsOn(fn, stateful.exportsTable)).toEqual(['dynamodb:GetItem']);
     const s3 = grantsOf(statementsOf(fn)).filter((g) => g.action.startsWith('s3:'));
     expect(s3.map((g) => g.action)).toEqual(['s3:GetObject']);
-    expect(JSON.stringify(s3[0]!.resource)).toMatch(/lethestateful-exports-.*\/exports\/\*\/\*/);
+    expect(JSON.stringify(s3[0]!.resource)).toMatch(/lethestateful-lethe-exports-.*\/exports\/\*\/\*/);
     expect(propsOf(fn).Environment.Variables[SUBJECT_KEY_ENV]).toBeUndefined();
   });
 

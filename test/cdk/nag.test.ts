@@ -32,11 +32,11 @@ const expectedFindings = (): string[] => {
     ...openRoutes.map((id) => `AwsSolutions-APIG4 @ ${resourcePathOf(httpRoutes.get(id)!)}`),
     `AwsSolutions-SMG4 @ ${resourcePathOf(stateful.subjectKey)}`,
     // The data map's S3 prefixes, one per store, on the purge worker only.
-    ...s3WildcardFindings(config.dataMap).map(
+    ...s3WildcardFindings(purgeWorker, config.dataMap).map(
       ({ finding }) => `${finding} @ ${policyPathOf(purgeWorker.role as Role)}`,
     ),
     // ... and on the export worker, which reads them.
-    ...s3WildcardFindings(config.dataMap).map(
+    ...s3WildcardFindings(purgeWorker, config.dataMap).map(
       ({ finding }) => `${finding} @ ${policyPathOf(exportWorker.role as Role)}`,
     ),
     // The export archives' prefix: written by the worker, linked by get-export, deleted by the purge.

@@ -72,7 +72,7 @@ describe('the notice sender', () => {
     expect(ses.map((g) => g.action)).toEqual(['ses:SendEmail', 'ses:SendEmail']);
     const text = JSON.stringify(ses.map((g) => g.resource));
     expect(text).toContain(`:identity/${senderDomain(config.notices.sender)}`);
-    expect(text).toContain(`:configuration-set/${config.notices.configurationSet}`);
+    expect(text).toContain(`:configuration-set/${stateless.lethe.config.notices.configurationSet}`);
     expect(text).not.toContain('*');
   });
 
@@ -91,7 +91,8 @@ describe('the notice sender', () => {
     // Arrange / Act
     const set = resourceOf(notices.configurationSet).Properties;
     // Assert
-    expect(set.Name).toBe(config.notices.configurationSet);
+    expect(set.Name).toBe(stateless.lethe.config.notices.configurationSet);
+    expect(set.Name).toBe('LetheStateless-Lethe-notices');
     expect(set.SuppressionOptions).toEqual({ SuppressedReasons: ['BOUNCE', 'COMPLAINT'] });
   });
 

@@ -150,3 +150,32 @@ export const logicalIdOf = (construct: IConstruct): string => {
   const resource = (construct.node.defaultChild ?? construct) as CfnElement;
   return Stack.of(construct).getLogicalId(resource);
 };
+
+/** Properties that set a resource's physical name, by CloudFormation's naming. */
+const PHYSICAL_NAME =
+  /^(TableName|BucketName|QueueName|TopicName|LogGroupName|Name|AlarmName|FunctionName|RoleName|ScheduleGroupName|ConfigurationSetName|SecretName|AliasName|LayerName)$/;
+
+/** Names that live inside another resource (an API's authorizer, a stage) cannot clash across instances. */
+const SCOPED_BY_PARENT = new Set(['AWS::ApiGatewayV2::Authorizer', 'AWS::ApiGatewayV2::Stage']);
+
+/** A Ref or GetAtt points at another resource's name: only names written in the resource itself count. */
+const isReference = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && ('Ref' in value || 'Fn::GetAtt' in value);
+
+export interface PhysicalName {
+  readonly id: string;
+  readonly type: string;
+  readonly key: string;
+  /** The name as JSON (a string, or a Fn::Join with pseudo parameters). */
+  readonly value: string;
+}
+
+/** Every physical name a template sets explicitly; everything else CloudFormation names from stack and logical id. */
+export const explicitPhysicalNames = (resources: Record<string, CfnResourceJson>): PhysicalName[] =>
+  Object.entries(resources)
+    .filter(([, r]) => !SCOPED_BY_PARENT.has(r.Type))
+    .flatMap(([id, r]) =>
+      Object.entries(r.Properties ?? {})
+        .filter(([key, value]) => PHYSICAL_NAME.test(key) && !isReference(value))
+        .map(([key, value]) => ({ id, type: r.Type, key, value: JSON.stringify(value) })),
+    );

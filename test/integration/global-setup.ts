@@ -69,8 +69,6 @@ export default async function setup(project: TestProject) {
   });
   // Every log level, so the I7 check sees every line a handler can write.
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-  // And every metric line too: EMF lines must not carry an id or an address either.
-  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   const app = await startLocalApp(settings, { keyDir: dir, enforcement: false });
   const keyFile = jwtKeyFile(dir);
   project.provide('apiUrl', app.apiUrl);

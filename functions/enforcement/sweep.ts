@@ -45,9 +45,8 @@ export interface SweepResult {
 }
 
 export const sweep = async (deps: SweepDeps, options: SweepOptions): Promise<SweepResult> => {
-  const result = await claimDue(deps, options);
   const metrics = deps.metrics ?? noMetrics;
-  // 4. The gauges the promise alarms read, then the heartbeat: a run that got this far counts.
+  // The gauges the promise alarms read, as things stand when the sweep begins.
   const shards = options.shards ?? DUE_SHARDS;
   const now = deps.now();
   let overdue: number | undefined;
@@ -61,6 +60,8 @@ export const sweep = async (deps: SweepDeps, options: SweepOptions): Promise<Swe
     ? await deps.confirmations.countOverdue(now.toISOString())
     : undefined;
   if (overdueConfirmations !== undefined) metrics.record('overdueConfirmations', overdueConfirmations);
+  const result = await claimDue(deps, options);
+  // Then what it found and claimed, and the heartbeat: a run that got this far counts.
   metrics.record('dueAccountsFound', result.read);
   metrics.record('purgesClaimed', result.claimed);
   metrics.record('sweepRuns');

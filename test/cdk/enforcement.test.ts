@@ -328,7 +328,7 @@ describe('alarms', () => {
     const [alarm] = Object.values(resourcesOf(statelessTemplate)).filter(
       (r) =>
         r.Type === 'AWS::CloudWatch::Alarm' &&
-        JSON.stringify(r.Properties.Dimensions).includes(logicalIdOf(other.enforcement.purgeQueue)),
+        JSON.stringify(r.Properties.Dimensions ?? []).includes(logicalIdOf(other.enforcement.purgeQueue)),
     );
     expect(alarm!.Properties.Threshold).toBe(1200);
   });
@@ -357,7 +357,8 @@ describe('alarms', () => {
   });
 
   it('notifies the alarm topic when each alarm fires and clears', () => {
-    expect(alarmResources).toHaveLength(6); // four of enforcement, the notice DLQ's, the export DLQ's
+    // Four of enforcement, the notice DLQ's, the export DLQ's, and the eight on the promises (monitoring.test.ts).
+    expect(alarmResources).toHaveLength(14);
     for (const alarm of alarmResources) {
       expect(alarm.AlarmActions).toEqual([refOf(alarms.topic)]);
       expect(alarm.OKActions).toEqual([refOf(alarms.topic)]);

@@ -105,7 +105,8 @@ describe('LetheStateless functions', () => {
 
   it.each(functions)('%s sets the service name and source maps', (_id, fn) => {
     expect(propsOf(fn).Environment.Variables).toMatchObject({
-      POWERTOOLS_SERVICE_NAME: 'lethe',
+      // One per Lethe instance, so two instances' metrics stay apart (test/cdk/monitoring.test.ts).
+      POWERTOOLS_SERVICE_NAME: expect.stringMatching(/-lethe$/),
       NODE_OPTIONS: '--enable-source-maps',
     });
   });

@@ -21,6 +21,8 @@ export default defineConfig({
             AWS_SECRET_ACCESS_KEY: 'unit',
             LETHE_GRACE_PERIOD: 'P30D',
             POWERTOOLS_DEV: 'false',
+            // Local mode (started by the integration setup in the same run) turns EMF off; unit tests read it.
+            POWERTOOLS_METRICS_DISABLED: 'false',
           },
         },
       },

@@ -1,8 +1,10 @@
 /**
  * One CLI run: parse, point at the target, run the command, print its report
  * (a table, or with --json one JSON document and nothing else on stdout),
- * and answer the exit code. Errors are one line on stderr and exit code 1.
+ * and answer the exit code. Errors are one line on stderr: exit code 2 for a
+ * usage error, 1 for a failure.
  */
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { validateDataMap } from '../functions/core/data-map.ts';
 import type { Actor } from '../functions/core/lifecycle.ts';
@@ -10,6 +12,7 @@ import { config } from '../lethe.config.ts';
 import { type Command, type GlobalOptions, parseArgs, UsageError } from './args.ts';
 import { audit, hold, receipt, release, status } from './commands/account.ts';
 import { listDlq, redriveDlq } from './commands/dlq.ts';
+import { listAccounts } from './commands/list.ts';
 import { dryRun, sweepNow } from './commands/sweep.ts';
 import { describeError } from './errors.ts';
 import {
@@ -17,6 +20,7 @@ import {
   renderDlqList,
   renderDryRun,
   renderHold,
+  renderList,
   renderReceipt,
   renderRedrive,
   renderStatus,
@@ -25,6 +29,11 @@ import {
 import type { ErrorStream } from './progress.ts';
 import { Services } from './services.ts';
 import { localTarget, stackTarget, type Target } from './target.ts';
+
+/** The package's version, from its package.json beside cli/. */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface Io {
   readonly stdout: { write(text: string): unknown };
@@ -72,7 +81,7 @@ export const execute = async (command: Command, services: Services, io: Io, now:
       return { data: report, text: renderHold(report, now) };
     }
     case 'receipt': {
-      const report = await receipt(services, command.accountId);
+      const report = await receipt(services, command.accountId, now);
       return { data: report, text: renderReceipt(report, now) };
     }
     case 'audit': {
@@ -86,6 +95,16 @@ export const execute = async (command: Command, services: Services, io: Io, now:
       }
       const report = await sweepNow(services, now, io.env);
       return { data: report, text: renderSweep(report) };
+    }
+    case 'list': {
+      const report = await listAccounts(
+        services,
+        command.filter,
+        { limit: command.limit, ...(command.cursor !== undefined && { cursor: command.cursor }) },
+        now,
+        io.env.LETHE_DELETION_SLA || config.deletionSla?.afterPurgeAfter,
+      );
+      return { data: report, text: renderList(report, now) };
     }
     case 'dlq list': {
       const report = await listDlq(services, command.max, io.stderr);
@@ -105,6 +124,10 @@ export const run = async (argv: readonly string[], io: Io, options: RunOptions =
   let target: Target | undefined;
   let services: Services | undefined;
   try {
+    if (argv.length === 1 && argv[0] === '--version') {
+      io.stdout.write(`lethe ${VERSION}\n`);
+      return 0;
+    }
     const invocation = parseArgs(argv);
     if (invocation.kind === 'help') {
       io.stdout.write(`${invocation.text}\n`);
@@ -126,7 +149,8 @@ export const run = async (argv: readonly string[], io: Io, options: RunOptions =
     if (io.env.LETHE_DEBUG && error instanceof Error && !(error instanceof UsageError)) {
       io.stderr.write(`${error.stack}\n`);
     }
-    return 1;
+    // 2: the command line was wrong (nothing ran); 1: the command ran and failed.
+    return error instanceof UsageError ? 2 : 1;
   } finally {
     if (services) services.close();
     else target?.close();

@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccountDeps } from '../functions/accounts/use-cases.ts';
 import { DynamoAccountRepository } from '../functions/adapters/dynamo-accounts.ts';
 import { AuditLog } from '../functions/adapters/dynamo-audit.ts';
+import { DynamoConfirmations } from '../functions/adapters/dynamo-confirmations.ts';
 import { DynamoProfileReader } from '../functions/adapters/dynamo-profiles.ts';
 import { DynamoPurgeState } from '../functions/adapters/dynamo-purge-state.ts';
 import { DynamoPurger } from '../functions/adapters/dynamo-purger.ts';
@@ -105,6 +106,12 @@ export class Services {
     return this.once('purgeState', async () => {
       const [table, audit] = await Promise.all([this.target.resource('accountsTable'), this.auditLog()]);
       return new DynamoPurgeState(this.doc, table, audit);
+    });
+  }
+
+  confirmations(): Promise<DynamoConfirmations> {
+    return this.once('confirmations', async () => {
+      return new DynamoConfirmations(this.doc, await this.target.resource('accountsTable'));
     });
   }
 

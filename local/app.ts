@@ -25,6 +25,7 @@ import { config } from '../lethe.config.ts';
 import { defaultKeyDir, localSubjectKey } from './dev-keys.ts';
 import { type Enforcement, startEnforcement } from './enforcement.ts';
 import { type ExportWorker, startExportWorker } from './exports.ts';
+import { type FakeProcessor, startFakeProcessor } from './fake-processor.ts';
 import { createVerifier, jwtKeyFile } from './jwt.ts';
 import { createQueues, createResources, type LocalQueue, localQueueUrl } from './resources.ts';
 import { seedDemoAccounts } from './seed.ts';
@@ -39,6 +40,8 @@ export interface LocalApp {
   readonly apiUrl: string;
   readonly endpoints: StandIns['endpoints'];
   readonly seeded: readonly string[];
+  /** The stand-in for the data map's processors (local/fake-processor.ts). */
+  readonly processor: FakeProcessor;
   /** Every queue of `letheQueues`, with its DLQ. */
   readonly queues: readonly LocalQueue[];
   /** What the handlers were given: tests that run a handler in their own process set the same. */
@@ -80,7 +83,11 @@ export const handlerEnvironment = (
   settings: LocalSettings,
   endpoints: StandIns['endpoints'],
   subjectKey: string,
+  processorUrl?: string,
 ) => ({
+  ...(processorUrl && { LETHE_PROCESSOR_ENDPOINT_URL: processorUrl }),
+  ...(settings.processorDeadline && { LETHE_PROCESSOR_DEADLINE: settings.processorDeadline }),
+  ...(settings.deletionSla && { LETHE_DELETION_SLA: settings.deletionSla }),
   AWS_REGION: LOCAL_REGION,
   AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
   AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -118,11 +125,26 @@ export const startLocalApp = async (
   let server: ApiServer | undefined;
   let enforcement: Enforcement | undefined;
   let exportWorker: ExportWorker | undefined;
+  let processor: FakeProcessor | undefined;
   try {
     const { endpoints } = standIns;
     const keyDir = options.keyDir ?? defaultKeyDir();
     const subjectKey = await localSubjectKey(keyDir);
-    const environment: Record<string, string> = handlerEnvironment(settings, endpoints, subjectKey);
+    processor = await startFakeProcessor({
+      subjectKey,
+      apiUrl: () => server?.url,
+      // crm confirms after a delay; analytics never answers, so its line goes overdue (P5).
+      behaviours: { analytics: 'silent' },
+      defaultDelayMs: parseDuration(settings.processorConfirmDelay),
+      failFor: settings.processorFailAccounts,
+      ...(options.onEnforcement && { log: options.onEnforcement }),
+    });
+    const environment: Record<string, string> = handlerEnvironment(
+      settings,
+      endpoints,
+      subjectKey,
+      processor.url,
+    );
     Object.assign(process.env, environment);
     const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const ddb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
@@ -173,10 +195,12 @@ export const startLocalApp = async (
     const api = server;
     const running = enforcement;
     const exporting = exportWorker;
+    const processing = processor;
     return {
       apiUrl: api.url,
       endpoints,
       seeded,
+      processor: processing,
       queues,
       environment,
       ...(sweepIntervalMs !== undefined && { sweepIntervalMs }),
@@ -185,6 +209,7 @@ export const startLocalApp = async (
         // Enforcement first: the batch in flight finishes and is deleted while the stand-ins still answer.
         await running?.stop();
         await exporting?.stop();
+        await processing.stop();
         await api.close();
         ddb.destroy();
         s3.destroy();
@@ -195,6 +220,7 @@ export const startLocalApp = async (
   } catch (error) {
     await enforcement?.stop();
     await exportWorker?.stop();
+    await processor?.stop();
     await server?.close();
     await standIns.stop();
     throw error;

@@ -71,14 +71,25 @@ export const release = async (
   }
 };
 
-export const receipt = async (services: Services, accountId: string): Promise<ReceiptReport> => {
+export const receipt = async (
+  services: Services,
+  accountId: string,
+  now: Date = new Date(),
+): Promise<ReceiptReport> => {
   const found = await (await services.auditLog()).receipt(accountId);
   if (!found) {
     throw new CliError(
       `no deletion receipt for ${accountId}: it has not been purged (lethe status ${accountId} shows its state)`,
     );
   }
-  return receiptReport(accountId, found);
+  // Each processor's line: confirmed, still within its deadline, or overdue (P5).
+  const confirmations = await services.confirmations();
+  const lines = await Promise.all(
+    found.targets
+      .filter((t) => t.kind === 'processor')
+      .map(async (t) => [t.name, await confirmations.get(found.subject, t.name)] as const),
+  );
+  return receiptReport(accountId, found, new Map(lines), now);
 };
 
 export const audit = async (services: Services, accountId: string): Promise<AuditReport> => {

@@ -242,8 +242,16 @@ export class DynamoAccountRepository implements AccountRepository {
         ? {
             condition: 'attribute_not_exists(accountId) OR #status IN (:active, :deactivated)',
             update:
-              'SET legalHold = :hold, updatedAt = :now, #status = if_not_exists(#status, :active) REMOVE dueShard',
-            values: { ':active': 'ACTIVE', ':deactivated': 'DEACTIVATED', ':hold': hold, ':now': now },
+              'SET legalHold = :hold, holdShard = :holdShard, updatedAt = :now, ' +
+              '#status = if_not_exists(#status, :active) REMOVE dueShard',
+            values: {
+              ':active': 'ACTIVE',
+              ':deactivated': 'DEACTIVATED',
+              ':hold': hold,
+              // The sparse `holds` index: `lethe list --held` reads it, never a Scan.
+              ':holdShard': dueShardOf(accountId),
+              ':now': now,
+            },
             result: (old) => ({
               ...old,
               accountId,
@@ -269,7 +277,7 @@ export class DynamoAccountRepository implements AccountRepository {
         // Back in the due index: if `purgeAfter` has passed, the next sweep claims it.
         return {
           condition: '#status = :deactivated AND attribute_exists(legalHold)',
-          update: 'SET dueShard = :shard, updatedAt = :now REMOVE legalHold',
+          update: 'SET dueShard = :shard, updatedAt = :now REMOVE legalHold, holdShard',
           values: { ':deactivated': 'DEACTIVATED', ':shard': dueShardOf(accountId), ':now': now },
           result: released,
         };
@@ -277,7 +285,7 @@ export class DynamoAccountRepository implements AccountRepository {
       if (old.status === 'ACTIVE') {
         return {
           condition: '#status = :active AND attribute_exists(legalHold)',
-          update: 'SET updatedAt = :now REMOVE legalHold',
+          update: 'SET updatedAt = :now REMOVE legalHold, holdShard',
           values: { ':active': 'ACTIVE', ':now': now },
           result: released,
         };

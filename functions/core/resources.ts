@@ -39,6 +39,8 @@ export const accountsTable: TableDefinition = {
     { name: 'notices-due', partitionKey: 'noticeShard', sortKey: 'noticeDueAt', projection: 'ALL' },
     // Processor confirmations still owed (functions/core/confirmations.ts): only PENDING ones carry `confirmShard`.
     { name: 'confirmations-due', partitionKey: 'confirmShard', sortKey: 'deadline', projection: 'KEYS_ONLY' },
+    // Accounts under a legal hold: only they carry `holdShard` (`lethe list --held`).
+    { name: 'holds', partitionKey: 'holdShard', sortKey: 'accountId', projection: 'KEYS_ONLY' },
   ],
 };
 

@@ -50,10 +50,11 @@ describe('run', () => {
     [['bogus'], 'lethe: unknown command "bogus"'],
     [['hold', 'demo-0001', '--json'], 'lethe: hold needs --reason'],
     [['dlq', 'list', '--max', 'lots', '--json'], 'lethe: --max must be a whole number'],
-  ])('answers %j with one line on stderr, nothing on stdout, exit 1', async (argv, start) => {
+    [['list', '--state', 'ACTIVE'], 'lethe: --state must be DEACTIVATED or PURGING'],
+  ])('answers the usage error %j with one line on stderr, nothing on stdout, exit 2', async (argv, start) => {
     const { code, stdout, stderr } = await lethe(argv);
 
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.startsWith(start)).toBe(true);
     expect(stderr.split('\n')).toHaveLength(2);
@@ -76,6 +77,13 @@ describe('run', () => {
     expect(stderr).toBe(
       `lethe: cannot reach DynamoDB Local at http://127.0.0.1:${port}: is \`npm start\` running? If it uses other ports, set LETHE_DYNAMODB_PORT (and the others) as you did for it\n`,
     );
+  });
+
+  it('prints its version with --version, exit 0', async () => {
+    const { code, stdout } = await lethe(['--version']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^lethe \d+\.\d+\.\d+\n$/);
   });
 
   it('says where local mode looked for its keys', async () => {
@@ -101,7 +109,7 @@ describe('the lethe bin', () => {
     expect(help.stdout.split('\n')[0]).toBe(
       'lethe: operate Lethe (account status, legal holds, receipts, audit trails, sweeps, the purge DLQ)',
     );
-    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
     expect((refused as { stderr: string }).stderr).toMatch(/^lethe: invalid account id "not valid!"/);
   }, 30_000);
 });

@@ -176,13 +176,7 @@ describe('EMF lines per use case', () => {
 
   it('purge: started, items per store, the processor request, completed with duration, latency and a missed SLA', async () => {
     // Arrange: due two days ago with a one-day SLA, so the SLA is missed; a map with a processor.
-    const map: DataMap = {
-      ...config.dataMap,
-      stores: [
-        ...config.dataMap.stores,
-        { kind: 'processor', name: 'crm', deletionUrl: 'https://crm.example.com/delete', deadline: 'P30D' },
-      ],
-    };
+    const map: DataMap = config.dataMap;
     const state = new FakeAccountsState();
     state.records.set(ID, {
       accountId: ID,
@@ -221,14 +215,13 @@ describe('EMF lines per use case', () => {
     const lines = emitted(output.lines);
     expect(lines[0]).toMatchObject({ name: 'PurgesStarted', value: 1 });
     const deleted = lines.filter((l) => l.name === 'ItemsDeleted');
-    expect(new Set(deleted.map((l) => l.dimensions.store))).toEqual(
-      new Set(config.dataMap.stores.map((s) => s.name)),
-    );
-    expect(deleted.reduce((sum, l) => sum + Number(l.value), 0)).toBe(12 * config.dataMap.stores.length);
-    expect(lines.find((l) => l.name === 'ProcessorDeletionRequests')?.dimensions).toEqual({
-      service: 'lethe-test',
-      processor: 'crm',
-    });
+    const stored = map.stores.filter((s) => s.kind !== 'processor');
+    expect(new Set(deleted.map((l) => l.dimensions.store))).toEqual(new Set(stored.map((s) => s.name)));
+    expect(deleted.reduce((sum, l) => sum + Number(l.value), 0)).toBe(12 * stored.length);
+    expect(lines.filter((l) => l.name === 'ProcessorDeletionRequests').map((l) => l.dimensions)).toEqual([
+      { service: 'lethe-test', processor: 'crm' },
+      { service: 'lethe-test', processor: 'analytics' },
+    ]);
     expect(lines.slice(-4)).toEqual([
       { name: 'PurgesCompleted', unit: 'Count', value: 1, dimensions: { service: 'lethe-test' } },
       {
@@ -360,13 +353,7 @@ describe('EMF lines per use case', () => {
 
   it('processor confirmation: ProcessorConfirmations by processor, once however often it is repeated', async () => {
     // Arrange: a deletion request owed to "crm", and a correctly signed confirmation.
-    const map: DataMap = {
-      ...config.dataMap,
-      stores: [
-        ...config.dataMap.stores,
-        { kind: 'processor', name: 'crm', deletionUrl: 'https://crm.example.com/d', deadline: 'P30D' },
-      ],
-    };
+    const map: DataMap = config.dataMap;
     const confirmations = new FakeConfirmations();
     await confirmations.expect({
       subject: 'subj-of-id',

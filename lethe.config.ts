@@ -42,7 +42,7 @@ export const config: LetheConfig = {
       {
         kind: 'dynamodb-partition',
         name: 'content',
-        labels: { en: 'your posts and notes', de: 'Ihre Beiträge und Notizen' },
+        labels: { en: 'your posts', de: 'Ihre Beiträge' },
         table: 'demo-content',
         key: { partitionKey: 'pk', sortKey: 'sk' },
         keyTemplate: 'USER#{accountId}',
@@ -59,6 +59,7 @@ export const config: LetheConfig = {
       {
         kind: 'dynamodb-index',
         name: 'usage-events',
+        labels: { en: 'your usage history', de: 'Ihr Nutzungsverlauf' },
         table: 'demo-usage-events',
         key: { partitionKey: 'eventId' },
         index: 'byAccount',
@@ -88,6 +89,7 @@ export const config: LetheConfig = {
       {
         kind: 's3-prefix',
         name: 'thumbnails',
+        labels: { en: 'thumbnails of your uploads', de: 'Vorschaubilder Ihrer Uploads' },
         bucket: 'demo-thumbnails',
         prefix: 'thumbnails/{accountId}/',
       },

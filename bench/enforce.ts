@@ -4,9 +4,9 @@
  *   (a) the sweep over many lifecycle records of which 1% are due: items read per due account through the
  *       sparse sharded `due` index (the real `sweep` use case and `DynamoPurgeState`), next to a Scan-based
  *       sweep doing the same claims;
- *   (b) one account's 100k-item `dynamodb-partition` store purged by `DynamoPurger`: BatchWriteItem requests
- *       per ⌈items / 25⌉, and items/s against a per-item DeleteItem loop at the same concurrency (one request
- *       in flight, as `DynamoPurger` has);
+ *   (b) one account's 100k-item `dynamodb-partition` store purged by `DynamoPurger`: BatchWriteItem requests,
+ *       and all its requests (key Queries too), per ⌈items / 25⌉, and items/s against a per-item DeleteItem
+ *       loop at the same concurrency (one request in flight, as `DynamoPurger` has);
  *   (c) a 1M-item account purged by the real `purgeAccount` use case under a small simulated per-invocation
  *       budget, continuing through a fake queue until the outcome is `purged`.
  *
@@ -38,11 +38,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DataMapPurger } from '../functions/adapters/data-map-purger.ts';
 import { AuditLog } from '../functions/adapters/dynamo-audit.ts';
 import { DynamoPurgeState } from '../functions/adapters/dynamo-purge-state.ts';
 import { DynamoPurger } from '../functions/adapters/dynamo-purger.ts';
 import { S3Purger } from '../functions/adapters/s3-purger.ts';
-import { DataMapPurger } from '../functions/adapters/store-purger.ts';
 import type { DataMap, DynamoPartitionStore } from '../functions/core/data-map.ts';
 import { DUE_SHARDS, dueShardOf } from '../functions/core/lifecycle.ts';
 import { startPurge } from '../functions/core/purge.ts';
@@ -74,6 +74,7 @@ const KEY_PAGE_SIZE = 1_000;
 
 const TARGET_SWEEP_RATIO = 1.1;
 const TARGET_WRITE_RATIO = 1.05;
+const TARGET_REQUEST_RATIO = 1.01;
 const TARGET_SPEEDUP = 10;
 
 const TEST_SUBJECT_KEY = 'bench-subject-key-not-a-secret';
@@ -587,6 +588,13 @@ const benchPurger = async (client: DynamoDBClient, counters: Counters) => {
     `${speedup.toFixed(1)}× (${int(batchRate)} vs ${int(singleRate)} items/s)`,
     `≥ ${TARGET_SPEEDUP}×`,
     speedup >= TARGET_SPEEDUP && singleLeft === 0,
+  );
+  const requestRatio = (batchWrites + batchQueries) / expected;
+  row(
+    `(b) purge ${int(PURGE_ITEMS)} items: all requests (Query + BatchWriteItem) ÷ ⌈items/25⌉`,
+    `${requestRatio.toFixed(4)} (${int(batchQueries)} Query + ${int(batchWrites)} BatchWriteItem ÷ ${int(expected)})`,
+    `≤ ${TARGET_REQUEST_RATIO}`,
+    requestRatio <= TARGET_REQUEST_RATIO && deleted === PURGE_ITEMS && batchLeft === 0,
   );
   row('(b) wall time: DynamoPurger / DeleteItem loop', `${seconds(batchMs)} / ${seconds(singleMs)}`);
   row(

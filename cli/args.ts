@@ -6,7 +6,7 @@
 import { isAccountId } from '../functions/core/account-id.ts';
 import { legalHoldBody } from '../functions/http/schemas.ts';
 
-/** A mistake on the command line: one line on stderr, exit code 1, and a pointer to the help. */
+/** A mistake on the command line: one line on stderr, exit code 2, and a pointer to the help. */
 export class UsageError extends Error {
   override name = 'UsageError';
   constructor(
@@ -44,7 +44,8 @@ export type Command =
       readonly cursor?: string;
     }
   | { readonly name: 'dlq list'; readonly max: number }
-  | { readonly name: 'dlq redrive'; readonly max?: number };
+  | { readonly name: 'dlq redrive'; readonly max?: number }
+  | { readonly name: 'verify'; readonly offline: boolean; readonly config?: string };
 
 export type CommandName = Command['name'];
 
@@ -247,6 +248,35 @@ export const COMMANDS: readonly CommandSpec[] = [
       'message sent twice (after an interrupted redrive) does no harm.',
     examples: ['lethe dlq redrive', 'lethe dlq redrive --max 10'],
   },
+  {
+    name: 'verify',
+    args: [],
+    options: {
+      offline: {
+        type: 'boolean',
+        description: "skip what needs the internet beyond AWS (the JWT issuer's discovery document)",
+      },
+      config: {
+        type: 'string',
+        value: 'file',
+        description: 'a module exporting the configuration (`config` or default) (default: lethe.config.ts)',
+      },
+    },
+    summary: 'check an environment against the configuration before relying on it',
+    description:
+      'Checks, reading only: every data-map store exists with the partition and sort key, index and\n' +
+      'attribute it names (DynamoDB DescribeTable; S3 HeadBucket, and that a versioned bucket is marked so);\n' +
+      "the sender's SES identity is verified and the account is out of the SES sandbox; the alarm topic\n" +
+      'has a confirmed subscription; the JWT issuer the API trusts serves its discovery document and keys.\n' +
+      'Prints one line per check: PASS, FAIL, or SKIP with the reason (local mode has no SNS and no issuer;\n' +
+      'the SES stand-in has no identities or sandbox). Exit code 0 when nothing failed, 1 when a check failed.',
+    examples: [
+      'lethe verify',
+      'lethe verify --stack Lethe --region eu-west-1',
+      'lethe verify --stack LetheStaging --config ./staging.config.ts --json',
+      'lethe verify --stack Lethe --offline',
+    ],
+  },
 ];
 
 const specOf = (name: string) => COMMANDS.find((c) => c.name === name);
@@ -273,7 +303,7 @@ const usageOf = (spec: CommandSpec) => `lethe ${synopsis(spec)} [options]`;
 
 const TARGETS =
   'Target: local mode by default (the stand-ins `npm start` runs on 127.0.0.1, ports from\n' +
-  'LETHE_DYNAMODB_PORT and LETHE_SQS_S3_PORT, subject key from .lethe/ in this directory);\n' +
+  'LETHE_DYNAMODB_PORT, LETHE_SQS_S3_PORT and LETHE_SES_PORT, subject key from .lethe/ in this directory);\n' +
   'with --stack, a deployed app (outputs from CloudFormation, subject key from Secrets Manager).';
 
 export const mainHelp = (): string =>
@@ -531,6 +561,14 @@ const commandOf = (spec: CommandSpec, args: readonly string[], values: Tokens['v
     case 'dlq redrive': {
       const max = count(spec, values.get('max'));
       return { name: 'dlq redrive', ...(max !== undefined && { max }) };
+    }
+    case 'verify': {
+      const config = values.get('config');
+      return {
+        name: 'verify',
+        offline: values.get('offline') === true,
+        ...(typeof config === 'string' && { config }),
+      };
     }
   }
 };

@@ -10,6 +10,7 @@ export class CliError extends Error {
 export interface Endpoints {
   readonly dynamodb: string;
   readonly sqsS3: string;
+  readonly ses: string;
 }
 
 const portOf = (url: string) => new URL(url).port;
@@ -20,7 +21,9 @@ const unreachable = (error: { port?: unknown; message: string }, endpoints: Endp
   const [service, url, variable] =
     port === portOf(endpoints.sqsS3)
       ? ['the SQS and S3 stand-in', endpoints.sqsS3, 'LETHE_SQS_S3_PORT']
-      : ['DynamoDB Local', endpoints.dynamodb, 'LETHE_DYNAMODB_PORT'];
+      : port === portOf(endpoints.ses)
+        ? ['the SES stand-in', endpoints.ses, 'LETHE_SES_PORT']
+        : ['DynamoDB Local', endpoints.dynamodb, 'LETHE_DYNAMODB_PORT'];
   return `cannot reach ${service} at ${url}: is \`npm start\` running? If it uses other ports, set ${variable} (and the others) as you did for it`;
 };
 

@@ -1,5 +1,7 @@
 /** Renders each command's report for people: aligned fields and tables, times with how far off they are. */
 import type { ListReport } from './commands/list.ts';
+
+import type { VerifyReport } from './commands/verify.ts';
 import type {
   AuditReport,
   DlqListReport,
@@ -304,4 +306,16 @@ export const renderList = (r: ListReport, now: Date): string => {
   const body = rows.length === 0 ? 'No accounts.' : table(['ACCOUNT', 'STATE', 'PURGE AFTER', 'NOTE'], rows);
   const more = r.next ? `\n\nMore: lethe list … --cursor ${r.next}` : '';
   return `${body}\n\n${plural(r.accounts.length, 'account')} on this page.${more}`;
+};
+
+/** One line per check, then the verdict: what passed, what failed and what could not be checked here. */
+export const renderVerify = (r: VerifyReport): string => {
+  const rows = r.checks.map((c) => [c.status.toUpperCase(), c.check, c.subject, c.detail]);
+  const where = r.target === 'local' ? 'local mode' : 'the deployed stacks';
+  const verdict = r.passed ? 'OK' : 'FAILED';
+  return [
+    table(['RESULT', 'CHECK', 'WHAT', 'DETAIL'], rows),
+    '',
+    `${verdict}: ${r.counts.pass} passed, ${r.counts.fail} failed, ${r.counts.skip} skipped (${where}, config ${r.config})`,
+  ].join('\n');
 };

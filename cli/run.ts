@@ -2,11 +2,13 @@
  * One CLI run: parse, point at the target, run the command, print its report
  * (a table, or with --json one JSON document and nothing else on stdout),
  * and answer the exit code. Errors are one line on stderr: exit code 2 for a
- * usage error, 1 for a failure.
+ * mistake on the command line, 1 for anything else (and for a failed check).
  */
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { validateDataMap } from '../functions/core/data-map.ts';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type DataMap, validateDataMap } from '../functions/core/data-map.ts';
 import type { Actor } from '../functions/core/lifecycle.ts';
 import { config } from '../lethe.config.ts';
 import { type Command, type GlobalOptions, parseArgs, UsageError } from './args.ts';
@@ -14,7 +16,8 @@ import { audit, hold, receipt, release, status } from './commands/account.ts';
 import { listDlq, redriveDlq } from './commands/dlq.ts';
 import { listAccounts } from './commands/list.ts';
 import { dryRun, sweepNow } from './commands/sweep.ts';
-import { describeError } from './errors.ts';
+import { type VerifyInput, verify } from './commands/verify.ts';
+import { CliError, describeError } from './errors.ts';
 import {
   renderAudit,
   renderDlqList,
@@ -25,6 +28,7 @@ import {
   renderRedrive,
   renderStatus,
   renderSweep,
+  renderVerify,
 } from './format.ts';
 import type { ErrorStream } from './progress.ts';
 import { Services } from './services.ts';
@@ -64,6 +68,33 @@ export const operator = (): Actor => {
     // No user database entry (some containers): the generic name stands.
   }
   return { kind: 'operator', id };
+};
+
+/** What verify checks against: lethe.config.ts (what local mode and the example app use), or --config's module. */
+export const loadConfig = async (
+  file: string | undefined,
+): Promise<VerifyInput['config'] & { source: string }> => {
+  if (file === undefined) return { ...config, source: 'lethe.config.ts' };
+  let module: { config?: unknown; default?: unknown };
+  try {
+    module = (await import(pathToFileURL(resolve(file)).href)) as typeof module;
+  } catch (error) {
+    throw new CliError(`--config ${file} cannot be loaded: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const loaded = (module.config ?? module.default) as
+    | { dataMap?: DataMap; notices?: { sender?: unknown } }
+    | undefined;
+  if (!loaded?.dataMap || typeof loaded.notices?.sender !== 'string') {
+    throw new CliError(
+      `--config ${file} must export \`config\` (or a default) with a dataMap and notices.sender, as lethe.config.ts does`,
+    );
+  }
+  try {
+    validateDataMap(loaded.dataMap);
+  } catch (error) {
+    throw new CliError(`--config ${file}: ${(error as Error).message}`);
+  }
+  return { dataMap: loaded.dataMap, notices: { sender: loaded.notices.sender }, source: file };
 };
 
 export const execute = async (command: Command, services: Services, io: Io, now: Date): Promise<Report> => {
@@ -114,6 +145,11 @@ export const execute = async (command: Command, services: Services, io: Io, now:
       const report = await redriveDlq(services, command.max, io.stderr);
       return { data: report, text: renderRedrive(report), exitCode: report.failed > 0 ? 1 : 0 };
     }
+    case 'verify': {
+      const { source, ...checked } = await loadConfig(command.config);
+      const report = await verify(services, { config: checked, source, offline: command.offline });
+      return { data: report, text: renderVerify(report), exitCode: report.passed ? 0 : 1 };
+    }
   }
 };
 
@@ -146,11 +182,9 @@ export const run = async (argv: readonly string[], io: Io, options: RunOptions =
     return report.exitCode ?? 0;
   } catch (error) {
     io.stderr.write(`lethe: ${describeError(error, target?.endpoints)}\n`);
-    if (io.env.LETHE_DEBUG && error instanceof Error && !(error instanceof UsageError)) {
-      io.stderr.write(`${error.stack}\n`);
-    }
-    // 2: the command line was wrong (nothing ran); 1: the command ran and failed.
-    return error instanceof UsageError ? 2 : 1;
+    if (error instanceof UsageError) return 2;
+    if (io.env.LETHE_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return 1;
   } finally {
     if (services) services.close();
     else target?.close();

@@ -4,8 +4,11 @@
  * subject key at import. Everything is made on first use, so `dlq list`
  * never asks for the subject key and `status` never opens an SQS client.
  */
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccountDeps } from '../functions/accounts/use-cases.ts';
@@ -83,6 +86,32 @@ export class Services {
         ...this.common(),
         ...(endpoint && { endpoint, useQueueUrlAsEndpoint: false }),
       });
+      this.destroyers.push(() => client.destroy());
+      return client;
+    });
+  }
+
+  get ses(): SESv2Client {
+    return this.once('ses', () => {
+      const endpoint = this.target.endpoints?.ses;
+      const client = new SESv2Client({ ...this.common(), ...(endpoint && { endpoint }) });
+      this.destroyers.push(() => client.destroy());
+      return client;
+    });
+  }
+
+  /** AWS only: local mode has no SNS or API Gateway stand-in. */
+  get sns(): SNSClient {
+    return this.once('sns', () => {
+      const client = new SNSClient(this.common());
+      this.destroyers.push(() => client.destroy());
+      return client;
+    });
+  }
+
+  get apiGateway(): ApiGatewayV2Client {
+    return this.once('apiGateway', () => {
+      const client = new ApiGatewayV2Client(this.common());
       this.destroyers.push(() => client.destroy());
       return client;
     });

@@ -29,6 +29,8 @@ export interface Target {
   /** ISO-8601, for the account use cases; only deactivation reads it. */
   readonly gracePeriod: string;
   resource(name: ResourceName): Promise<string>;
+  /** Any other stack output, by key; undefined when absent (and always in local mode). */
+  output(key: string): Promise<string | undefined>;
   subjectKey(): Promise<string>;
   close(): void;
 }
@@ -69,6 +71,7 @@ export const localTarget = (env: NodeJS.ProcessEnv, keyDir = defaultKeyDir()): T
     endpoints: {
       dynamodb: `http://${LOOPBACK}:${settings.dynamodbPort}`,
       sqsS3: `http://${LOOPBACK}:${settings.sqsS3Port}`,
+      ses: `http://${LOOPBACK}:${settings.sesPort}`,
     },
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
@@ -78,6 +81,7 @@ export const localTarget = (env: NodeJS.ProcessEnv, keyDir = defaultKeyDir()): T
         throw new CliError('local mode keeps its subject key in a file, not a secret');
       return resources[name];
     },
+    output: async () => undefined,
     subjectKey: async () => {
       // Never make a new key here: subjects under another key would find nothing, silently.
       if (!existsSync(keyDir)) {
@@ -158,6 +162,7 @@ export const stackTarget = (prefix: string, region?: string): Target => {
     ...(region && { region }),
     gracePeriod: config.gracePeriod,
     resource,
+    output: async (key) => (await load()).get(key),
     subjectKey: async () => {
       const { SecretString } = await secrets.send(
         new GetSecretValueCommand({ SecretId: await resource('subjectKeySecret') }),

@@ -28,7 +28,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { FactName } from 'aws-cdk-lib/region-info';
 import type { Construct } from 'constructs';
-import { type DataMap, profileStore } from '../functions/core/data-map.ts';
+import { type DataMap, fillTemplate, profileStore } from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
 import {
   accountsTable,
@@ -58,9 +58,10 @@ export type AccountsAccess = 'read' | 'write' | 'sweep' | 'purge' | 'notices';
  *   Deactivate and restore also write notice records (useNoticeRecords).
  * - sweep (dynamo-purge-state.ts `page`, `claim`): the conditional claim;
  *   its Query is on the `due` index alone (ACCOUNTS_INDEX_ACTIONS).
- * - purge (`progress`, `saveProgress`, `complete`): reads and saves the
- *   checkpoint, then deletes the record and puts the tombstone (and the
- *   purged notice; it deletes the deactivation's notice records).
+ * - purge (`start`, `release`, `saveProgress`, `complete`): takes and lets go
+ *   of a run and saves the checkpoint, by conditional Update; at the end reads
+ *   the record, deletes it and puts the tombstone (and the purged notice; it
+ *   deletes the deactivation's notice records).
  * - notices (dynamo-notices.ts): reads a notice record and its account,
  *   moves the record through its states, appends to the account's `notices`.
  * Never Scan.
@@ -161,7 +162,7 @@ export const ARCHIVES_ACTIONS: Record<ArchivesAccess, readonly string[]> = {
 };
 
 /** The exports prefix as an IAM pattern: every account's folder, nothing else in the bucket. */
-export const ARCHIVES_PATTERN = `${exportsBucket.prefix.split('{accountId}').join('*')}*`;
+export const ARCHIVES_PATTERN = `${fillTemplate(exportsBucket.prefix, '*')}*`;
 
 /** X-Ray's write actions accept no resource ARN: `*` is the only form IAM allows. */
 const XRAY_WILDCARD_REASON =

@@ -12,6 +12,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, type IConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { senderDomain } from '../functions/core/notices.ts';
 import {
   noticeQueue as noticeQueueDefinition,
   visibilityTimeoutSeconds,
@@ -34,13 +35,8 @@ export interface LetheNoticesProps {
   readonly identity?: string;
 }
 
-/** `Name <user@example.com>` or `user@example.com` → `example.com`: the SES identity it is sent from. */
-export const senderDomain = (sender: string): string => {
-  const address = /<([^>]+)>/.exec(sender)?.[1] ?? sender;
-  const domain = address.split('@')[1]?.trim();
-  if (!domain) throw new Error(`notices.sender "${sender}" is not an email address`);
-  return domain;
-};
+/** Defined beside the notice rules, so the operator CLI's verify reads the identity without loading CDK. */
+export { senderDomain };
 
 export class LetheNotices extends Construct {
   readonly queue: Queue;

@@ -42,6 +42,7 @@ Lethe is running (${Math.round(performance.now() - started)} ms).
   Grace period       ${settings.gracePeriod}
   Reminders          ${settings.noticeSchedule} before the purge
   Sweeper            every ${settings.sweepInterval} (${(app.sweepIntervalMs ?? 0) / 1000} s)
+  Throttle           ${settings.throttle.rateLimit} requests/s, bursts of ${settings.throttle.burstLimit} (as the stage in AWS)
   Purge queue        ${purge?.url}
   Purge DLQ          ${purge?.dlqUrl}
   Notice queue       ${notices?.url}

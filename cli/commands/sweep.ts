@@ -4,12 +4,12 @@
  * account's items counted in every store. `sweep --yes`: the sweep itself.
  */
 
-import { SqsPurgeQueue } from '../../functions/adapters/sqs-purge-queue.ts';
+import { SqsJobQueue } from '../../functions/adapters/sqs-job-queue.ts';
 import type { Store } from '../../functions/core/data-map.ts';
 import { parseDuration } from '../../functions/core/duration.ts';
 import { DUE_SHARDS } from '../../functions/core/lifecycle.ts';
 import { purgeOrder } from '../../functions/core/purge.ts';
-import type { DueAccount } from '../../functions/enforcement/ports.ts';
+import type { DueAccount, PurgeJob } from '../../functions/enforcement/ports.ts';
 import { sweep } from '../../functions/enforcement/sweep.ts';
 import { createProgress, type ErrorStream } from '../progress.ts';
 import type { Services } from '../services.ts';
@@ -128,7 +128,7 @@ export const sweepNow = async (
     {
       due: state,
       claims: state,
-      queue: new SqsPurgeQueue(services.sqs, queueUrl),
+      queue: new SqsJobQueue<PurgeJob>(services.sqs, queueUrl),
       now: () => now,
       remainingMs: () => Number.POSITIVE_INFINITY,
     },

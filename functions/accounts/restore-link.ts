@@ -3,9 +3,9 @@
  * scanners prefetch links. Restoring (POST) goes through the same
  * restoreAccount as the API, conditioned on the link's own deactivation.
  */
-import { gone } from '../core/errors.ts';
+import { LinkRefused } from '../core/errors.ts';
 import type { AccountRecord } from '../core/lifecycle.ts';
-import { type RestoreClaims, verifyRestoreToken } from '../core/restore-token.ts';
+import { type RestoreClaims, readRestoreToken, verifyRestoreToken } from '../core/restore-token.ts';
 import { type AccountDeps, restoreAccount } from './use-cases.ts';
 
 export interface RestoreLinkDeps extends AccountDeps {
@@ -20,13 +20,19 @@ export interface LinkState {
 /** Throws the page the reader should see when the link's deactivation is no longer the current one. */
 const refuseIfNotCurrent = (record: AccountRecord | undefined, claims: RestoreClaims): LinkState => {
   if (record?.status === 'PURGING' || record?.status === 'PURGED') {
-    throw gone('This account has been deleted. It can no longer be restored.');
+    throw new LinkRefused('purged', 'This account has been deleted. It can no longer be restored.');
   }
   if (record?.status !== 'DEACTIVATED') {
-    throw gone('Your account is active: this link has been used already, so there is nothing to restore.');
+    throw new LinkRefused(
+      'used',
+      'Your account is active: this link has been used already, so there is nothing to restore.',
+    );
   }
   if (record.deactivatedAt !== claims.deactivatedAt) {
-    throw gone('This link is from an earlier deactivation. Please use the link in the latest email.');
+    throw new LinkRefused(
+      'superseded',
+      'This link is from an earlier deactivation. Please use the link in the latest email.',
+    );
   }
   return { accountId: record.accountId, purgeAfter: record.purgeAfter ?? claims.expiresAt };
 };
@@ -51,4 +57,20 @@ export const restoreByLink = async (deps: RestoreLinkDeps, token: string | undef
   // 3. Lost a race (restored or re-deactivated meanwhile): say what happened instead.
   if (!changed) refuseIfNotCurrent(await deps.accounts.get(claims.accountId), claims);
   return view;
+};
+
+/**
+ * The profile a genuine link (expired or used included) belongs to, for the
+ * page's language and time zone; none for a link that is not genuine, or whose
+ * profile a purge removed. Reads nothing for a forged token.
+ */
+export const profileOfLink = async (deps: RestoreLinkDeps, token: string | undefined) => {
+  let accountId: string;
+  try {
+    accountId = readRestoreToken(deps.restoreKey, token).accountId;
+  } catch (error) {
+    if (error instanceof LinkRefused) return undefined;
+    throw error;
+  }
+  return deps.profiles.get(accountId);
 };

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type ExportFailure, type ExportRecord, exportIdFloor, PENDING_POINTER } from '../core/export.ts';
 import type { AccountStatuses, ExportRecords } from '../export/ports.ts';
+import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
 
 const toRecord = (item: Record<string, unknown>): ExportRecord => {
   const { ttl: _ttl, ...record } = item;
@@ -25,6 +26,7 @@ export class DynamoExportRecords implements ExportRecords {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly backoff: Backoff = defaultBackoff,
   ) {}
 
   async get(accountId: string, exportId: string): Promise<ExportRecord | undefined> {
@@ -130,37 +132,48 @@ export class DynamoExportRecords implements ExportRecords {
     });
   }
 
-  /** PENDING → final, and the pointer goes if it still points here, in one transaction. */
+  /**
+   * PENDING → final, and the pointer goes if it still points here, in one
+   * transaction. Only a failed condition means another delivery finished it
+   * (or a purge deleted it): false. A transaction cancelled for anything else
+   * (throttled, in conflict with another) wrote nothing: it is tried again,
+   * and then thrown, so the job is retried instead of leaving a finished
+   * archive PENDING.
+   */
   private async finish(accountId: string, exportId: string, update: string, values: Record<string, unknown>) {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { accountId, exportId },
-                UpdateExpression: update,
-                ConditionExpression: 'attribute_exists(accountId) AND #status = :pending',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ...values, ':pending': 'PENDING' },
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { accountId, exportId },
+                  UpdateExpression: update,
+                  ConditionExpression: 'attribute_exists(accountId) AND #status = :pending',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ...values, ':pending': 'PENDING' },
+                },
               },
-            },
-            {
-              Delete: {
-                TableName: this.tableName,
-                Key: { accountId, exportId: PENDING_POINTER },
-                ConditionExpression: 'attribute_not_exists(accountId) OR pendingId = :id',
-                ExpressionAttributeValues: { ':id': exportId },
+              {
+                Delete: {
+                  TableName: this.tableName,
+                  Key: { accountId, exportId: PENDING_POINTER },
+                  ConditionExpression: 'attribute_not_exists(accountId) OR pendingId = :id',
+                  ExpressionAttributeValues: { ':id': exportId },
+                },
               },
-            },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        if (error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+        if (attempt >= this.backoff.attempts) throw error;
+        await this.backoff.sleep(jitteredDelay(this.backoff, attempt));
+      }
     }
   }
 }

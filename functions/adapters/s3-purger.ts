@@ -2,7 +2,9 @@
  * Deletes every object under an account's S3 prefix: ListObjectsV2 and
  * DeleteObjects in 1,000s, or, for a versioned bucket, every version and
  * delete marker. Each page lists from the prefix's start, since what was
- * listed before is gone; an empty listing means the prefix is clean.
+ * listed before is gone; an empty listing means the prefix is clean. When a
+ * page's listing was the last, that proof is asked for in the same call, so a
+ * prefix that fits in one page costs one checkpoint, not two.
  */
 import {
   DeleteObjectsCommand,
@@ -13,6 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { S3PrefixStore } from '../core/data-map.ts';
 import { fillTemplate } from '../core/data-map.ts';
+import type { PageResult } from '../enforcement/ports.ts';
 
 const MORE = 'more';
 
@@ -22,8 +25,16 @@ export class S3Purger {
   async list(store: S3PrefixStore, accountId: string, continuation?: string) {
     const Prefix = fillTemplate(store.prefix, accountId);
     if (store.versioned) {
+      // A versioned listing pages by two markers (key, version id): carried as one cursor.
+      const markers = continuation ? (JSON.parse(continuation) as { key?: string; version?: string }) : {};
       const page = await this.client.send(
-        new ListObjectVersionsCommand({ Bucket: store.bucket, Prefix, MaxKeys: 1000 }),
+        new ListObjectVersionsCommand({
+          Bucket: store.bucket,
+          Prefix,
+          MaxKeys: 1000,
+          ...(markers.key && { KeyMarker: markers.key }),
+          ...(markers.version && { VersionIdMarker: markers.version }),
+        }),
       );
       const objects: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map(
         (v) => ({
@@ -31,7 +42,11 @@ export class S3Purger {
           ...(v.VersionId && { VersionId: v.VersionId }),
         }),
       );
-      return { objects, truncated: page.IsTruncated === true, bytes: 0, next: undefined };
+      const truncated = page.IsTruncated === true;
+      const next = truncated
+        ? JSON.stringify({ key: page.NextKeyMarker, version: page.NextVersionIdMarker })
+        : undefined;
+      return { objects, truncated, next };
     }
     const page = await this.client.send(
       new ListObjectsV2Command({
@@ -42,13 +57,23 @@ export class S3Purger {
       }),
     );
     const objects = (page.Contents ?? []).map((o) => ({ Key: o.Key ?? '' }));
-    const bytes = (page.Contents ?? []).reduce((sum, o) => sum + (o.Size ?? 0), 0);
-    return { objects, truncated: page.IsTruncated === true, bytes, next: page.NextContinuationToken };
+    return { objects, truncated: page.IsTruncated === true, next: page.NextContinuationToken };
   }
 
-  async purgePage(store: S3PrefixStore, accountId: string) {
-    const { objects } = await this.list(store, accountId);
-    if (objects.length === 0) return { deleted: 0 };
+  async purgePage(store: S3PrefixStore, accountId: string): Promise<PageResult> {
+    const first = await this.deletePage(store, accountId);
+    if (first.deleted === 0) return { deleted: 0 };
+    if (first.truncated) return { deleted: first.deleted, cursor: MORE };
+    // That listing was the last: list again now, since an empty listing is the proof the prefix is clean.
+    const again = await this.deletePage(store, accountId);
+    const deleted = first.deleted + again.deleted;
+    return again.deleted === 0 ? { deleted } : { deleted, cursor: MORE };
+  }
+
+  /** Lists from the prefix's start and deletes what it lists (what was listed before is gone). */
+  private async deletePage(store: S3PrefixStore, accountId: string) {
+    const { objects, truncated } = await this.list(store, accountId);
+    if (objects.length === 0) return { deleted: 0, truncated };
     const { Errors } = await this.client.send(
       new DeleteObjectsCommand({ Bucket: store.bucket, Delete: { Objects: objects, Quiet: true } }),
     );
@@ -58,8 +83,7 @@ export class S3Purger {
         `DeleteObjects failed for ${Errors.length} objects in store ${store.name}: ${Errors[0]?.Code}`,
       );
     }
-    // List again even when this page was the last: an empty listing is the proof the prefix is clean.
-    return { deleted: objects.length, cursor: MORE };
+    return { deleted: objects.length, truncated };
   }
 
   async count(store: S3PrefixStore, accountId: string): Promise<number> {

@@ -35,6 +35,19 @@ export const notFound = (message = 'No such account.') => new LetheError('not_fo
 export const conflict = (message: string) => new LetheError('conflict', message);
 /** A link that worked once and no longer does: expired, or already used. */
 export const gone = (message: string) => new LetheError('gone', message);
+/** Why a restore link offers no restore: each reason has its own page, in the reader's words. */
+export type LinkRefusal = 'invalid' | 'expired' | 'used' | 'superseded' | 'purged';
+
+/** A restore link that does not (or no longer) work: 400 when it is not genuine, 410 when it was. */
+export class LinkRefused extends LetheError {
+  constructor(
+    readonly refusal: LinkRefusal,
+    message: string,
+  ) {
+    super(refusal === 'invalid' ? 'invalid_request' : 'gone', message);
+  }
+}
+
 /** A 429 that tells the caller, in `Retry-After`, how many seconds to wait. */
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new LetheError('too_many_requests', message, {

@@ -7,7 +7,13 @@
  *                             └──────▶ FAILED (a reason code)
  */
 import { randomBytes } from 'node:crypto';
-import { type DataMap, type DynamoPartitionStore, fillTemplate, type S3PrefixStore } from './data-map.ts';
+import {
+  ACCOUNT_ID_PLACEHOLDER,
+  type DataMap,
+  type DynamoPartitionStore,
+  fillTemplate,
+  type S3PrefixStore,
+} from './data-map.ts';
 import { exportsBucket, exportsTable } from './resources.ts';
 
 export const EXPORT_STATUSES = ['PENDING', 'READY', 'FAILED'] as const;
@@ -119,7 +125,7 @@ export const exportTargets = (
     name: 'lethe-exports',
     table: tableName,
     key: exportsTable.key,
-    keyTemplate: '{accountId}',
+    keyTemplate: ACCOUNT_ID_PLACEHOLDER,
   },
   { kind: 's3-prefix', name: 'lethe-export-archives', bucket: bucketName, prefix: exportsBucket.prefix },
 ];

@@ -20,7 +20,6 @@
 import { createHash } from 'node:crypto';
 import { parseDuration } from './duration.ts';
 
-export type TemplateKindOf<K extends string> = K extends `reminder-${string}` ? 'reminder' : K;
 export type NoticeKind = 'deactivated' | 'purged' | `reminder-${string}`;
 export type NoticeState = 'PENDING' | 'SENDING' | 'SENT' | 'FAILED' | 'CANCELLED' | 'UNCERTAIN';
 
@@ -67,3 +66,11 @@ export const noticeShardOf = (key: string, shards = NOTICE_SHARDS): string =>
 
 /** How long a send may take before its record counts as stuck (UNCERTAIN). */
 export const NOTICE_SENDING_TIMEOUT_MS = 15 * 60_000;
+
+/** `Name <user@example.com>` or `user@example.com` → `example.com`: the SES identity it is sent from. */
+export const senderDomain = (sender: string): string => {
+  const address = /<([^>]+)>/.exec(sender)?.[1] ?? sender;
+  const domain = address.split('@')[1]?.trim();
+  if (!domain) throw new Error(`notices.sender "${sender}" is not an email address`);
+  return domain;
+};

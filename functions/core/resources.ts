@@ -3,7 +3,7 @@
  * stateful stack builds them from this and local mode creates the very same
  * tables in the stand-ins.
  */
-import type { KeySchema } from './data-map.ts';
+import { ACCOUNT_ID_PLACEHOLDER, type KeySchema } from './data-map.ts';
 
 export interface IndexDefinition extends KeySchema {
   readonly name: string;
@@ -92,7 +92,7 @@ export const exportsBucket: BucketDefinition = {
   id: 'ExportsBucket',
   localName: 'lethe-exports',
   env: 'EXPORTS_BUCKET',
-  prefix: 'exports/{accountId}/',
+  prefix: `exports/${ACCOUNT_ID_PLACEHOLDER}/`,
   expirationDays: 7,
 };
 

@@ -12,7 +12,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isAccountId } from './account-id.ts';
-import { gone, invalidRequest } from './errors.ts';
+import { LinkRefused } from './errors.ts';
 
 const VERSION = 'v1';
 const PURPOSE = 'restore';
@@ -39,10 +39,11 @@ export const signRestoreToken = (key: Buffer, claims: RestoreClaims): string => 
   return `${signed}.${mac(key, signed).toString('base64url')}`;
 };
 
-const invalid = () => invalidRequest('This restore link is not valid. Please use the link from the email.');
+const invalid = () =>
+  new LinkRefused('invalid', 'This restore link is not valid. Please use the link from the email.');
 
-/** The claims of a genuine, unexpired token; anything else throws (400 tampered, 410 expired). */
-export const verifyRestoreToken = (key: Buffer, token: string | undefined, now: Date): RestoreClaims => {
+/** The claims of a genuine token, expired or not (whose page to show); anything else throws 400. */
+export const readRestoreToken = (key: Buffer, token: string | undefined): RestoreClaims => {
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw invalid();
   const [version, payload, signature, ...rest] = token.split('.');
   if (version !== VERSION || !payload || !signature || rest.length > 0) throw invalid();
@@ -57,8 +58,15 @@ export const verifyRestoreToken = (key: Buffer, token: string | undefined, now: 
   }
   const { p, a, d, e } = (body ?? {}) as Record<string, unknown>;
   if (p !== PURPOSE || !isAccountId(a) || typeof d !== 'string' || typeof e !== 'string') throw invalid();
-  if (Number.isNaN(Date.parse(e)) || Date.parse(e) <= now.getTime()) {
-    throw gone('This restore link has expired: the grace period is over.');
-  }
+  if (Number.isNaN(Date.parse(e))) throw invalid();
   return { accountId: a, deactivatedAt: d, expiresAt: e };
+};
+
+/** The claims of a genuine, unexpired token; anything else throws (400 tampered, 410 expired). */
+export const verifyRestoreToken = (key: Buffer, token: string | undefined, now: Date): RestoreClaims => {
+  const claims = readRestoreToken(key, token);
+  if (Date.parse(claims.expiresAt) <= now.getTime()) {
+    throw new LinkRefused('expired', 'This restore link has expired: the grace period is over.');
+  }
+  return claims;
 };

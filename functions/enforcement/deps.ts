@@ -8,7 +8,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoConfirmations } from '../adapters/dynamo-confirmations.ts';
 import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoPurgeState } from '../adapters/dynamo-purge-state.ts';
-import { SqsJobQueue, SqsPurgeQueue } from '../adapters/sqs-purge-queue.ts';
+import { SqsJobQueue } from '../adapters/sqs-job-queue.ts';
 import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
@@ -21,12 +21,13 @@ import {
   purgeQueue as purgeQueueDefinition,
 } from '../core/resources.ts';
 import type { NoticeJob } from '../notices/ports.ts';
+import type { PurgeJob, PurgeQueue } from './ports.ts';
 
 // The queue URL is used as given; fauxqs's URLs name hosts that only exist in its own world.
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 
 export const purgeState = new DynamoPurgeState(dynamo, requireEnv(accountsTable.env), auditLog);
-export const purgeQueue = new SqsPurgeQueue(sqs, requireEnv(purgeQueueDefinition.env));
+export const purgeQueue: PurgeQueue = new SqsJobQueue<PurgeJob>(sqs, requireEnv(purgeQueueDefinition.env));
 /** Processor confirmations owed (P5): the worker records them, the sweeper counts the overdue. */
 export const confirmations = new DynamoConfirmations(dynamo, requireEnv(accountsTable.env));
 

@@ -68,6 +68,7 @@ export const purgeAccount = async (
   const start = await deps.claims.start(accountId, runId, started.toISOString(), runUntil);
   if (start === undefined) return { outcome: 'not-purging', pages: 0 };
   if (start === 'busy') return { outcome: 'superseded', pages: 0 };
+  let result: { outcome: PurgeOutcome; pages: number } | undefined;
   try {
     // The receipt's address, while the profile still exists: nothing is deleted before the first page.
     if (start.version === 0 && deps.profiles && deps.claims.captureNoticeProfile) {
@@ -75,12 +76,16 @@ export const purgeAccount = async (
       if (profile?.email) await deps.claims.captureNoticeProfile(accountId, profile);
     }
     if (start.version === 0) metricsOf(deps).record('purgesStarted');
-    return await run(deps, accountId, runId, start, options);
+    result = await run(deps, accountId, runId, start, options);
+    return result;
   } catch (error) {
     metricsOf(deps).record('purgesFailed');
     throw error;
   } finally {
-    await deps.claims.release(accountId, runId);
+    // Nothing to let go of once purged (the record is gone) or continued (let go before the send).
+    if (result?.outcome !== 'purged' && result?.outcome !== 'continued') {
+      await deps.claims.release(accountId, runId);
+    }
   }
 };
 

@@ -1,10 +1,10 @@
 /** The purge worker's store adapters: everything the data map names, its processors, and the exports. */
 import { S3Client } from '@aws-sdk/client-s3';
+import { DataMapPurger } from '../adapters/data-map-purger.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
-import { DynamoPurger } from '../adapters/dynamo-purger.ts';
+import { DEFAULT_PAGE_SIZE, DynamoPurger } from '../adapters/dynamo-purger.ts';
 import { localProcessorEndpoint, ProcessorClient } from '../adapters/processor-client.ts';
 import { S3Purger } from '../adapters/s3-purger.ts';
-import { DataMapPurger } from '../adapters/store-purger.ts';
 import { subjectKey } from '../commons/audit-log.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
@@ -26,7 +26,12 @@ export const map = validateDataMap(
     envOr('LETHE_PROCESSOR_DEADLINE', ''),
   ),
 );
-export const storePurger = new DataMapPurger(new DynamoPurger(dynamoClient), new S3Purger(new S3Client({})));
+/** Keys per purge page; tests shrink it so a few thousand items span several pages. */
+const pageSize = Number(envOr('LETHE_PURGE_PAGE_SIZE', String(DEFAULT_PAGE_SIZE)));
+export const storePurger = new DataMapPurger(
+  new DynamoPurger(dynamoClient, { pageSize }),
+  new S3Purger(new S3Client({})),
+);
 export const processors = new ProcessorClient(
   subjectKey,
   10_000,

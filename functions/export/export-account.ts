@@ -10,17 +10,24 @@ import {
   type DataMap,
   type DynamoStore,
   dynamoStores,
+  fillTemplate,
+  type Profile,
   type S3PrefixStore,
   s3Stores,
+  storeLabel,
 } from '../core/data-map.ts';
 import { ARCHIVE_SCHEMA_VERSION, archiveKeyOf } from '../core/export.ts';
 import { isFinal, type Status } from '../core/lifecycle.ts';
 import { type Metrics, noMetrics } from '../core/metrics.ts';
+import { FALLBACK_LANGUAGE, READMES } from '../notices/messages.ts';
+import { dateTime, readerOf } from '../notices/reader.ts';
 import type { AccountStatuses, ArchiveStore, ArchiveWriter, DataMapReader, ExportRecords } from './ports.ts';
 
 export interface ExportDeps {
   readonly map: DataMap;
   readonly productName: string;
+  /** The profile's locale and time zone: the README reads in the reader's language. */
+  readonly profiles: { get(accountId: string): Promise<Profile | undefined> };
   readonly exports: ExportRecords;
   readonly accounts: AccountStatuses;
   readonly reader: DataMapReader;
@@ -49,31 +56,29 @@ export const entryNameOf = (store: S3PrefixStore, prefix: string, key: string): 
   return `${filesPrefix(store)}${segments.join('/')}`;
 };
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-
-const readme = (productName: string, accountId: string, at: string, counts: readonly StoreCount[]) =>
-  [
-    `Your data from ${productName}`,
-    '='.repeat(`Your data from ${productName}`.length),
-    '',
-    `Account: ${accountId}`,
-    `Exported: ${at} (UTC)`,
-    '',
-    'This archive holds everything we keep about your account:',
-    '',
-    ...counts.map((c) =>
-      c.kind === 's3-prefix'
-        ? `  ${c.file}  your uploaded files from "${c.name}" (${plural(c.items, 'file')})`
-        : `  ${c.file}  your records from "${c.name}" (${plural(c.items, 'record')}, one JSON object per line)`,
-    ),
-    '  manifest.json  the same list, for programs',
-    '',
-    'The .ndjson files are plain text: open them in any text editor, or load',
-    'them line by line in a program. Each line is one record, in JSON.',
-    '',
-    'This link and archive expire: keep a copy if you want one.',
-    '',
-  ].join('\n');
+/** README.txt in the reader's language, dates in their zone, each store in their words (its label). */
+const readme = (
+  deps: ExportDeps,
+  profile: Profile | undefined,
+  accountId: string,
+  at: string,
+  counts: readonly StoreCount[],
+) => {
+  const reader = readerOf(profile?.locale, profile?.timeZone);
+  const write = READMES[reader.language] ?? READMES[FALLBACK_LANGUAGE];
+  if (!write) throw new Error('No fallback README');
+  return write({
+    productName: deps.productName,
+    accountId,
+    exportedAt: dateTime(reader, at),
+    entries: counts.map((c) => ({
+      file: c.file,
+      label: storeLabel(deps.map.stores.find((s) => s.name === c.name) ?? { name: c.name }, reader.language),
+      files: c.kind === 's3-prefix',
+      count: c.items,
+    })),
+  });
+};
 
 /** Item pages as NDJSON, produced only as the archive reads it; counts as it goes. */
 const ndjson = (pages: AsyncIterable<readonly Record<string, unknown>[]>, count: StoreCount): Readable =>
@@ -122,7 +127,7 @@ export const exportAccount = async (
         bytes: 0,
       };
       counts.push(count);
-      const prefix = store.prefix.split('{accountId}').join(accountId);
+      const prefix = fillTemplate(store.prefix, accountId);
       for await (const page of deps.reader.objects(store, accountId)) {
         for (const object of page) {
           count.items += 1;
@@ -135,7 +140,8 @@ export const exportAccount = async (
       }
     }
     // Built when the archive reaches them: by then every store above has been read and counted.
-    archive.add('README.txt', () => Readable.from([readme(deps.productName, accountId, at, counts)]));
+    const profile = await deps.profiles.get(accountId);
+    archive.add('README.txt', () => Readable.from([readme(deps, profile, accountId, at, counts)]));
     archive.add('manifest.json', () =>
       Readable.from([
         `${JSON.stringify(

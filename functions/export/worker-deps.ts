@@ -2,6 +2,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { StoreReader } from '../adapters/data-map-reader.ts';
 import { DynamoAccountStatuses } from '../adapters/dynamo-exports.ts';
+import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { S3ZipArchives } from '../adapters/s3-zip-archive.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
@@ -16,6 +17,7 @@ const s3 = new S3Client({});
 export const exportDeps: ExportDeps = {
   map: config.dataMap,
   productName: config.productName,
+  profiles: new DynamoProfileReader(dynamo, config.dataMap),
   exports: exportRecords,
   accounts: new DynamoAccountStatuses(dynamo, requireEnv(accountsTable.env)),
   reader: new StoreReader(dynamoClient, s3),

@@ -12,6 +12,7 @@ import { metrics } from '../commons/metrics.ts';
 import { restoreKey } from '../commons/restore-key.ts';
 import { parseDuration, parseDurationList } from '../core/duration.ts';
 import { accountsTable } from '../core/resources.ts';
+import type { Site } from './html.ts';
 
 /** Checked at cold start: a bad schedule fails loudly here, not at the first deactivation. */
 const noticeSchedule = (text: string): string[] => {
@@ -32,3 +33,6 @@ export const accountDeps: AccountDeps = {
 };
 
 export const restoreLinkDeps: RestoreLinkDeps = { ...accountDeps, restoreKey };
+
+/** What the restore flow's pages say about the product and its data (the stores' labels). */
+export const restoreSite: Site = { productName: config.productName, stores: config.dataMap.stores };

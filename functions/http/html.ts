@@ -5,6 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { StoreLabels } from '../core/data-map.ts';
+import { FALLBACK_LANGUAGE, PAGES, type PageKind } from '../notices/messages.ts';
+import { dataKinds, dateTime, type Reader } from '../notices/reader.ts';
 
 const STYLE =
   'body{font-family:system-ui,sans-serif;background:#f6f8fa;color:#1f2328;margin:0}' +
@@ -41,12 +44,13 @@ export const htmlResponse = (
   statusCode: number,
   page: Page,
   productName: string,
+  lang = 'en',
 ): APIGatewayProxyResultV2 => {
   const form = page.form
     ? `<form method="post" action="restore"><input type="hidden" name="token" value="${escapeHtml(page.form.token)}"><button type="submit">${escapeHtml(page.form.label)}</button></form>`
     : '';
   const body = `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(lang)}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
 <title>${escapeHtml(page.title)} · ${escapeHtml(productName)}</title><style>${STYLE}</style></head>
 <body><main><h1>${escapeHtml(page.title)}</h1>${page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}${form}</main></body>
@@ -54,10 +58,43 @@ export const htmlResponse = (
   return { statusCode, headers: { ...SECURITY_HEADERS }, body };
 };
 
-/** Dates on the pages: long, in UTC, said so. */
-export const pageDate = (iso: string) =>
-  `${new Intl.DateTimeFormat('en-GB', {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'UTC',
-  }).format(new Date(iso))} UTC`;
+/** What every page of the restore flow says about the product and its data. */
+export interface Site {
+  readonly productName: string;
+  readonly stores: readonly { readonly name: string; readonly labels?: StoreLabels }[];
+}
+
+/**
+ * One page of the restore flow in the reader's language, with dates in their
+ * locale and time zone: the words come from the notices' source
+ * (functions/notices/messages.ts), so the page says what the email said.
+ */
+export const restoreFlowPage = (
+  statusCode: number,
+  kind: PageKind,
+  reader: Reader,
+  site: Site,
+  options: { readonly purgeAfter?: string; readonly token?: string } = {},
+): APIGatewayProxyResultV2 => {
+  const texts = PAGES[reader.language] ?? PAGES[FALLBACK_LANGUAGE];
+  if (!texts) throw new Error('No fallback pages');
+  const text = texts[kind]({
+    productName: site.productName,
+    purgeAt: options.purgeAfter === undefined ? '' : dateTime(reader, options.purgeAfter),
+    dataKinds: dataKinds(
+      reader,
+      site.stores.map((s) => s.name),
+      site.stores,
+    ),
+  });
+  const form =
+    text.button !== undefined && options.token !== undefined
+      ? { token: options.token, label: text.button }
+      : undefined;
+  return htmlResponse(
+    statusCode,
+    { title: text.title, paragraphs: text.paragraphs, ...(form && { form }) },
+    site.productName,
+    reader.locale,
+  );
+};

@@ -8,9 +8,10 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, 
 import type * as z from 'zod/mini';
 import { logger, maskId } from '../commons/logger.ts';
 import { isAccountId } from '../core/account-id.ts';
-import { type ErrorCode, invalidRequest, LetheError, unauthorized } from '../core/errors.ts';
+import { type ErrorCode, invalidRequest, LetheError, LinkRefused, unauthorized } from '../core/errors.ts';
 import { type Actor, authorize, type Caller, callerFromClaims } from '../core/lifecycle.ts';
-import { htmlResponse } from './html.ts';
+import { type Reader, readerOfAcceptLanguage } from '../notices/reader.ts';
+import { restoreFlowPage, type Site } from './html.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -153,38 +154,26 @@ const logUnhandled = (error: unknown) =>
         : String(error),
   });
 
-const PAGE_TITLES: Partial<Record<ErrorCode, string>> = {
-  invalid_request: 'This link does not work',
-  gone: 'This link no longer works',
-  conflict: 'This account can no longer be restored',
-};
-
-/** The restore pages' errors: the same statuses, as a page a person can read; never a stack trace. */
-export const toHtmlErrorResponse = (error: unknown, productName: string): APIGatewayProxyResultV2 => {
-  if (error instanceof LetheError) {
-    return htmlResponse(
-      STATUS_OF[error.code],
-      { title: PAGE_TITLES[error.code] ?? 'Something is not right', paragraphs: [error.message] },
-      productName,
-    );
+/** The restore flow's page for an error: its status, in the reader's words; never a stack trace. */
+export const toHtmlErrorResponse = (error: unknown, reader: Reader, site: Site): APIGatewayProxyResultV2 => {
+  if (error instanceof LinkRefused)
+    return restoreFlowPage(STATUS_OF[error.code], error.refusal, reader, site);
+  // A purge claimed the account between the page's check and the restore's write.
+  if (error instanceof LetheError && error.code === 'conflict') {
+    return restoreFlowPage(STATUS_OF.conflict, 'purged', reader, site);
   }
+  // A form that did not come from the page (no token, another content type, too large).
+  if (error instanceof LetheError) return restoreFlowPage(STATUS_OF[error.code], 'invalid', reader, site);
   logUnhandled(error);
-  return htmlResponse(
-    500,
-    {
-      title: 'Something went wrong',
-      paragraphs: ['Something went wrong on our side. Please try again later.'],
-    },
-    productName,
-  );
+  return restoreFlowPage(500, 'error', reader, site);
 };
 
 /** Turns anything thrown into the spec's error format. Used as the last `.use()`. */
 export const httpErrors = (
-  toResponse: (error: unknown) => APIGatewayProxyResultV2 = toErrorResponse,
+  toResponse: (error: unknown, event?: Event) => APIGatewayProxyResultV2 = toErrorResponse,
 ): middy.MiddlewareObj<Event, APIGatewayProxyResultV2> => ({
   onError: async (request) => {
-    request.response = toResponse(request.error);
+    request.response = toResponse(request.error, request.event);
     const statusCode = typeof request.response === 'object' ? request.response.statusCode : undefined;
     if (statusCode !== undefined && statusCode < 500) logger.info('Request refused', { statusCode });
   },
@@ -268,20 +257,35 @@ export const formField = (event: Event, name: string): string | undefined => {
 
 /**
  * A handler behind an open route that answers HTML (the restore link's
- * pages). Errors become pages; the event, its query and its body, which
- * carry the token, are never logged (I7).
+ * pages), in the reader's language: `readerOf` finds it (the profile's locale
+ * and zone, else the browser's `Accept-Language`), and error pages use it too.
+ * The event, its query and its body, which carry the token, are never logged (I7).
  */
 export const pageHandler = (
-  productName: string,
-  handle: (event: Event) => Promise<APIGatewayProxyResultV2>,
-) =>
-  middy<Event, APIGatewayProxyResultV2, Error, Context>()
+  site: Site,
+  readerOf: (event: Event) => Promise<Reader>,
+  handle: (event: Event, reader: Reader) => Promise<APIGatewayProxyResultV2>,
+) => {
+  // The reader found for a request, so its error page (thrown later) speaks the same language.
+  const readers = new WeakMap<Event, Reader>();
+  return middy<Event, APIGatewayProxyResultV2, Error, Context>()
     .use(requestLogging())
-    .use(httpErrors((error) => toHtmlErrorResponse(error, productName)))
+    .use(
+      httpErrors((error, event) =>
+        toHtmlErrorResponse(error, (event && readers.get(event)) ?? browserReaderOf(event), site),
+      ),
+    )
     .handler(async (event) => {
-      const response = await handle(event);
+      const reader = await readerOf(event);
+      readers.set(event, reader);
+      const response = await handle(event, reader);
       logger.info('Request handled', {
         statusCode: typeof response === 'object' ? response.statusCode : undefined,
       });
       return response;
     });
+};
+
+/** The reader a request's browser asks for (`Accept-Language`), in UTC. */
+export const browserReaderOf = (event: Event | undefined): Reader =>
+  readerOfAcceptLanguage(event && header(event, 'accept-language'));

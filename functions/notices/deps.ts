@@ -25,7 +25,11 @@ export const sendNoticeDeps: SendNoticeDeps = {
     envOr('LETHE_SES_CONFIGURATION_SET', config.notices.configurationSet),
   ),
   restoreKey,
-  branding: { productName: config.productName, supportUrl: config.notices.supportUrl },
+  branding: {
+    productName: config.productName,
+    supportUrl: config.notices.supportUrl,
+    stores: config.dataMap.stores,
+  },
   publicUrl: config.notices.publicUrl ?? requireEnv('LETHE_PUBLIC_URL'),
   now: () => new Date(),
   metrics,

@@ -133,3 +133,199 @@ const de: Messages = {
 /** By language subtag; anything else reads English. */
 export const MESSAGES: Readonly<Record<string, Messages>> = { en, de };
 export const FALLBACK_LANGUAGE = 'en';
+
+/**
+ * The restore link's pages, per language, from the same source as the
+ * notices: the link opens in the words and dates its email used.
+ */
+export const PAGE_KINDS = [
+  'restore',
+  'restored',
+  'used',
+  'superseded',
+  'purged',
+  'expired',
+  'invalid',
+  'error',
+] as const;
+export type PageKind = (typeof PAGE_KINDS)[number];
+
+export interface PageValues {
+  readonly productName: string;
+  /** Long date and time of the purge, in the reader's zone (the restore page only). */
+  readonly purgeAt: string;
+  /** What the account holds, in words: "your profile, … and the files you uploaded". */
+  readonly dataKinds: string;
+}
+
+export interface PageText {
+  readonly title: string;
+  readonly paragraphs: readonly string[];
+  /** The one button's label (the restore page only). */
+  readonly button?: string;
+}
+
+export type PageTexts = Record<PageKind, (v: PageValues) => PageText>;
+
+const enPages: PageTexts = {
+  restore: (v) => ({
+    title: 'Restore your account',
+    paragraphs: [
+      `Your ${v.productName} account is deactivated. It will be permanently deleted on ${v.purgeAt}.`,
+      `Restore it now to keep it and all its data (${v.dataKinds}), exactly as it was.`,
+    ],
+    button: 'Restore my account',
+  }),
+  restored: (v) => ({
+    title: 'Your account is restored',
+    paragraphs: [
+      `Your ${v.productName} account is active again, with all its data. It will not be deleted.`,
+      'You can sign in as before.',
+    ],
+  }),
+  used: () => ({
+    title: 'This link no longer works',
+    paragraphs: ['Your account is active: this link has been used already, so there is nothing to restore.'],
+  }),
+  superseded: () => ({
+    title: 'This link no longer works',
+    paragraphs: ['This link is from an earlier deactivation. Please use the link in the latest email.'],
+  }),
+  purged: () => ({
+    title: 'This account can no longer be restored',
+    paragraphs: ['This account has been deleted. It can no longer be restored.'],
+  }),
+  expired: () => ({
+    title: 'This link no longer works',
+    paragraphs: ['This restore link has expired: the grace period is over.'],
+  }),
+  invalid: () => ({
+    title: 'This link does not work',
+    paragraphs: ['This restore link is not valid. Please use the link from the email.'],
+  }),
+  error: () => ({
+    title: 'Something went wrong',
+    paragraphs: ['Something went wrong on our side. Please try again later.'],
+  }),
+};
+
+const dePages: PageTexts = {
+  restore: (v) => ({
+    title: 'Konto wiederherstellen',
+    paragraphs: [
+      `Ihr ${v.productName}-Konto ist deaktiviert. Es wird am ${v.purgeAt} endgültig gelöscht.`,
+      `Stellen Sie es jetzt wieder her, um es mit allen Daten (${v.dataKinds}) genau so zu behalten, wie es war.`,
+    ],
+    button: 'Mein Konto wiederherstellen',
+  }),
+  restored: (v) => ({
+    title: 'Ihr Konto ist wiederhergestellt',
+    paragraphs: [
+      `Ihr ${v.productName}-Konto ist wieder aktiv, mit allen Daten. Es wird nicht gelöscht.`,
+      'Sie können sich wie gewohnt anmelden.',
+    ],
+  }),
+  used: () => ({
+    title: 'Dieser Link funktioniert nicht mehr',
+    paragraphs: [
+      'Ihr Konto ist aktiv: Dieser Link wurde bereits verwendet, es gibt also nichts wiederherzustellen.',
+    ],
+  }),
+  superseded: () => ({
+    title: 'Dieser Link funktioniert nicht mehr',
+    paragraphs: [
+      'Dieser Link gehört zu einer früheren Deaktivierung. Bitte verwenden Sie den Link aus der neuesten E-Mail.',
+    ],
+  }),
+  purged: () => ({
+    title: 'Dieses Konto kann nicht mehr wiederhergestellt werden',
+    paragraphs: ['Dieses Konto wurde gelöscht. Es kann nicht mehr wiederhergestellt werden.'],
+  }),
+  expired: () => ({
+    title: 'Dieser Link funktioniert nicht mehr',
+    paragraphs: ['Dieser Wiederherstellungslink ist abgelaufen: Die Frist ist vorbei.'],
+  }),
+  invalid: () => ({
+    title: 'Dieser Link funktioniert nicht',
+    paragraphs: ['Dieser Wiederherstellungslink ist ungültig. Bitte verwenden Sie den Link aus der E-Mail.'],
+  }),
+  error: () => ({
+    title: 'Etwas ist schiefgelaufen',
+    paragraphs: ['Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es später noch einmal.'],
+  }),
+};
+
+/** By language subtag, like MESSAGES; every language in MESSAGES has its pages. */
+export const PAGES: Readonly<Record<keyof typeof MESSAGES, PageTexts>> = { en: enPages, de: dePages };
+
+/** One entry of an export's README: a file or folder of the archive and what it holds. */
+export interface ReadmeEntry {
+  readonly file: string;
+  /** The store's words for the reader (its label), e.g. "your posts". */
+  readonly label: string;
+  readonly files: boolean;
+  readonly count: number;
+}
+
+export interface ReadmeValues {
+  readonly productName: string;
+  readonly accountId: string;
+  /** Long date and time of the export, in the reader's zone. */
+  readonly exportedAt: string;
+  readonly entries: readonly ReadmeEntry[];
+}
+
+/** The export's README.txt, per language: plain text a person reads first. */
+export type Readme = (v: ReadmeValues) => string;
+
+const underlined = (title: string) => [title, '='.repeat(title.length)];
+
+const enReadme: Readme = (v) =>
+  [
+    ...underlined(`Your data from ${v.productName}`),
+    '',
+    `Account: ${v.accountId}`,
+    `Exported: ${v.exportedAt}`,
+    '',
+    'This archive holds everything we keep about your account:',
+    '',
+    ...v.entries.map((e) =>
+      e.files
+        ? `  ${e.file}  ${e.label}: ${e.count} ${e.count === 1 ? 'file' : 'files'}, as stored`
+        : `  ${e.file}  ${e.label}: ${e.count} ${e.count === 1 ? 'record' : 'records'}, one JSON object per line`,
+    ),
+    '  manifest.json  the same list, for programs',
+    '',
+    'The .ndjson files are plain text: open them in any text editor, or load',
+    'them line by line in a program. Each line is one record, in JSON.',
+    '',
+    'This link and archive expire: keep a copy if you want one.',
+    '',
+  ].join('\n');
+
+const deReadme: Readme = (v) =>
+  [
+    ...underlined(`Ihre Daten bei ${v.productName}`),
+    '',
+    `Konto: ${v.accountId}`,
+    `Exportiert: ${v.exportedAt}`,
+    '',
+    'Dieses Archiv enthält alles, was wir zu Ihrem Konto speichern:',
+    '',
+    ...v.entries.map((e) =>
+      e.files
+        ? `  ${e.file}  ${e.label}: ${e.count} ${e.count === 1 ? 'Datei' : 'Dateien'}, wie gespeichert`
+        : `  ${e.file}  ${e.label}: ${e.count} ${e.count === 1 ? 'Datensatz' : 'Datensätze'}, ein JSON-Objekt pro Zeile`,
+    ),
+    '  manifest.json  dieselbe Liste, für Programme',
+    '',
+    'Die .ndjson-Dateien sind reiner Text: Öffnen Sie sie in einem beliebigen',
+    'Texteditor oder lesen Sie sie zeilenweise in ein Programm ein. Jede Zeile',
+    'ist ein Datensatz in JSON.',
+    '',
+    'Dieser Link und das Archiv laufen ab: Bewahren Sie eine Kopie auf, wenn Sie eine möchten.',
+    '',
+  ].join('\n');
+
+/** By language subtag, like MESSAGES. */
+export const READMES: Readonly<Record<string, Readme>> = { en: enReadme, de: deReadme };

@@ -3,7 +3,9 @@
  * formats dates with Intl in their locale and time zone, and fills the one
  * message of the kind into both the precompiled MJML layout and plain text.
  */
+import type { StoreLabels } from '../core/data-map.ts';
 import { FALLBACK_LANGUAGE, MESSAGES, type Message, type TemplateKind } from './messages.ts';
+import { dataKinds, date, dateTime, type Reader, readerOf } from './reader.ts';
 import { LAYOUTS } from './templates/layouts.generated.ts';
 
 export interface NoticeInput {
@@ -17,6 +19,7 @@ export interface NoticeInput {
   readonly purgeAfter: string;
   /** The purged notice: when it happened, and the kinds of data deleted. */
   readonly purgedAt?: string;
+  /** The data map's store names: the receipt says them in the reader's words (their labels). */
   readonly dataKinds?: readonly string[];
   /** When backups no longer hold the data. */
   readonly backupsGoneBy?: string;
@@ -27,6 +30,8 @@ export interface NoticeInput {
 export interface Branding {
   readonly productName: string;
   readonly supportUrl: string;
+  /** The data map's stores, for their labels; a name not found reads as itself. */
+  readonly stores?: readonly { readonly name: string; readonly labels?: StoreLabels }[];
 }
 
 export interface RenderedNotice {
@@ -36,56 +41,6 @@ export interface RenderedNotice {
   /** The language actually used. */
   readonly language: string;
 }
-
-interface Reader {
-  readonly language: string;
-  readonly locale: string;
-  readonly timeZone: string;
-}
-
-const supported = (locale: string): boolean => {
-  try {
-    return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0;
-  } catch {
-    return false;
-  }
-};
-
-const knownTimeZone = (timeZone: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-export const readerOf = (locale: string | undefined, timeZone: string | undefined): Reader => {
-  const language = locale?.split(/[-_]/)[0]?.toLowerCase() ?? '';
-  const known = language in MESSAGES && locale !== undefined && supported(locale.replace('_', '-'));
-  return {
-    language: known ? language : FALLBACK_LANGUAGE,
-    // British English reads "24 December 2026", the order most of the world writes.
-    locale: known ? locale.replace('_', '-') : 'en-GB',
-    timeZone: timeZone !== undefined && knownTimeZone(timeZone) ? timeZone : 'UTC',
-  };
-};
-
-const dateTime = (reader: Reader, iso: string) =>
-  new Intl.DateTimeFormat(reader.locale, {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: reader.timeZone,
-    timeZoneName: 'short',
-  }).format(new Date(iso));
-
-const date = (reader: Reader, iso: string) =>
-  new Intl.DateTimeFormat(reader.locale, { dateStyle: 'long', timeZone: reader.timeZone }).format(
-    new Date(iso),
-  );
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -100,7 +55,17 @@ const fill = (layout: string, slots: Record<string, string>) =>
     return value;
   });
 
-const toHtml = (message: Message, reader: Reader, productName: string, actionUrl: string | undefined) => {
+/** The footer's support address as a link a reader can click (the text part keeps it as text). */
+const linked = (html: string, url: string) =>
+  url === '' ? html : html.split(url).join(`<a href="${url}" style="color:#57606a">${url}</a>`);
+
+const toHtml = (
+  message: Message,
+  reader: Reader,
+  productName: string,
+  supportUrl: string,
+  actionUrl: string | undefined,
+) => {
   const layout = message.action ? LAYOUTS.action : LAYOUTS.plain;
   return fill(layout, {
     lang: escapeHtml(reader.locale),
@@ -114,7 +79,7 @@ const toHtml = (message: Message, reader: Reader, productName: string, actionUrl
       actionLabel: escapeHtml(message.action.label),
       afterAction: escapeHtml(message.action.after),
     }),
-    footer: escapeHtml(message.footer),
+    footer: linked(escapeHtml(message.footer), escapeHtml(supportUrl)),
   });
 };
 
@@ -145,12 +110,12 @@ export const renderNotice = (input: NoticeInput, branding: Branding): RenderedNo
     purgeDate: date(reader, input.purgeAfter),
     purgedAt: dateTime(reader, purgedAt),
     backupsGoneBy: date(reader, input.backupsGoneBy ?? purgedAt),
-    dataKinds: new Intl.ListFormat(reader.locale, { type: 'conjunction' }).format(input.dataKinds ?? []),
+    dataKinds: dataKinds(reader, input.dataKinds ?? [], branding.stores ?? []),
     supportUrl: branding.supportUrl,
   });
   return {
     subject: message.subject,
-    html: toHtml(message, reader, branding.productName, input.restoreUrl),
+    html: toHtml(message, reader, branding.productName, branding.supportUrl, input.restoreUrl),
     text: toText(message, input.restoreUrl),
     language: reader.language,
   };

@@ -23,15 +23,15 @@ import {
 } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Io, run } from '../../cli/run.ts';
 import { Services } from '../../cli/services.ts';
 import { localResources, localTarget } from '../../cli/target.ts';
-import { DataMapPurger } from '../../functions/adapters/store-purger.ts';
+import { DataMapPurger } from '../../functions/adapters/data-map-purger.ts';
 import { maskId } from '../../functions/commons/logger.ts';
 import { fillTemplate, type Store } from '../../functions/core/data-map.ts';
 import { startPurge } from '../../functions/core/purge.ts';
 import { purgeAccount } from '../../functions/enforcement/purge.ts';
 import { config } from '../../lethe.config.ts';
+import { runLethe } from '../support/cli.ts';
 import { call, doc, newAccount, readRecord, tokenFor } from './support.ts';
 
 const portOf = (url: string) => new URL(url).port;
@@ -44,17 +44,7 @@ const keyDir = dirname(inject('keyFile'));
 const DAY = 86_400_000;
 const later = () => new Date(Date.now() + 31 * DAY);
 
-const lethe = async (argv: string[], now?: Date) => {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { isTTY: false, write: (text: string) => (stderr += text) },
-    env,
-  };
-  const code = await run(argv, io, { keyDir, ...(now && { now: () => now }) });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-};
+const lethe = (argv: string[], now?: Date) => runLethe(argv, env, { keyDir, ...(now && { now: () => now }) });
 
 const map = config.dataMap;
 const store = <K extends Store['kind']>(kind: K) =>

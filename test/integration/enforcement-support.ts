@@ -51,9 +51,14 @@ export const purgeMap: DataMap = withExportTargets(map, exportsTable.localName, 
  * not this, to force continuations.
  */
 export const RESERVE_MS = 3000;
+/** Keys a purge page reads: smaller than the deployed 5,000, so a few thousand items span several pages. */
+export const PURGE_PAGE_SIZE = 1000;
 
 const environment = inject('handlerEnvironment');
-Object.assign(process.env, environment, { LETHE_RESERVE_MS: String(RESERVE_MS) });
+Object.assign(process.env, environment, {
+  LETHE_RESERVE_MS: String(RESERVE_MS),
+  LETHE_PURGE_PAGE_SIZE: String(PURGE_PAGE_SIZE),
+});
 const sqsEndpoint = environment.AWS_ENDPOINT_URL_SQS ?? '';
 const s3Endpoint = environment.AWS_ENDPOINT_URL_S3 ?? '';
 const subjectKey = environment.LETHE_SUBJECT_KEY ?? '';

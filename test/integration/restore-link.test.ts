@@ -2,14 +2,18 @@
  * The restore link over HTTP against the stand-ins: the page never restores,
  * the form does, and a tampered, expired or used link gets a clear page.
  */
+
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
+import { profileStore } from '../../functions/core/data-map.ts';
 import { restoreKeyFrom, signRestoreToken } from '../../functions/core/restore-token.ts';
-import { call, newAccount, putRecord, readRecord, tokenFor } from './support.ts';
+import { config } from '../../lethe.config.ts';
+import { berlin, call, doc, newAccount, putRecord, readRecord, tokenFor } from './support.ts';
 
 const key = restoreKeyFrom(inject('handlerEnvironment').LETHE_SUBJECT_KEY ?? '');
 
-const deactivated = async () => {
-  const accountId = await newAccount('link');
+const deactivated = async (profile?: Parameters<typeof newAccount>[1]) => {
+  const accountId = await newAccount('link', profile);
   const { json } = await call(`/v1/accounts/${accountId}/deactivate`, {
     method: 'POST',
     token: await tokenFor(accountId),
@@ -22,11 +26,11 @@ const deactivated = async () => {
   return { accountId, token };
 };
 
-const post = (token: string) =>
+const post = (token: string, headers: Record<string, string> = {}) =>
   call('/restore', {
     method: 'POST',
     body: new URLSearchParams({ token }).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
   });
 
 const expectSecurityHeaders = (headers: Headers) => {
@@ -49,7 +53,7 @@ describe('the restore link', () => {
     // Assert
     expect(first.status).toBe(200);
     expectSecurityHeaders(first.headers);
-    expect(first.text).toContain('<html lang="en">');
+    expect(first.text).toContain('<html lang="en-GB">');
     expect(first.text.match(/<button/g)).toHaveLength(1);
     expect(first.text).toContain('name="token"');
     expect((await readRecord(accountId))?.status).toBe('DEACTIVATED');
@@ -124,5 +128,103 @@ describe('the restore link', () => {
     expect(missing.status).toBe(400);
     expect(json.status).toBe(415);
     expectSecurityHeaders(json.headers);
+  });
+});
+
+describe("the restore link in the reader's language", () => {
+  const german = { locale: 'de-DE', timeZone: 'Europe/Berlin', name: 'Jana' };
+
+  it('shows a German account its page in German, with the date in Berlin time', async () => {
+    // Arrange
+    const { accountId, token } = await deactivated(german);
+    const purgeAfter = String((await readRecord(accountId))?.purgeAfter);
+    // Act: the browser asks for English; the profile's locale wins
+    const page = await call(`/restore?token=${encodeURIComponent(token)}`, {
+      headers: { 'accept-language': 'en-US,en;q=0.9' },
+    });
+    // Assert
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="de-DE">');
+    expect(page.text).toContain('<h1>Konto wiederherstellen</h1>');
+    expect(page.text).toContain(berlin(purgeAfter));
+    expect(page.text).toContain('Ihre hochgeladenen Dateien');
+    expect(page.text).toContain('Mein Konto wiederherstellen');
+  });
+
+  it('restores in German, and the used link says so in German (410)', async () => {
+    // Arrange
+    const { accountId, token } = await deactivated(german);
+    // Act
+    const restored = await post(token);
+    const again = await post(token);
+    // Assert
+    expect(restored.status).toBe(200);
+    expect(restored.text).toContain('<h1>Ihr Konto ist wiederhergestellt</h1>');
+    expect(again.status).toBe(410);
+    expect(again.text).toContain('bereits verwendet');
+    expect((await readRecord(accountId))?.status).toBe('ACTIVE');
+  });
+
+  it("says an expired link and an earlier deactivation's link are over, in German", async () => {
+    // Arrange
+    const { accountId } = await deactivated(german);
+    const record = await readRecord(accountId);
+    const past = '2020-01-01T00:00:00.000Z';
+    const expired = signRestoreToken(key, {
+      accountId,
+      deactivatedAt: record?.deactivatedAt,
+      expiresAt: past,
+    });
+    const earlier = signRestoreToken(key, {
+      accountId,
+      deactivatedAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: String(record?.purgeAfter),
+    });
+    // Act
+    const expiredPage = await call(`/restore?token=${encodeURIComponent(expired)}`);
+    const earlierPage = await post(earlier);
+    // Assert
+    expect(expiredPage.status).toBe(410);
+    expect(expiredPage.text).toContain('abgelaufen');
+    expect(earlierPage.status).toBe(410);
+    expect(earlierPage.text).toContain('früheren Deaktivierung');
+    expect((await readRecord(accountId))?.status).toBe('DEACTIVATED');
+  });
+
+  it("reads a tampered link's page in the browser's language, else English", async () => {
+    // Arrange
+    const { token } = await deactivated(german);
+    const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+    // Act
+    const inGerman = await call(`/restore?token=${encodeURIComponent(tampered)}`, {
+      headers: { 'accept-language': 'de-CH,de;q=0.9,en;q=0.5' },
+    });
+    const inFrench = await post(tampered, { 'accept-language': 'fr-FR' });
+    // Assert
+    expect(inGerman.status).toBe(400);
+    expect(inGerman.text).toContain('<html lang="de-CH">');
+    expect(inGerman.text).toContain('ungültig');
+    expect(inFrench.status).toBe(400);
+    expect(inFrench.text).toContain('<html lang="en-GB">');
+    expect(inFrench.text).toContain('not valid');
+  });
+
+  it("shows a purged account's link in the browser's language (the profile is gone)", async () => {
+    // Arrange: a German account purged (its profile deleted, its record a tombstone)
+    const { accountId, token } = await deactivated(german);
+    const store = profileStore(config.dataMap);
+    await doc.send(
+      new DeleteCommand({ TableName: store.table, Key: { [store.key.partitionKey]: accountId } }),
+    );
+    await putRecord({ ...(await readRecord(accountId)), status: 'PURGING' });
+    // Act
+    const inGerman = await call(`/restore?token=${encodeURIComponent(token)}`, {
+      headers: { 'accept-language': 'de' },
+    });
+    const noHeader = await call(`/restore?token=${encodeURIComponent(token)}`);
+    // Assert
+    expect(inGerman.status).toBe(410);
+    expect(inGerman.text).toContain('kann nicht mehr wiederhergestellt werden');
+    expect(noHeader.text).toContain('can no longer be restored');
   });
 });

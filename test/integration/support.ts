@@ -64,13 +64,16 @@ export const call = async (
 };
 
 /** A fresh account known to the host app (a profile, no lifecycle record), unique to the calling test. */
-export const newAccount = async (prefix = 'it'): Promise<string> => {
+export const newAccount = async (
+  prefix = 'it',
+  profile: { locale?: string; timeZone?: string; name?: string } = { locale: 'en-GB' },
+): Promise<string> => {
   const accountId = `${prefix}-${randomUUID()}`;
   const store = profileStore(config.dataMap);
   await doc.send(
     new PutCommand({
       TableName: store.table,
-      Item: { [store.key.partitionKey]: accountId, email: `${accountId}@example.com`, locale: 'en-GB' },
+      Item: { [store.key.partitionKey]: accountId, email: `${accountId}@example.com`, ...profile },
     }),
   );
   return accountId;
@@ -86,3 +89,15 @@ export const readRecord = async (accountId: string) =>
 
 export const putRecord = (item: Record<string, unknown>) =>
   doc.send(new PutCommand({ TableName: accountsTable.localName, Item: item }));
+
+/** A date and time as a German reader in Berlin reads it: "30. November 2026 um 19:54 MEZ". */
+export const berlin = (iso: string) =>
+  new Intl.DateTimeFormat('de-DE', {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Europe/Berlin',
+    timeZoneName: 'short',
+  }).format(new Date(iso));

@@ -37,6 +37,8 @@ export class FakeAccountsState implements DueIndex, PurgeClaims {
   readonly events: AuditEvent[] = [];
   readonly receipts = new Map<string, Receipt>();
   reads = 0;
+  /** Calls to release: each is a request in the real adapter. */
+  releases = 0;
 
   private indexed(shard: string, now: string) {
     return [...this.records.values()]
@@ -83,6 +85,7 @@ export class FakeAccountsState implements DueIndex, PurgeClaims {
   }
 
   async release(accountId: string, runId: string) {
+    this.releases += 1;
     const r = this.records.get(accountId);
     if (r?.runId === runId) {
       delete r.runId;

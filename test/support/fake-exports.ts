@@ -3,7 +3,7 @@
  * adapter (one pending export per account), for use-case tests without mocks.
  */
 import { Readable } from 'node:stream';
-import type { DynamoStore, S3PrefixStore } from '../../functions/core/data-map.ts';
+import { type DynamoStore, fillTemplate, type S3PrefixStore } from '../../functions/core/data-map.ts';
 import type { ExportFailure, ExportRecord } from '../../functions/core/export.ts';
 import type {
   ArchiveStore,
@@ -91,7 +91,7 @@ export class FakeReader implements DataMapReader {
   }
 
   async *objects(store: S3PrefixStore, accountId: string): AsyncIterable<readonly StoredObject[]> {
-    const prefix = store.prefix.split('{accountId}').join(accountId);
+    const prefix = fillTemplate(store.prefix, accountId);
     yield Object.entries(this.files[store.name] ?? {}).map(([name, body]) => ({
       key: `${prefix}${name}`,
       size: body.length,

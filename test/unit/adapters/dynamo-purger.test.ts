@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoPurger, RESCAN } from '../../../functions/adapters/dynamo-purger.ts';
+import { DEFAULT_PAGE_SIZE, DynamoPurger, RESCAN } from '../../../functions/adapters/dynamo-purger.ts';
 import type { DynamoPartitionStore } from '../../../functions/core/data-map.ts';
 
 const ddb = mockClient(DynamoDBClient);
@@ -51,7 +51,7 @@ describe('DynamoPurger', () => {
     const query = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
     expect(query?.ProjectionExpression).toBe('#pk, #sk');
     expect(query?.ConsistentRead).toBe(true);
-    expect(query?.Limit).toBe(1000);
+    expect(query?.Limit).toBe(DEFAULT_PAGE_SIZE);
     const batches = ddb
       .commandCalls(BatchWriteItemCommand)
       .map((c) => c.args[0].input.RequestItems?.['demo-content']?.length);
@@ -59,7 +59,10 @@ describe('DynamoPurger', () => {
   });
 
   it('retries UnprocessedItems with growing, jittered delays until none remain', async () => {
-    ddb.on(QueryCommand).resolves({ Items: keys(25) });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: keys(25) })
+      .resolves({ Items: [] });
     const left = (n: number) => ({
       UnprocessedItems: { 'demo-content': keys(n).map((Key) => ({ DeleteRequest: { Key } })) },
     });
@@ -96,18 +99,40 @@ describe('DynamoPurger', () => {
     ).rejects.toThrow('slow down');
   });
 
-  it('is done only when a pass from the start finds nothing', async () => {
+  it('is done only when a pass from the start finds nothing, asked for in the same call as the last page', async () => {
+    // Arrange
     ddb.on(BatchWriteItemCommand).resolves({});
     const purger = new DynamoPurger(new DynamoDBClient({}), { backoff });
     ddb
       .on(QueryCommand)
       .resolvesOnce({ Items: keys(3) })
       .resolvesOnce({ Items: [] });
-    expect(await purger.purgePage(store, 'a', JSON.stringify({ pk: { S: 'USER#a' } }))).toEqual({
-      deleted: 3,
-      cursor: RESCAN,
-    });
-    expect(await purger.purgePage(store, 'a', RESCAN)).toEqual({ deleted: 0 });
+
+    // Act
+    const page = await purger.purgePage(store, 'a', JSON.stringify({ pk: { S: 'USER#a' } }));
+
+    // Assert
+    expect(page).toEqual({ deleted: 3 });
     expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toBeUndefined();
+  });
+
+  it('deletes what the pass from the start finds, and looks again in the next page', async () => {
+    // Arrange: two items were written behind the cursor while the last page was deleted.
+    ddb.on(BatchWriteItemCommand).resolves({});
+    const purger = new DynamoPurger(new DynamoDBClient({}), { backoff });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: keys(3) })
+      .resolvesOnce({ Items: keys(2) })
+      .resolvesOnce({ Items: [] });
+
+    // Act
+    const last = await purger.purgePage(store, 'a', JSON.stringify({ pk: { S: 'USER#a' } }));
+    const proof = await purger.purgePage(store, 'a', last.cursor);
+
+    // Assert
+    expect(last).toEqual({ deleted: 5, cursor: RESCAN });
+    expect(proof).toEqual({ deleted: 0 });
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(3);
   });
 });

@@ -37,6 +37,12 @@ describe('parseArgs: commands', () => {
     ['dlq list --max', ['dlq', 'list', '--max', '7'], { name: 'dlq list', max: 7 }],
     ['dlq redrive', ['dlq', 'redrive'], { name: 'dlq redrive' }],
     ['dlq redrive --max=3', ['dlq', 'redrive', '--max=3'], { name: 'dlq redrive', max: 3 }],
+    ['verify', ['verify'], { name: 'verify', offline: false }],
+    [
+      'verify --offline --config',
+      ['verify', '--offline', '--config', 'staging.config.ts'],
+      { name: 'verify', offline: true, config: 'staging.config.ts' },
+    ],
   ])('reads %s', (_label, argv, expected) => {
     expect(command(argv).command).toEqual(expected);
   });
@@ -126,6 +132,9 @@ describe('parseArgs: mistakes', () => {
       '',
     ],
     [['status', 'x', '--stack', '9lives'], '--stack "9lives" is not a stack-name prefix', ''],
+    [['verify', '--config'], '--config needs a value: --config <file>', ''],
+    [['verify', 'extra'], 'unexpected argument "extra"', 'verify'],
+    [['status', 'x', '--offline'], 'status does not take --offline', 'status'],
   ])('refuses %j', (argv, message, helpFor) => {
     const error = usageError(argv);
 

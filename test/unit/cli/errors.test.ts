@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../cli/args.ts';
 import { CliError, describeError } from '../../../cli/errors.ts';
 
-const endpoints = { dynamodb: 'http://127.0.0.1:8100', sqsS3: 'http://127.0.0.1:4666' };
+const endpoints = {
+  dynamodb: 'http://127.0.0.1:8100',
+  sqsS3: 'http://127.0.0.1:4666',
+  ses: 'http://127.0.0.1:8105',
+};
 
 const refused = (port: number) =>
   Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:${port}`), { code: 'ECONNREFUSED', port });
@@ -28,6 +32,9 @@ describe('describeError', () => {
       'cannot reach the SQS and S3 stand-in at http://127.0.0.1:4666',
     );
     expect(describeError(refused(4666), endpoints)).toContain('LETHE_SQS_S3_PORT');
+    expect(describeError(refused(8105), endpoints)).toContain(
+      'cannot reach the SES stand-in at http://127.0.0.1:8105: is `npm start` running? If it uses other ports, set LETHE_SES_PORT',
+    );
   });
 
   it.each([

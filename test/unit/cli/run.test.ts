@@ -5,20 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Io, run } from '../../../cli/run.ts';
+import { runLethe } from '../../support/cli.ts';
 
-/** Runs the CLI in this process, keeping what it writes. */
-const lethe = async (argv: string[], env: NodeJS.ProcessEnv = {}, keyDir?: string) => {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { isTTY: false, write: (text: string) => (stderr += text) },
-    env,
-  };
-  const code = await run(argv, io, keyDir ? { keyDir } : {});
-  return { code, stdout, stderr };
-};
+const lethe = (argv: string[], env: NodeJS.ProcessEnv = {}, keyDir?: string) =>
+  runLethe(argv, env, keyDir ? { keyDir } : {});
 
 /** A port nothing listens on: one the OS just handed out and took back. */
 const closedPort = () =>
@@ -51,7 +41,8 @@ describe('run', () => {
     [['hold', 'demo-0001', '--json'], 'lethe: hold needs --reason'],
     [['dlq', 'list', '--max', 'lots', '--json'], 'lethe: --max must be a whole number'],
     [['list', '--state', 'ACTIVE'], 'lethe: --state must be DEACTIVATED or PURGING'],
-  ])('answers the usage error %j with one line on stderr, nothing on stdout, exit 2', async (argv, start) => {
+    [['verify', '--offline=yes'], 'lethe: --offline takes no value'],
+  ])('answers %j with one line on stderr, nothing on stdout, exit 2 (a usage error)', async (argv, start) => {
     const { code, stdout, stderr } = await lethe(argv);
 
     expect(code).toBe(2);

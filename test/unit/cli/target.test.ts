@@ -23,10 +23,18 @@ describe('local mode', () => {
 
   it('reads the stand-ins’ ports from the variables local mode reads', async () => {
     // Act
-    const target = localTarget({ LETHE_DYNAMODB_PORT: '8100', LETHE_SQS_S3_PORT: '4666' });
+    const target = localTarget({
+      LETHE_DYNAMODB_PORT: '8100',
+      LETHE_SQS_S3_PORT: '4666',
+      LETHE_SES_PORT: '8105',
+    });
 
     // Assert
-    expect(target.endpoints).toEqual({ dynamodb: 'http://127.0.0.1:8100', sqsS3: 'http://127.0.0.1:4666' });
+    expect(target.endpoints).toEqual({
+      dynamodb: 'http://127.0.0.1:8100',
+      sqsS3: 'http://127.0.0.1:4666',
+      ses: 'http://127.0.0.1:8105',
+    });
     expect(await target.resource('purgeDlqUrl')).toBe('http://127.0.0.1:4666/000000000000/lethe-purge-dlq');
   });
 
@@ -34,6 +42,7 @@ describe('local mode', () => {
     expect(localTarget({}).endpoints).toEqual({
       dynamodb: 'http://127.0.0.1:8000',
       sqsS3: 'http://127.0.0.1:4566',
+      ses: 'http://127.0.0.1:8005',
     });
   });
 

@@ -79,6 +79,25 @@ describe('purgeAccount', () => {
     expect(state.receipts.get('a')?.targets.every((t) => t.deleted === 100)).toBe(true);
   });
 
+  it('lets go of the account once per run: never after the purge, once before a continuation', async () => {
+    // Arrange
+    claimed('a');
+    claimed('b');
+    stores.seed(map, 'b', 100);
+    let calls = 0;
+
+    // Act
+    const purged = await purgeAccount(deps(), 'a', options);
+    const afterPurge = state.releases;
+    remaining = () => (calls++ < 2 ? 60_000 : 10);
+    const continued = await purgeAccount(deps(), 'b', options);
+
+    // Assert
+    expect([purged.outcome, afterPurge]).toEqual(['purged', 0]);
+    expect([continued.outcome, state.releases]).toEqual(['continued', 1]);
+    expect(state.records.get('b')?.runId).toBeUndefined();
+  });
+
   it('resumes after a crash between pages with exact counts', async () => {
     claimed('a');
     stores.seed(map, 'a', 35);

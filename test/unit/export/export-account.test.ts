@@ -10,6 +10,7 @@ const map: DataMap = {
     {
       kind: 'dynamodb-partition',
       name: 'profiles',
+      labels: { en: 'your profile' },
       table: 'p',
       key: { partitionKey: 'id' },
       keyTemplate: '{accountId}',
@@ -17,6 +18,7 @@ const map: DataMap = {
     {
       kind: 'dynamodb-index',
       name: 'sessions',
+      labels: { en: 'your sign-in sessions', de: 'Ihre Anmeldesitzungen' },
       table: 's',
       key: { partitionKey: 'sid' },
       index: 'i',
@@ -31,6 +33,7 @@ describe('exportAccount', () => {
   let exports: FakeExportRecords;
   let archives: FakeArchives;
   let status: string | undefined;
+  let profile: { email: string; locale?: string; timeZone?: string } | undefined;
   const statuses: AccountStatuses = { status: async () => status };
   const clock = new Date('2026-11-27T10:00:00.000Z');
   const reader = new FakeReader(
@@ -43,6 +46,7 @@ describe('exportAccount', () => {
   const deps = () => ({
     map,
     productName: 'Demo',
+    profiles: { get: async () => profile },
     exports,
     accounts: statuses,
     reader,
@@ -55,6 +59,7 @@ describe('exportAccount', () => {
     exports = new FakeExportRecords();
     archives = new FakeArchives();
     status = undefined;
+    profile = { email: 'u1@example.com', locale: 'en-GB', timeZone: 'Europe/London' };
     await exports.createPending({
       accountId: 'u1',
       exportId: 'e1',
@@ -92,10 +97,27 @@ describe('exportAccount', () => {
       ['uploads', 2],
     ]);
     expect(archive.get('README.txt')).toContain(
-      'data/sessions.ndjson  your records from "sessions" (3 records',
+      'data/sessions.ndjson  your sign-in sessions: 3 records, one JSON object per line',
     );
+    expect(archive.get('README.txt')).toContain('files/uploads/  uploads: 2 files');
+    expect(archive.get('README.txt')).toContain('Exported: 27 November 2026 at 10:00 GMT');
     expect(await exports.get('u1', 'e1')).toMatchObject({ status: 'READY', objectKey: 'exports/u1/e1.zip' });
     expect(await exports.pending('u1')).toBeUndefined();
+  });
+
+  it("writes the README in the profile's language and time zone, each store in its words", async () => {
+    // Arrange
+    profile = { email: 'u1@example.com', locale: 'de-DE', timeZone: 'Europe/Berlin' };
+    // Act
+    await exportAccount(deps(), { accountId: 'u1', exportId: 'e1' });
+    // Assert
+    const readme = archives.archives.get('exports/u1/e1.zip')?.get('README.txt');
+    expect(readme).toContain('Ihre Daten bei Demo');
+    expect(readme).toContain('Exportiert: 27. November 2026 um 11:00 MEZ');
+    expect(readme).toContain('data/sessions.ndjson  Ihre Anmeldesitzungen: 3 Datensätze');
+    // A store with no German label reads its English one, one with no labels its name.
+    expect(readme).toContain('data/profiles.ndjson  your profile: 1 Datensatz');
+    expect(readme).toContain('files/uploads/  uploads: 2 Dateien');
   });
 
   it('does nothing for an export that is no longer PENDING (a redelivered job)', async () => {

@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NOTICE_KINDS, type TemplateKind } from '../../../functions/notices/messages.ts';
-import { type NoticeInput, readerOf, renderNotice } from '../../../functions/notices/render.ts';
+import { readerOf } from '../../../functions/notices/reader.ts';
+import { type NoticeInput, renderNotice } from '../../../functions/notices/render.ts';
 import { GENERATED_FILE, generatedSource } from '../../../functions/notices/templates/compile-layouts.ts';
+import { config } from '../../../lethe.config.ts';
 
-const branding = { productName: 'Lethe Demo', supportUrl: 'https://example.com/support' };
+const branding = {
+  productName: 'Lethe Demo',
+  supportUrl: 'https://example.com/support',
+  stores: config.dataMap.stores,
+};
 const restoreUrl = 'https://api.example.com/restore?token=abc.def';
 
 const inputFor = (kind: TemplateKind, locale: string | undefined, timeZone?: string): NoticeInput => ({
@@ -33,7 +39,7 @@ const EXPECTED = {
       reminder: 'Reminder: your Lethe Demo account will be deleted on 24 December 2026',
       purged: 'Your Lethe Demo account has been deleted',
     },
-    lists: 'profiles, content and uploads',
+    lists: 'your profile, your posts and the files you uploaded',
   },
   'de-DE': {
     purgeDate: '24. Dezember 2026',
@@ -43,7 +49,7 @@ const EXPECTED = {
       reminder: 'Erinnerung: Ihr Lethe Demo-Konto wird am 24. Dezember 2026 gelöscht',
       purged: 'Ihr Lethe Demo-Konto wurde gelöscht',
     },
-    lists: 'profiles, content und uploads',
+    lists: 'Ihr Profil, Ihre Beiträge und Ihre hochgeladenen Dateien',
   },
 } as const;
 
@@ -75,6 +81,7 @@ describe('renderNotice', () => {
           expect(notice.html).toContain(`href="${restoreUrl}"`);
         }
         expect(notice.text).toContain(branding.supportUrl);
+        expect(notice.html).toContain(`<a href="${branding.supportUrl}"`);
       });
     }
   }
@@ -88,6 +95,15 @@ describe('renderNotice', () => {
     expect(notice.language).toBe('en');
     expect(notice.subject).toBe('Your Lethe Demo account will be deleted on 24 December 2026');
     expect(notice.text).toContain('10:00 UTC');
+  });
+
+  it('names a store the data map no longer has by its name', () => {
+    // Arrange
+    const input = { ...inputFor('purged', 'de-DE'), dataKinds: ['profiles', 'old-store'] };
+    // Act
+    const notice = renderNotice(input, branding);
+    // Assert
+    expect(notice.text).toContain('Ihr Profil und old-store');
   });
 
   it('reads English with no locale at all', () => {

@@ -1,10 +1,9 @@
-/** Purge jobs on SQS, sent ten at a time; entries SQS refuses are retried, then the send fails loudly. */
+/** Jobs on SQS, sent ten at a time; entries SQS refuses are retried, then the send fails loudly. */
 import {
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { PurgeJob, PurgeQueue } from '../enforcement/ports.ts';
 
 const BATCH = 10;
 const ATTEMPTS = 3;
@@ -35,5 +34,3 @@ export class SqsJobQueue<Job> {
     }
   }
 }
-
-export class SqsPurgeQueue extends SqsJobQueue<PurgeJob> implements PurgeQueue {}

@@ -1,0 +1,413 @@
+/**
+ * `lethe verify`: is this environment what the configuration says, before
+ * anyone relies on it? Every data-map store exists with the keys, index and
+ * attribute it names; SES can send from the sender's identity outside the
+ * sandbox; someone hears the alarms; the JWT issuer answers. Reads only.
+ *
+ * A check that cannot apply where the CLI points (local mode has no SNS and
+ * no real issuer) is reported as skipped, with why, never as passed.
+ */
+import { GetAuthorizersCommand } from '@aws-sdk/client-apigatewayv2';
+import {
+  type AttributeDefinition,
+  DescribeTableCommand,
+  type KeySchemaElement,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import { GetBucketVersioningCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { GetAccountCommand, GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
+import { ListSubscriptionsByTopicCommand, type Subscription } from '@aws-sdk/client-sns';
+import type { DataMap, DynamoStore, S3PrefixStore, Store } from '../../functions/core/data-map.ts';
+import { senderDomain } from '../../functions/core/notices.ts';
+import type { Services } from '../services.ts';
+
+export type CheckStatus = 'pass' | 'fail' | 'skip';
+
+export interface Check {
+  /** What kind of thing is checked: `store`, `ses identity`, `alarm topic`… */
+  readonly check: string;
+  /** Which one: the store's name, the identity, the topic. */
+  readonly subject: string;
+  readonly status: CheckStatus;
+  /** What was found, or why it failed or was skipped. */
+  readonly detail: string;
+}
+
+export interface VerifyReport {
+  readonly target: 'local' | 'stack';
+  /** Where the data map and settings came from. */
+  readonly config: string;
+  readonly passed: boolean;
+  readonly counts: Readonly<Record<CheckStatus, number>>;
+  readonly checks: readonly Check[];
+}
+
+export interface VerifyInput {
+  readonly config: { readonly dataMap: DataMap; readonly notices: { readonly sender: string } };
+  /** Where it came from, for the report. */
+  readonly source: string;
+  /** Skip what needs the internet beyond AWS (the issuer's discovery document). */
+  readonly offline: boolean;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+}
+
+/** The stack output that names the alarm topic (lib/stateless-stack.ts). */
+export const ALARM_TOPIC_OUTPUT = 'AlarmTopicArn';
+const DISCOVERY_TIMEOUT_MS = 10_000;
+
+const pass = (check: string, subject: string, detail: string): Check => ({
+  check,
+  subject,
+  status: 'pass',
+  detail,
+});
+const fail = (check: string, subject: string, detail: string): Check => ({
+  check,
+  subject,
+  status: 'fail',
+  detail,
+});
+const skip = (check: string, subject: string, detail: string): Check => ({
+  check,
+  subject,
+  status: 'skip',
+  detail,
+});
+
+/** The stand-in or AWS cannot be reached at all: one line for the whole run (run.ts), not one per check. */
+const unreachable = (error: unknown): boolean => {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const name = (error as Error | undefined)?.name;
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EHOSTUNREACH' ||
+    name === 'CredentialsProviderError' ||
+    /Region is missing/i.test((error as Error | undefined)?.message ?? '')
+  );
+};
+
+/** A check's own failure (access denied, throttled): it fails that check, the others still run. */
+const failure = (check: string, subject: string, error: unknown): Check => {
+  if (unreachable(error)) throw error;
+  const message = error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
+  return fail(check, subject, `${(error as Error).name ?? 'error'}: ${message}`);
+};
+
+const keyOf = (schema: readonly KeySchemaElement[] | undefined) => ({
+  partitionKey: schema?.find((k) => k.KeyType === 'HASH')?.AttributeName,
+  sortKey: schema?.find((k) => k.KeyType === 'RANGE')?.AttributeName,
+});
+
+const showKey = (key: { partitionKey?: string | undefined; sortKey?: string | undefined }) =>
+  `(${[key.partitionKey, key.sortKey].filter(Boolean).join(', ')})`;
+
+const typeOf = (definitions: readonly AttributeDefinition[] | undefined, name: string) =>
+  definitions?.find((d) => d.AttributeName === name)?.AttributeType;
+
+/** Lethe fills key templates and index values with the account id: those attributes must be strings. */
+const stringKeyProblem = (
+  definitions: readonly AttributeDefinition[] | undefined,
+  name: string,
+  what: string,
+): string | undefined => {
+  const type = typeOf(definitions, name);
+  return type !== undefined && type !== 'S'
+    ? `${what} ${name} is of type ${type}, but Lethe looks it up by the account id, a string (S)`
+    : undefined;
+};
+
+export const checkDynamoStore = async (services: Services, store: DynamoStore): Promise<Check> => {
+  const check = 'store';
+  const subject = store.name;
+  let table: TableDescription | undefined;
+  try {
+    ({ Table: table } = await services.ddb.send(new DescribeTableCommand({ TableName: store.table })));
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') {
+      return fail(check, subject, `table ${store.table} does not exist`);
+    }
+    return failure(check, subject, error);
+  }
+  const actual = keyOf(table?.KeySchema);
+  const expected = { partitionKey: store.key.partitionKey, sortKey: store.key.sortKey };
+  if (actual.partitionKey !== expected.partitionKey || actual.sortKey !== expected.sortKey) {
+    return fail(
+      check,
+      subject,
+      `table ${store.table} has key ${showKey(actual)}, the data map says ${showKey(expected)}`,
+    );
+  }
+  const definitions = table?.AttributeDefinitions;
+  if (store.kind === 'dynamodb-partition') {
+    const problem = stringKeyProblem(definitions, store.key.partitionKey, 'partition key');
+    if (problem) return fail(check, subject, `table ${store.table}: ${problem}`);
+    return pass(check, subject, `table ${store.table}, key ${showKey(actual)}`);
+  }
+  const indexes = [...(table?.GlobalSecondaryIndexes ?? []), ...(table?.LocalSecondaryIndexes ?? [])];
+  const index = indexes.find((i) => i.IndexName === store.index);
+  if (!index) {
+    const names = indexes.map((i) => i.IndexName).join(', ') || 'none';
+    return fail(check, subject, `table ${store.table} has no index ${store.index} (it has: ${names})`);
+  }
+  const indexKey = keyOf(index.KeySchema).partitionKey;
+  if (indexKey !== store.attribute) {
+    return fail(
+      check,
+      subject,
+      `index ${store.index} of table ${store.table} is keyed on ${indexKey}, the data map says ${store.attribute}`,
+    );
+  }
+  const problem = stringKeyProblem(definitions, store.attribute, 'index key');
+  if (problem) return fail(check, subject, `table ${store.table}: ${problem}`);
+  const status = 'IndexStatus' in index ? index.IndexStatus : undefined;
+  if (status !== undefined && status !== 'ACTIVE' && status !== 'UPDATING') {
+    return fail(check, subject, `index ${store.index} of table ${store.table} is ${status}, not ACTIVE`);
+  }
+  return pass(
+    check,
+    subject,
+    `table ${store.table}, key ${showKey(actual)}, index ${store.index} on ${store.attribute}`,
+  );
+};
+
+export const checkBucket = async (services: Services, store: S3PrefixStore): Promise<Check> => {
+  const check = 'store';
+  const subject = store.name;
+  try {
+    await services.s3.send(new HeadBucketCommand({ Bucket: store.bucket }));
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if ((error as Error).name === 'NotFound' || status === 404) {
+      return fail(check, subject, `bucket ${store.bucket} does not exist`);
+    }
+    if (status === 403) return fail(check, subject, `bucket ${store.bucket}: access denied (403)`);
+    return failure(check, subject, error);
+  }
+  // A versioned bucket keeps every older version unless the purge deletes versions too.
+  const versioning = await services.s3
+    .send(new GetBucketVersioningCommand({ Bucket: store.bucket }))
+    .then((answer) => answer.Status)
+    .catch(() => 'unknown' as const);
+  if ((versioning === 'Enabled' || versioning === 'Suspended') && !store.versioned) {
+    return fail(
+      check,
+      subject,
+      `bucket ${store.bucket} is versioned (${versioning}) but the store does not say versioned: true, so a purge would leave older versions behind`,
+    );
+  }
+  const note = versioning === 'unknown' ? ', versioning not readable' : '';
+  return pass(check, subject, `bucket ${store.bucket} exists, prefix ${store.prefix}${note}`);
+};
+
+const checkStore = (services: Services, store: Store): Promise<Check> => {
+  switch (store.kind) {
+    case 'dynamodb-partition':
+    case 'dynamodb-index':
+      return checkDynamoStore(services, store);
+    case 's3-prefix':
+      return checkBucket(services, store);
+    case 'processor':
+      return Promise.resolve(
+        skip('store', store.name, 'a processor is only called at purge time; verify sends it nothing'),
+      );
+    default:
+      return Promise.resolve(
+        skip('store', (store as Store).name, `verify does not check ${(store as Store).kind} stores yet`),
+      );
+  }
+};
+
+/** The sender's domain, or the address itself, whichever SES has verified. */
+export const checkSesIdentity = async (services: Services, sender: string): Promise<Check> => {
+  const check = 'ses identity';
+  const domain = senderDomain(sender);
+  try {
+    const identity = await services.ses.send(new GetEmailIdentityCommand({ EmailIdentity: domain }));
+    return identity.VerifiedForSendingStatus
+      ? pass(check, domain, 'verified for sending')
+      : fail(
+          check,
+          domain,
+          `not verified for sending (${identity.VerificationStatus ?? 'status unknown'}): finish the DNS records SES asked for`,
+        );
+  } catch (error) {
+    if (services.target.kind === 'local' && standInLacks(error)) {
+      return skip(check, domain, 'the SES stand-in has no GetEmailIdentity; it sends from any address');
+    }
+    if ((error as Error).name === 'NotFoundException') {
+      return fail(check, domain, `SES has no identity ${domain}: create and verify it (docs/deploy.md)`);
+    }
+    return failure(check, domain, error);
+  }
+};
+
+export const checkSesAccount = async (services: Services): Promise<Check> => {
+  const check = 'ses account';
+  const subject = 'sending';
+  try {
+    const account = await services.ses.send(new GetAccountCommand({}));
+    if (!account.SendingEnabled) return fail(check, subject, 'sending is disabled for this account');
+    if (!account.ProductionAccessEnabled) {
+      return fail(
+        check,
+        subject,
+        'in the SES sandbox: only verified addresses receive mail; request production access',
+      );
+    }
+    const quota = account.SendQuota?.Max24HourSend;
+    return pass(check, subject, `out of the sandbox${quota ? `, ${quota} messages per 24 hours` : ''}`);
+  } catch (error) {
+    if (services.target.kind === 'local' && standInLacks(error)) {
+      return skip(check, subject, 'the SES stand-in has no account to report (no sandbox locally)');
+    }
+    return failure(check, subject, error);
+  }
+};
+
+/** aws-ses-v2-local answers 404 to operations it lacks, and 400 to GetAccount unless told an account. */
+const standInLacks = (error: unknown): boolean => {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return !unreachable(error) && (status === 404 || status === 400);
+};
+
+const isConfirmed = (s: Subscription) => s.SubscriptionArn?.startsWith('arn:') === true;
+
+export const checkAlarmTopic = async (services: Services): Promise<Check> => {
+  const check = 'alarm topic';
+  if (services.target.kind === 'local') {
+    return skip(check, 'subscriptions', 'local mode has no SNS stand-in: alarms exist only in AWS');
+  }
+  const topic = await services.target.output(ALARM_TOPIC_OUTPUT);
+  if (!topic) {
+    return fail(
+      check,
+      'subscriptions',
+      `the stacks have no output ${ALARM_TOPIC_OUTPUT}: deploy this version`,
+    );
+  }
+  try {
+    const subscriptions: Subscription[] = [];
+    let next: string | undefined;
+    do {
+      const page = await services.sns.send(
+        new ListSubscriptionsByTopicCommand({ TopicArn: topic, ...(next && { NextToken: next }) }),
+      );
+      subscriptions.push(...(page.Subscriptions ?? []));
+      next = page.NextToken;
+    } while (next);
+    const confirmed = subscriptions.filter(isConfirmed);
+    const pending = subscriptions.length - confirmed.length;
+    if (confirmed.length === 0) {
+      return fail(
+        check,
+        topic,
+        `no confirmed subscription${pending ? ` (${pending} pending confirmation)` : ''}: nobody hears the alarms (docs/monitoring.md)`,
+      );
+    }
+    const protocols = [...new Set(confirmed.map((s) => s.Protocol ?? '?'))].join(', ');
+    return pass(
+      check,
+      topic,
+      `${confirmed.length} confirmed (${protocols})${pending ? `, ${pending} pending` : ''}`,
+    );
+  } catch (error) {
+    return failure(check, topic, error);
+  }
+};
+
+/** `https://abc123.execute-api.eu-west-1.amazonaws.com/` → `abc123`. */
+export const apiIdOf = (apiUrl: string): string | undefined =>
+  /^https:\/\/([a-z0-9]+)\.execute-api\./.exec(apiUrl)?.[1];
+
+/** The issuer the deployed JWT authorizer trusts: what tokens are checked against, whatever the config says. */
+const deployedIssuer = async (services: Services): Promise<string | undefined> => {
+  const apiId = apiIdOf(await services.target.resource('apiUrl'));
+  if (!apiId) return undefined;
+  const { Items } = await services.apiGateway.send(new GetAuthorizersCommand({ ApiId: apiId }));
+  return Items?.find((a) => a.AuthorizerType === 'JWT')?.JwtConfiguration?.Issuer;
+};
+
+export const discoveryUrlOf = (issuer: string) =>
+  `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+
+export const checkIssuer = async (services: Services, input: VerifyInput): Promise<Check> => {
+  const check = 'jwt issuer';
+  if (services.target.kind === 'local') {
+    return skip(
+      check,
+      'discovery',
+      'local mode signs its own tokens (npm run token): there is no issuer to ask',
+    );
+  }
+  if (input.offline) return skip(check, 'discovery', '--offline');
+  let issuer: string | undefined;
+  try {
+    issuer = await deployedIssuer(services);
+  } catch (error) {
+    return failure(check, 'discovery', error);
+  }
+  if (!issuer) return fail(check, 'discovery', 'the API has no JWT authorizer');
+  const get = input.fetch ?? fetch;
+  const url = discoveryUrlOf(issuer);
+  try {
+    const response = await get(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS) });
+    if (!response.ok) return fail(check, issuer, `${url} answered ${response.status}`);
+    const document = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
+    if (document.issuer !== issuer) {
+      return fail(
+        check,
+        issuer,
+        `the discovery document names issuer ${String(document.issuer)}: tokens would carry that, and API Gateway refuses them`,
+      );
+    }
+    if (typeof document.jwks_uri !== 'string') {
+      return fail(check, issuer, 'the discovery document has no jwks_uri');
+    }
+    const jwks = await get(document.jwks_uri, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS) });
+    const keys = jwks.ok ? ((await jwks.json()) as { keys?: unknown[] }).keys : undefined;
+    if (!Array.isArray(keys) || keys.length === 0) {
+      return fail(check, issuer, `${document.jwks_uri} answered ${jwks.status} with no signing keys`);
+    }
+    return pass(
+      check,
+      issuer,
+      `discovery answers, ${keys.length} signing key${keys.length === 1 ? '' : 's'}`,
+    );
+  } catch (error) {
+    const reason =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
+    return fail(check, issuer, `${url} did not answer: ${reason}`);
+  }
+};
+
+const countOf = (checks: readonly Check[], status: CheckStatus) =>
+  checks.filter((c) => c.status === status).length;
+
+export const verify = async (services: Services, input: VerifyInput): Promise<VerifyReport> => {
+  // Independent reads: all at once, reported in a fixed order.
+  const checks = await Promise.all([
+    ...input.config.dataMap.stores.map((store) => checkStore(services, store)),
+    checkSesIdentity(services, input.config.notices.sender),
+    checkSesAccount(services),
+    checkAlarmTopic(services),
+    checkIssuer(services, input),
+  ]);
+  const counts = {
+    pass: countOf(checks, 'pass'),
+    fail: countOf(checks, 'fail'),
+    skip: countOf(checks, 'skip'),
+  };
+  return {
+    target: services.target.kind,
+    config: input.source,
+    passed: counts.fail === 0,
+    counts,
+    checks,
+  };
+};

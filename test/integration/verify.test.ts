@@ -1,0 +1,169 @@
+/**
+ * `lethe verify` against the stand-ins: the demo data map passes in local
+ * mode (what cannot be checked there is skipped, with why), and a map that
+ * names a missing table, a wrong key or a missing index fails, naming the
+ * store, with exit code 1.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Check, VerifyReport } from '../../cli/commands/verify.ts';
+import type { DataMap, Store } from '../../functions/core/data-map.ts';
+import { config } from '../../lethe.config.ts';
+import { runLethe } from '../support/cli.ts';
+
+const portOf = (url: string | undefined) => new URL(url ?? '').port;
+const environment = inject('handlerEnvironment');
+const env = {
+  LETHE_DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')),
+  LETHE_SQS_S3_PORT: portOf(inject('s3Endpoint')),
+  LETHE_SES_PORT: portOf(environment.AWS_ENDPOINT_URL_SESV2),
+};
+const keyDir = dirname(inject('keyFile'));
+
+const lethe = async (argv: string[]) => {
+  const result = await runLethe(argv, env, { keyDir });
+  return { ...result, report: () => result.json<VerifyReport>() };
+};
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lethe-verify-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** A config module like lethe.config.ts, with one store of the demo map changed. */
+const configWith = async (name: string, change: (store: Store) => Store): Promise<string> => {
+  const dataMap: DataMap = {
+    ...config.dataMap,
+    stores: config.dataMap.stores.map((store) => (store.name === name ? change(store) : store)),
+  };
+  const file = join(dir, `${name}-${Math.random().toString(36).slice(2)}.config.mjs`);
+  await writeFile(file, `export const config = ${JSON.stringify({ ...config, dataMap })};\n`);
+  return file;
+};
+
+const byStore = (report: VerifyReport, name: string): Check | undefined =>
+  report.checks.find((c) => c.check === 'store' && c.subject === name);
+
+describe('lethe verify in local mode', () => {
+  it('passes on the demo data map, and says what it could not check here', async () => {
+    // Act
+    const { code, stderr, report } = await lethe(['verify', '--json']);
+
+    // Assert: every store of the demo map checked and passed
+    expect([code, stderr]).toEqual([0, '']);
+    const result = report();
+    expect(result).toMatchObject({ target: 'local', config: 'lethe.config.ts', passed: true });
+    for (const store of config.dataMap.stores) {
+      expect(byStore(result, store.name)?.status, store.name).toBe('pass');
+    }
+    expect(byStore(result, 'sessions')?.detail).toBe(
+      'table demo-sessions, key (sessionId), index byAccount on accountId',
+    );
+    // No SNS stand-in, no issuer, and the SES stand-in lacks identities and the sandbox: skipped, with why
+    const skipped = result.checks.filter((c) => c.status === 'skip');
+    expect(skipped.map((c) => c.check).sort()).toEqual([
+      'alarm topic',
+      'jwt issuer',
+      'ses account',
+      'ses identity',
+    ]);
+    for (const check of skipped) expect(check.detail).not.toBe('');
+    expect(result.counts).toEqual({ pass: config.dataMap.stores.length, fail: 0, skip: 4 });
+  });
+
+  it('prints a table of checks and the verdict', async () => {
+    const { code, stdout } = await lethe(['verify']);
+
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^RESULT\s+CHECK\s+WHAT\s+DETAIL$/);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^PASS\s+store\s+content\s+table demo-content, key \(pk, sk\)$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^SKIP\s+alarm topic\s+subscriptions\s+local mode has no SNS/),
+    );
+    expect(lines.at(-1)).toMatch(
+      /^OK: \d+ passed, 0 failed, 4 skipped \(local mode, config lethe.config.ts\)$/,
+    );
+  });
+
+  it.each([
+    [
+      'a missing table',
+      'content',
+      (s: Store) => ({ ...s, table: 'demo-content-gone' }),
+      'table demo-content-gone does not exist',
+    ],
+    [
+      'a wrong partition key',
+      'profiles',
+      (s: Store) => ({ ...s, key: { partitionKey: 'userId' } }),
+      'table demo-profiles has key (accountId), the data map says (userId)',
+    ],
+    [
+      'a missing sort key',
+      'content',
+      (s: Store) => ({ ...s, key: { partitionKey: 'pk' } }),
+      'table demo-content has key (pk, sk), the data map says (pk)',
+    ],
+    [
+      'a missing index',
+      'sessions',
+      (s: Store) => ({ ...s, index: 'byUser' }),
+      'table demo-sessions has no index byUser (it has: byAccount)',
+    ],
+    [
+      'an index on another attribute',
+      'usage-events',
+      (s: Store) => ({ ...s, attribute: 'userId' }),
+      'index byAccount of table demo-usage-events is keyed on accountId, the data map says userId',
+    ],
+    [
+      'a missing bucket',
+      'uploads',
+      (s: Store) => ({ ...s, bucket: 'demo-uploads-gone' }),
+      'bucket demo-uploads-gone does not exist',
+    ],
+  ])('fails on %s, naming the store, and still checks the rest', async (_, name, change, detail) => {
+    // Arrange
+    const file = await configWith(name, change);
+
+    // Act
+    const { code, report } = await lethe(['verify', '--config', file, '--json']);
+
+    // Assert
+    expect(code).toBe(1);
+    const result = report();
+    expect(result.passed).toBe(false);
+    expect(result.checks.filter((c) => c.status === 'fail')).toEqual([
+      { check: 'store', subject: name, status: 'fail', detail },
+    ]);
+    expect(result.counts.pass).toBe(config.dataMap.stores.length - 1);
+  });
+
+  it('names the failing store in the table, and says FAILED', async () => {
+    const file = await configWith('sessions', (s) => ({ ...s, index: 'byUser' }));
+
+    const { code, stdout } = await lethe(['verify', '--config', file]);
+
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^FAIL\s+store\s+sessions\s+table demo-sessions has no index byUser/m);
+    expect(stdout.trimEnd().split('\n').at(-1)).toMatch(/^FAILED: \d+ passed, 1 failed, 4 skipped/);
+  });
+
+  it('refuses a --config that exports no configuration, in one line', async () => {
+    const file = join(dir, 'empty.config.mjs');
+    await writeFile(file, 'export const nothing = 1;\n');
+
+    const { code, stdout, stderr } = await lethe(['verify', '--config', file]);
+
+    expect([code, stdout]).toEqual([1, '']);
+    expect(stderr).toBe(
+      `lethe: --config ${file} must export \`config\` (or a default) with a dataMap and notices.sender, as lethe.config.ts does\n`,
+    );
+  });
+});

@@ -73,11 +73,11 @@ export const config: LetheConfig = {
         prefix: 'uploads/{accountId}/',
       },
       // Third parties asked to delete by a signed request, each confirming by its deadline (P5).
-      // Local mode sends both to its fake processor: crm confirms after a few seconds, analytics never does.
+      // Local mode sends both to its fake processor: newsletter confirms after a few seconds, analytics never does.
       {
         kind: 'processor',
-        name: 'crm',
-        deletionUrl: 'https://crm.example.com/lethe/deletions',
+        name: 'newsletter',
+        deletionUrl: 'https://newsletter.example.com/lethe/deletions',
         deadline: 'P30D',
       },
       {

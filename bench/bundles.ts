@@ -87,6 +87,7 @@ try {
     { id: 'sweeper', entry: 'functions/enforcement/sweeper.ts' },
     { id: 'purge-worker', entry: 'functions/enforcement/purge-worker.ts' },
     { id: 'notice-sender', entry: 'functions/notices/sender.ts' },
+    { id: 'export-worker', entry: 'functions/export/export-worker.ts' },
   ];
   for (const { id, entry } of functions) {
     const outfile = join(tmp, `${id}.mjs`);

@@ -133,7 +133,7 @@ export const startLocalApp = async (
     processor = await startFakeProcessor({
       subjectKey,
       apiUrl: () => server?.url,
-      // crm confirms after a delay; analytics never answers, so its line goes overdue (P5).
+      // newsletter confirms after a delay; analytics never answers, so its line goes overdue (P5).
       behaviours: { analytics: 'silent' },
       defaultDelayMs: parseDuration(settings.processorConfirmDelay),
       failFor: settings.processorFailAccounts,

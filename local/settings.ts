@@ -14,7 +14,7 @@ export interface LocalSettings {
   /** The API's throttling, as the stage's in AWS (DEFAULT_THROTTLE unless set). */
   readonly throttle: ThrottleSettings;
   readonly dataDir?: string;
-  /** The fake processor confirms this long after a deletion request (LETHE_PROCESSOR_CONFIRM_DELAY). */
+  /** The fake processor (newsletter) confirms this long after a deletion request (LETHE_PROCESSOR_CONFIRM_DELAY). */
   readonly processorConfirmDelay: string;
   /** Every processor's deadline, shortened to watch one go overdue (LETHE_PROCESSOR_DEADLINE); unset: the map's. */
   readonly processorDeadline?: string;

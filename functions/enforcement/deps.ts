@@ -10,9 +10,10 @@ import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoPurgeState } from '../adapters/dynamo-purge-state.ts';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.ts';
 import { auditLog } from '../commons/audit-log.ts';
-import { dynamo } from '../commons/clients.ts';
+import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
+import { traced } from '../commons/tracer.ts';
 import { parseDuration } from '../core/duration.ts';
 import { DEFAULT_DELETION_SLA } from '../core/purge.ts';
 import {
@@ -24,7 +25,9 @@ import type { NoticeJob } from '../notices/ports.ts';
 import type { PurgeJob, PurgeQueue } from './ports.ts';
 
 // The queue URL is used as given; fauxqs's URLs name hosts that only exist in its own world.
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+const sqs = traced(new SQSClient({ useQueueUrlAsEndpoint: false }));
+// The workers' DynamoDB calls are traced too (the document client shares this client's middleware).
+traced(dynamoClient);
 
 export const purgeState = new DynamoPurgeState(dynamo, requireEnv(accountsTable.env), auditLog);
 export const purgeQueue: PurgeQueue = new SqsJobQueue<PurgeJob>(sqs, requireEnv(purgeQueueDefinition.env));

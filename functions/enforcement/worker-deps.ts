@@ -9,6 +9,7 @@ import { subjectKey } from '../commons/audit-log.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
+import { traced } from '../commons/tracer.ts';
 import { type DataMap, validateDataMap } from '../core/data-map.ts';
 import { withExportTargets } from '../core/export.ts';
 import { exportsBucket, exportsTable } from '../core/resources.ts';
@@ -30,7 +31,7 @@ export const map = validateDataMap(
 const pageSize = Number(envOr('LETHE_PURGE_PAGE_SIZE', String(DEFAULT_PAGE_SIZE)));
 export const storePurger = new DataMapPurger(
   new DynamoPurger(dynamoClient, { pageSize }),
-  new S3Purger(new S3Client({})),
+  new S3Purger(traced(new S3Client({}))),
 );
 export const processors = new ProcessorClient(
   subjectKey,

@@ -8,11 +8,13 @@ import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { requireEnv } from '../commons/env.ts';
 import { metrics } from '../commons/metrics.ts';
+import { traced } from '../commons/tracer.ts';
 import { accountsTable, exportsBucket } from '../core/resources.ts';
 import { exportRecords } from './deps.ts';
 import type { ExportDeps } from './export-account.ts';
 
-const s3 = new S3Client({});
+const s3 = traced(new S3Client({}));
+traced(dynamoClient);
 
 export const exportDeps: ExportDeps = {
   map: config.dataMap,

@@ -299,7 +299,12 @@ describe('least privilege: enforcement', () => {
       expect(isFromStateful(tableArn, stateful.accountsTable, 'Arn')).toBe(true);
       return suffix;
     });
-    expect(suffixes).toEqual(['/index/confirmations-due', '/index/due', '/index/notices-due']);
+    expect(suffixes).toEqual([
+      '/index/confirmations-due',
+      '/index/due',
+      '/index/holds',
+      '/index/notices-due',
+    ]);
     expect(dynamoActionsOf(sweeper)).toEqual(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 

@@ -92,11 +92,11 @@ describe('compliance you can see', () => {
   };
 
   beforeAll(async () => {
-    // crm confirms a moment after it is asked; analytics never answers.
+    // newsletter confirms a moment after it is asked; analytics never answers.
     processor = await startFakeProcessor({
       subjectKey,
       apiUrl: () => inject('apiUrl'),
-      behaviours: { crm: { confirmAfterMs: 200 }, analytics: 'silent' },
+      behaviours: { newsletter: { confirmAfterMs: 200 }, analytics: 'silent' },
     });
   });
   afterAll(async () => {
@@ -120,11 +120,11 @@ describe('compliance you can see', () => {
       await purgeState.claim(id, now, new Date(Date.now() + 900_000).toISOString(), startPurge(now, due)),
     ).toBe(true);
 
-    // Act: the purge asks both processors; crm's confirmation comes back through POST …/confirmations.
+    // Act: the purge asks both processors; newsletter's confirmation comes back through POST …/confirmations.
     const { outcome } = await purgeAccount(purgeDeps(), id, timing);
     expect(outcome).toBe('purged');
     expect(processor.received.filter((r) => r.accountId === id).map((r) => r.processor)).toEqual([
-      'crm',
+      'newsletter',
       'analytics',
     ]);
     const lineOf = async (name: string, at?: Date) => {
@@ -134,27 +134,27 @@ describe('compliance you can see', () => {
         (t) => t.name === name,
       );
     };
-    let crm = await lineOf('crm');
-    for (let i = 0; i < 50 && crm?.confirmation !== 'confirmed'; i += 1) {
+    let newsletter = await lineOf('newsletter');
+    for (let i = 0; i < 50 && newsletter?.confirmation !== 'confirmed'; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      crm = await lineOf('crm');
+      newsletter = await lineOf('newsletter');
     }
 
-    // Assert: crm confirmed (with its time), analytics pending now and overdue past its deadline.
-    expect(crm).toMatchObject({ confirmation: 'confirmed', confirmedAt: expect.any(String) });
+    // Assert: newsletter confirmed (with its time), analytics pending now and overdue past its deadline.
+    expect(newsletter).toMatchObject({ confirmation: 'confirmed', confirmedAt: expect.any(String) });
     expect(await lineOf('analytics')).toMatchObject({ confirmation: 'pending' });
     expect(await lineOf('analytics', new Date(Date.now() + DEADLINE_MS + 1000))).toMatchObject({
       confirmation: 'overdue',
     });
     const text = await lethe(['receipt', id], new Date(Date.now() + DEADLINE_MS + 1000));
-    expect(text.stdout).toMatch(/crm\s+processor\s+asked\s+\S+\s+\S+\s+\d{4}-\d\d-\d\dT/);
+    expect(text.stdout).toMatch(/newsletter\s+processor\s+asked\s+\S+\s+\S+\s+\d{4}-\d\d-\d\dT/);
     expect(text.stdout).toMatch(/analytics\s+processor\s+asked\s+\S+\s+\S+\s+overdue/);
     expect(text.stdout).toMatch(/Deletion SLA: met/);
   });
 
   it('answers a repeated confirmation with the first one’s time, and refuses a bad signature', async () => {
     const apiUrl = inject('apiUrl');
-    const refused = await fetch(`${apiUrl}/v1/processors/crm/confirmations`, {
+    const refused = await fetch(`${apiUrl}/v1/processors/newsletter/confirmations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-lethe-signature': 't=1,v1=00' },
       body: JSON.stringify({ accountId: 'someone' }),

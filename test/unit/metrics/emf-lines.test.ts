@@ -219,7 +219,7 @@ describe('EMF lines per use case', () => {
     expect(new Set(deleted.map((l) => l.dimensions.store))).toEqual(new Set(stored.map((s) => s.name)));
     expect(deleted.reduce((sum, l) => sum + Number(l.value), 0)).toBe(12 * stored.length);
     expect(lines.filter((l) => l.name === 'ProcessorDeletionRequests').map((l) => l.dimensions)).toEqual([
-      { service: 'lethe-test', processor: 'crm' },
+      { service: 'lethe-test', processor: 'newsletter' },
       { service: 'lethe-test', processor: 'analytics' },
     ]);
     expect(lines.slice(-4)).toEqual([
@@ -352,20 +352,20 @@ describe('EMF lines per use case', () => {
   });
 
   it('processor confirmation: ProcessorConfirmations by processor, once however often it is repeated', async () => {
-    // Arrange: a deletion request owed to "crm", and a correctly signed confirmation.
+    // Arrange: a deletion request owed to "newsletter", and a correctly signed confirmation.
     const map: DataMap = config.dataMap;
     const confirmations = new FakeConfirmations();
     await confirmations.expect({
       subject: 'subj-of-id',
-      processor: 'crm',
+      processor: 'newsletter',
       requestedAt: '2027-01-01T00:00:00.000Z',
       deadline: '2027-01-31T00:00:00.000Z',
     });
     const body = JSON.stringify({ accountId: ID });
-    const signature = signatureHeader('crm-secret', Math.floor(NOW.getTime() / 1000), body);
+    const signature = signatureHeader('newsletter-secret', Math.floor(NOW.getTime() / 1000), body);
     const deps = {
       map,
-      secretOf: () => 'crm-secret',
+      secretOf: () => 'newsletter-secret',
       subjectOf: () => 'subj-of-id',
       confirmations,
       now: () => NOW,
@@ -373,10 +373,10 @@ describe('EMF lines per use case', () => {
     };
 
     // Act
-    await confirmDeletion(deps, { processor: 'crm', signature, rawBody: body });
+    await confirmDeletion(deps, { processor: 'newsletter', signature, rawBody: body });
     await confirmDeletion(
       { ...deps, now: () => new Date(NOW.getTime() + 1000) },
-      { processor: 'crm', signature, rawBody: body },
+      { processor: 'newsletter', signature, rawBody: body },
     );
     output.stop();
 
@@ -386,7 +386,7 @@ describe('EMF lines per use case', () => {
         name: 'ProcessorConfirmations',
         unit: 'Count',
         value: 1,
-        dimensions: { service: 'lethe-test', processor: 'crm' },
+        dimensions: { service: 'lethe-test', processor: 'newsletter' },
       },
     ]);
   });

@@ -8,10 +8,11 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSRecord } from 'aws-lambda';
+import type { Context, ScheduledEvent, SQSRecord } from 'aws-lambda';
 import type { DataMap } from '../functions/core/data-map.ts';
 import { purgeOrder } from '../functions/core/purge.ts';
 import { accountsTable } from '../functions/core/resources.ts';
+import type { CategoryRun } from '../functions/core/retention.ts';
 import { subjectOf, tombstoneKey } from '../functions/core/subject.ts';
 import type { SweepResult } from '../functions/enforcement/sweep.ts';
 import {
@@ -37,13 +38,20 @@ export interface EnforcementOptions {
   readonly sweepIntervalMs: number;
   /** False: nothing runs on its own; the caller sweeps and drains (tests). @default true */
   readonly autoStart?: boolean;
+  /**
+   * Each sweep also runs the retention sweeper (P9), as AWS runs it on the
+   * same schedule. Tests of the purge alone turn it off. @default true
+   */
+  readonly retention?: boolean;
   readonly log?: (line: string) => void;
   readonly warn?: (line: string) => void;
 }
 
+export type LocalSweepResult = SweepResult & { noticesEnqueued: number; retention?: CategoryRun[] };
+
 export interface Enforcement {
-  /** One sweep now, after the one in progress if any. */
-  sweepNow(): Promise<SweepResult>;
+  /** One sweep now (and a retention run), after the one in progress if any. */
+  sweepNow(): Promise<LocalSweepResult>;
   /** Handles purge messages until the queue has no visible message left. */
   drainPurgeQueue(): Promise<BatchStats>;
   /** Sends queued notices until the notice queue has no visible message left. */
@@ -51,15 +59,23 @@ export interface Enforcement {
   stop(): Promise<void>;
 }
 
+/** One line per category a retention run touched: counts only (I6). */
+export const retentionLine = (run: CategoryRun): string =>
+  `retention ${run.category}: deleted ${run.deleted} past their window` +
+  (run.held > 0 ? `, kept ${run.held} under legal hold` : '') +
+  (run.complete ? '' : '; more left for the next sweep');
+
 export const startEnforcement = async (options: EnforcementOptions): Promise<Enforcement> => {
   const { doc, map, purgeQueue, subjectKey } = options;
   const log = options.log ?? (() => undefined);
   const warn = options.warn ?? ((line: string) => console.error(line));
   // Not imported at the top: the handlers build their logger and clients from env at first import.
-  const [sweeper, purgeWorker, noticeSender] = await Promise.all([
+  const withRetention = options.retention ?? true;
+  const [sweeper, purgeWorker, noticeSender, retention] = await Promise.all([
     import('../functions/enforcement/sweeper.ts'),
     import('../functions/enforcement/purge-worker.ts'),
     options.noticeQueue ? import('../functions/notices/sender.ts') : undefined,
+    withRetention ? import('../functions/retention/retention-sweeper.ts') : undefined,
   ]);
   const autoStart = options.autoStart ?? true;
   const stores = purgeOrder(map);
@@ -102,17 +118,32 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
     }
   };
 
-  const scheduler: Scheduler<SweepResult & { noticesEnqueued: number }> = startScheduler({
+  /** The sweep's lines, as soon as it is done: its purges may finish before a retention run does. */
+  const reportSweep = (result: SweepResult & { noticesEnqueued: number }, ms: number) => {
+    if (result.noticesEnqueued > 0) log(`sweep: ${result.noticesEnqueued} notices due, queued to send`);
+    if (result.claimed === 0 && result.complete) return;
+    const rest = result.complete ? '' : '; more are due, left for the next sweep';
+    log(`sweep: claimed ${result.claimed} of ${result.read} due accounts (${ms} ms)${rest}`);
+  };
+
+  // The sweeper, then the retention sweeper: in AWS two functions on the same schedule.
+  const sweepAndExpire = async (event: ScheduledEvent, context: Context): Promise<LocalSweepResult> => {
+    const started = Date.now();
+    const swept = await sweeper.handler(event, context);
+    reportSweep(swept, Date.now() - started);
+    if (!retention) return swept;
+    const { runs } = await retention.handler(event, context);
+    for (const run of runs) {
+      if (run.deleted > 0 || run.held > 0 || !run.complete) log(retentionLine(run));
+    }
+    return { ...swept, retention: runs };
+  };
+
+  const scheduler: Scheduler<LocalSweepResult> = startScheduler({
     name: 'sweeper',
-    handler: sweeper.handler,
+    handler: sweepAndExpire,
     intervalMs: options.sweepIntervalMs,
     autoStart,
-    onResult: (result, ms) => {
-      if (result.noticesEnqueued > 0) log(`sweep: ${result.noticesEnqueued} notices due, queued to send`);
-      if (result.claimed === 0 && result.complete) return;
-      const rest = result.complete ? '' : '; more are due, left for the next sweep';
-      log(`sweep: claimed ${result.claimed} of ${result.read} due accounts (${ms} ms)${rest}`);
-    },
     onError: warn,
   });
   const poller: QueuePoller = startQueuePoller({

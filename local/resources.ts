@@ -29,6 +29,12 @@ import {
   type TableDefinition,
   visibilityTimeoutSeconds,
 } from '../functions/core/resources.ts';
+import {
+  RETENTION_EXPIRY_ATTRIBUTE,
+  RETENTION_INDEX,
+  retentionIndex,
+  retentionTasks,
+} from '../functions/core/retention.ts';
 
 const keySchemaOf = (key: KeySchema) => [
   { AttributeName: key.partitionKey, KeyType: 'HASH' as const },
@@ -41,6 +47,7 @@ export const createTableInput = (
   key: KeySchema,
   indexes: readonly IndexDefinition[],
 ): CreateTableCommandInput => {
+  const numeric = new Set(indexes.filter((i) => i.numericSortKey).map((i) => i.sortKey));
   const attributes = new Set([
     key.partitionKey,
     key.sortKey,
@@ -48,7 +55,7 @@ export const createTableInput = (
   ]);
   const definitions: AttributeDefinition[] = [...attributes]
     .filter((a): a is string => a !== undefined)
-    .map((AttributeName) => ({ AttributeName, AttributeType: 'S' }));
+    .map((AttributeName) => ({ AttributeName, AttributeType: numeric.has(AttributeName) ? 'N' : 'S' }));
   const gsis: GlobalSecondaryIndex[] = indexes.map((index) => ({
     IndexName: index.name,
     KeySchema: keySchemaOf(index),
@@ -63,15 +70,25 @@ export const createTableInput = (
   };
 };
 
-/** The demo app's tables as the data map describes them, one definition per table. */
+/**
+ * The demo app's tables as the data map describes them, one definition per
+ * table, with the sparse `lethe-retention` index (and TTL where a rule asks
+ * for it) on each table a retention rule covers (docs/retention.md).
+ */
 export const dataMapTables = (map: DataMap): TableDefinition[] => {
-  const tables = new Map<string, { key: KeySchema; indexes: IndexDefinition[] }>();
+  const tables = new Map<string, { key: KeySchema; indexes: IndexDefinition[]; ttl: boolean }>();
   for (const store of dynamoStores(map)) {
-    const table = tables.get(store.table) ?? { key: store.key, indexes: [] };
+    const table = tables.get(store.table) ?? { key: store.key, indexes: [], ttl: false };
     if (store.kind === 'dynamodb-index' && !table.indexes.some((i) => i.name === store.index)) {
       table.indexes.push({ name: store.index, partitionKey: store.attribute, projection: 'ALL' });
     }
     tables.set(store.table, table);
+  }
+  for (const task of retentionTasks(map)) {
+    const table = task.store.kind === 's3-prefix' ? undefined : tables.get(task.store.table);
+    if (!table) continue;
+    if (!table.indexes.some((i) => i.name === RETENTION_INDEX)) table.indexes.push(retentionIndex);
+    table.ttl ||= task.rule.ttl === true;
   }
   return [...tables].map(([name, t]) => ({
     id: name,
@@ -79,6 +96,7 @@ export const dataMapTables = (map: DataMap): TableDefinition[] => {
     env: '',
     key: t.key,
     indexes: t.indexes,
+    ...(t.ttl && { ttlAttribute: RETENTION_EXPIRY_ATTRIBUTE }),
   }));
 };
 

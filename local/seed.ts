@@ -4,7 +4,10 @@
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DataMap, fillTemplate, profileStore } from '../functions/core/data-map.ts';
+import { type DataMap, fillTemplate, profileStore, type RetentionRule } from '../functions/core/data-map.ts';
+import { parseDuration } from '../functions/core/duration.ts';
+import { retentionAttributes } from '../functions/core/retention.ts';
+import { LOCAL_LAST_MODIFIED_META } from './stand-ins.ts';
 
 const LOCALES = [
   { locale: 'en-GB', timeZone: 'Europe/London', name: 'Alex Morgan' },
@@ -19,12 +22,34 @@ export const demoEmail = (accountId: string) => `${accountId}@example.com`;
 const NOTES_PER_ACCOUNT = 5;
 const SESSIONS_PER_ACCOUNT = 2;
 const UPLOADS_PER_ACCOUNT = 2;
+/**
+ * Ages of a retention category's items, as fractions of its window: two
+ * inside it, one just past window + a day's lag, one far past it (P9), so
+ * local mode's first sweep has something to expire and something to keep.
+ */
+export const RETENTION_AGES: readonly number[] = [0.1, 0.5, 1.5, 12];
+/** Only ages inside the window: for accounts whose counts must not change when retention runs. */
+export const YOUNG_AGES: readonly number[] = [0.1, 0.5];
+
+/** The rule covering a store, if any, and the attribute holding its items' time. */
+const ruleOf = (map: DataMap, store: string): { rule: RetentionRule; timeAttribute?: string } | undefined => {
+  for (const rule of map.retention ?? []) {
+    const target = rule.stores?.find((t) => t.store === store);
+    if (target) return { rule, ...(target.timeAttribute && { timeAttribute: target.timeAttribute }) };
+  }
+  return undefined;
+};
+
+/** Item i's time under a rule, `now` minus its age; usage events keep epoch milliseconds, the rest ISO strings. */
+const agedTime = (rule: RetentionRule, age: number, now: number) => now - parseDuration(rule.window) * age;
 
 /** The items one demo account has in each DynamoDB table, by table name. */
 export const demoItems = (
   map: DataMap,
   accountId: string,
   n: number,
+  ages: readonly number[] = RETENTION_AGES,
+  now = Date.now(),
 ): Map<string, Record<string, unknown>[]> => {
   const items = new Map<string, Record<string, unknown>[]>();
   const add = (table: string, item: Record<string, unknown>) =>
@@ -51,12 +76,24 @@ export const demoItems = (
       }
     }
     if (store.kind === 'dynamodb-index') {
-      for (let i = 1; i <= SESSIONS_PER_ACCOUNT; i += 1) {
+      const retention = ruleOf(map, store.name);
+      const count = retention ? ages.length : SESSIONS_PER_ACCOUNT;
+      for (let i = 1; i <= count; i += 1) {
+        const id = `${accountId}-${store.name}-${i}`;
+        const at = retention ? agedTime(retention.rule, ages[i - 1] ?? 0, now) : undefined;
         add(store.table, {
-          [store.key.partitionKey]: `${accountId}-session-${i}`,
-          ...(store.key.sortKey && { [store.key.sortKey]: 'SESSION' }),
+          [store.key.partitionKey]: id,
+          ...(store.key.sortKey && { [store.key.sortKey]: 'ITEM' }),
           [store.attribute]: accountId,
-          device: i === 1 ? 'laptop' : 'phone',
+          ...(store.name === 'usage-events'
+            ? { event: 'page_view', page: i % 2 === 0 ? '/notes' : '/settings' }
+            : { device: i % 2 === 1 ? 'laptop' : 'phone' }),
+          // The item's time, and what the host app writes with Lethe's helper so the item can expire (P9).
+          ...(retention?.timeAttribute &&
+            at !== undefined && {
+              [retention.timeAttribute]: store.name === 'usage-events' ? at : new Date(at).toISOString(),
+              ...retentionAttributes(retention.rule, at, id),
+            }),
         });
       }
     }
@@ -64,24 +101,40 @@ export const demoItems = (
   return items;
 };
 
-/** The objects one demo account has under each S3 prefix of the data map. */
-export const demoUploads = (map: DataMap, accountId: string) =>
-  map.stores.flatMap((store) =>
-    store.kind === 's3-prefix'
-      ? Array.from({ length: UPLOADS_PER_ACCOUNT }, (_, i) => ({
-          store: store.name,
-          bucket: store.bucket,
-          key: `${fillTemplate(store.prefix, accountId)}photo-${i + 1}.txt`,
-          body: `Demo upload ${i + 1} of ${accountId}.\n`,
-        }))
-      : [],
-  );
+/**
+ * The objects one demo account has under each S3 prefix of the data map; a
+ * store a retention rule covers gets objects of mixed ages (LastModified set
+ * by the S3 stand-in from `lastModified`, local mode only).
+ */
+export const demoUploads = (
+  map: DataMap,
+  accountId: string,
+  ages: readonly number[] = RETENTION_AGES,
+  now = Date.now(),
+) =>
+  map.stores.flatMap((store) => {
+    if (store.kind !== 's3-prefix') return [];
+    const retention = ruleOf(map, store.name);
+    return Array.from({ length: retention ? ages.length : UPLOADS_PER_ACCOUNT }, (_, i) => ({
+      store: store.name,
+      bucket: store.bucket,
+      key: `${fillTemplate(store.prefix, accountId)}photo-${i + 1}.txt`,
+      body: `Demo ${store.name} ${i + 1} of ${accountId}.\n`,
+      ...(retention && { lastModified: new Date(agedTime(retention.rule, ages[i] ?? 0, now)).toISOString() }),
+    }));
+  });
 
 export const putUploads = (s3: S3Client, uploads: ReturnType<typeof demoUploads>) =>
   Promise.all(
     uploads.map((u) =>
       s3.send(
-        new PutObjectCommand({ Bucket: u.bucket, Key: u.key, Body: u.body, ContentType: 'text/plain' }),
+        new PutObjectCommand({
+          Bucket: u.bucket,
+          Key: u.key,
+          Body: u.body,
+          ContentType: 'text/plain',
+          ...(u.lastModified && { Metadata: { [LOCAL_LAST_MODIFIED_META]: u.lastModified } }),
+        }),
       ),
     ),
   );

@@ -7,6 +7,8 @@ export interface LocalSettings {
   readonly gracePeriod: string;
   readonly noticeSchedule: string;
   readonly sweepInterval: string;
+  /** How late past its window an item may be deleted at most (P9). */
+  readonly retentionMaxLag: string;
   readonly seedAccounts: number;
   readonly dynamodbPort: number;
   readonly sesPort: number;
@@ -60,6 +62,7 @@ export const readSettings = (env: NodeJS.ProcessEnv = process.env): LocalSetting
   gracePeriod: duration(env, 'LETHE_GRACE_PERIOD', 'P30D'),
   noticeSchedule: duration(env, 'LETHE_NOTICE_SCHEDULE', 'P7D,P1D', true),
   sweepInterval: duration(env, 'LETHE_SWEEP_INTERVAL', 'PT1M'),
+  retentionMaxLag: duration(env, 'LETHE_RETENTION_MAX_LAG', 'P1D'),
   seedAccounts: integer(env, 'LETHE_SEED_ACCOUNTS', 25, 0, 9999),
   dynamodbPort: integer(env, 'LETHE_DYNAMODB_PORT', 8000, 1, 65_535),
   sesPort: integer(env, 'LETHE_SES_PORT', 8005, 1, 65_535),

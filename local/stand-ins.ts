@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { Config as SesConfig } from 'aws-ses-v2-local';
@@ -625,7 +625,59 @@ function dynamoDbExitError(
  * stores, so instead we rewrite that one listen() call to loopback while startFauxqs() runs. Matching on the
  * port keeps the SES server, starting concurrently on another port, untouched.
  */
+/**
+ * The object metadata (`x-amz-meta-…`) that sets an object's LastModified in the S3 stand-in, and nowhere
+ * else: S3 stamps LastModified itself, but the demo seeds thumbnails of mixed ages so that local mode shows
+ * retention (P9) at work. Used by local/seed.ts only; the header is dropped, never stored.
+ */
+export const LOCAL_LAST_MODIFIED_META = 'lethe-local-last-modified';
+
+interface FauxqsObject {
+  lastModified: Date;
+}
+interface FauxqsS3Store {
+  buckets: Map<string, Map<string, FauxqsObject>>;
+  persistence?: { upsertObject(bucket: string, obj: FauxqsObject): void };
+  putObject(
+    bucket: string,
+    key: string,
+    body: Buffer,
+    type: string,
+    meta?: Record<string, string>,
+    ...rest: unknown[]
+  ): FauxqsObject;
+}
+
+/** fauxqs exports only its server; its S3 store's module is the one its server imports, found by path. */
+async function backdateSeededObjects(): Promise<void> {
+  // Its package exports only its entry point, so the store's file is found in the node_modules Node would search.
+  const storeFile = (createRequire(import.meta.url).resolve.paths('fauxqs') ?? [])
+    .map((dir) => path.join(dir, 'fauxqs', 'dist', 's3', 's3Store.js'))
+    .find((file) => existsSync(file));
+  if (storeFile === undefined) throw new StandInError('fauxqs is not installed: run npm ci');
+  const { S3Store } = (await import(pathToFileURL(storeFile).href)) as {
+    S3Store: { prototype: FauxqsS3Store };
+  };
+  const original = S3Store.prototype.putObject;
+  if ((original as { backdates?: boolean }).backdates) return;
+  const putObject = function (this: FauxqsS3Store, bucket, key, body, type, meta, ...rest) {
+    const when = meta?.[LOCAL_LAST_MODIFIED_META];
+    if (when === undefined) return original.call(this, bucket, key, body, type, meta, ...rest);
+    const { [LOCAL_LAST_MODIFIED_META]: _dropped, ...kept } = meta ?? {};
+    const obj = original.call(this, bucket, key, body, type, kept, ...rest);
+    const lastModified = new Date(when);
+    obj.lastModified = lastModified;
+    const held = this.buckets.get(bucket)?.get(key);
+    if (held) held.lastModified = lastModified;
+    this.persistence?.upsertObject(bucket, obj);
+    return obj;
+  } as FauxqsS3Store['putObject'] & { backdates?: boolean };
+  putObject.backdates = true;
+  S3Store.prototype.putObject = putObject;
+}
+
 async function startFauxqsOnLoopback(port: number, dataDir: string | undefined): Promise<Running> {
+  await backdateSeededObjects();
   const fauxqsDir = dataDir === undefined ? undefined : path.join(dataDir, 'fauxqs');
   if (fauxqsDir !== undefined) await mkdir(fauxqsDir, { recursive: true });
 

@@ -12,6 +12,8 @@ export const AUDIT_KINDS = [
   'purge-claimed',
   'target-done',
   'purged',
+  // One per retention category per run (P9): subject `retention#<category>`, counts only.
+  'retention-run',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -23,4 +25,10 @@ export interface AuditEvent {
   /** For target-done: the data-map store's name and how many items went. */
   readonly target?: string;
   readonly count?: number;
+  /** For retention-run: items past their deadline kept by a legal hold, and entries read. */
+  readonly held?: number;
+  readonly read?: number;
 }
+
+/** The audit subject a retention category's runs are recorded under: no account, so no HMAC. */
+export const retentionSubject = (category: string) => `retention#${category}`;

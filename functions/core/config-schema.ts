@@ -29,6 +29,12 @@ export interface LetheConfig {
   readonly notices: NoticeSettings;
   /** How long audit events are kept (ISO-8601 duration); receipts are kept for good. */
   readonly auditRetention: string;
+  /**
+   * Retention (P9): how late past its window an item may be deleted at most
+   * (ISO-8601 duration). Lethe deletes in time for it; TTL, where on, earlier.
+   * @default P1D
+   */
+  readonly retentionMaxLag?: string;
   /** Days the Lambda log groups keep their logs: one of CloudWatch Logs' retention values. */
   readonly logRetentionDays: number;
   /** Data exports (P7). */
@@ -168,6 +174,20 @@ const dataMapSchema = z.looseObject({
     }),
   }),
   stores: z.array(storeSchema).check(z.minLength(1, 'must name at least one store')),
+  // Retention rules (P9): their shape here, their meaning (stores, times, windows) in validateDataMap.
+  retention: z.optional(
+    z.array(
+      z.looseObject({
+        category: text(),
+        labels: z.record(z.string(), z.string()),
+        window: z.string(),
+        basis: z.optional(text()),
+        stores: z.optional(z.array(z.looseObject({ store: text(), timeAttribute: z.optional(text()) }))),
+        logGroups: z.optional(z.array(text())),
+        ttl: z.optional(z.boolean()),
+      }),
+    ),
+  ),
 });
 
 /**
@@ -216,6 +236,7 @@ export const letheConfigSchema = z.looseObject({
     backupRetention: z._default(duration(), CONFIG_DEFAULTS.backupRetention),
   }),
   auditRetention: z._default(duration(), CONFIG_DEFAULTS.auditRetention),
+  retentionMaxLag: z.optional(duration()),
   logRetentionDays: z._default(
     z
       .number()

@@ -9,6 +9,8 @@ export interface IndexDefinition extends KeySchema {
   readonly name: string;
   /** KEYS_ONLY keeps sparse lookup indexes small. */
   readonly projection: 'ALL' | 'KEYS_ONLY';
+  /** The sort key holds a number (epoch seconds); keys are strings otherwise. */
+  readonly numericSortKey?: boolean;
 }
 
 export interface TableDefinition {

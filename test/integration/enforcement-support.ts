@@ -38,7 +38,7 @@ import { config } from '../../lethe.config.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/app.ts';
 import { startEnforcement } from '../../local/enforcement.ts';
 import { createQueue, type LocalQueue, type QueueOptions } from '../../local/resources.ts';
-import { batchWrite, demoItems, demoUploads, putUploads } from '../../local/seed.ts';
+import { batchWrite, demoItems, demoUploads, putUploads, YOUNG_AGES } from '../../local/seed.ts';
 import { call, doc, tokenFor } from './support.ts';
 
 export const map: DataMap = config.dataMap;
@@ -136,6 +136,8 @@ export const enforcement = await startEnforcement({
   subjectKey,
   sweepIntervalMs: 60_000,
   autoStart: false,
+  // Retention has its own file (retention.test.ts); these sweeps are the purge's.
+  retention: false,
   log: (line) => enforcementLines.push(line),
   warn: (line) => enforcementLines.push(`WARN ${line}`),
 });
@@ -156,7 +158,8 @@ export const seedAccount = async (
   extraNotes = 0,
 ): Promise<{ id: string; counts: Counts }> => {
   const id = `${prefix}-${randomUUID()}`;
-  const byTable = demoItems(map, id, 0);
+  // Items inside their retention windows only: a retention run elsewhere never changes these counts.
+  const byTable = demoItems(map, id, 0, YOUNG_AGES);
   const counts: Counts = {};
   for (const store of map.stores) {
     if (store.kind === 'dynamodb-partition') {
@@ -177,7 +180,7 @@ export const seedAccount = async (
       ).length;
     }
   }
-  const uploads = demoUploads(map, id);
+  const uploads = demoUploads(map, id, YOUNG_AGES);
   for (const upload of uploads) counts[upload.store] = (counts[upload.store] ?? 0) + 1;
   // No exports asked for: the purge finds none of Lethe's own, and says so on the receipt.
   for (const store of purgeMap.stores) counts[store.name] ??= 0;

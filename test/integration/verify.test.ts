@@ -123,7 +123,7 @@ describe('lethe verify in local mode', () => {
       'a missing index',
       'sessions',
       (s: Store) => ({ ...s, index: 'byUser' }),
-      'table demo-sessions has no index byUser (it has: byAccount)',
+      'table demo-sessions has no index byUser (it has: lethe-retention, byAccount)',
     ],
     [
       'an index on another attribute',

@@ -1,0 +1,32 @@
+/** The retention sweeper's adapters and settings, wired once per container at cold start. */
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoHolds } from '../adapters/dynamo-holds.ts';
+import { DynamoRetention } from '../adapters/dynamo-retention.ts';
+import { RetentionAuditAndMetrics } from '../adapters/retention-evidence.ts';
+import { S3Retention } from '../adapters/s3-retention.ts';
+import { auditLog } from '../commons/audit-log.ts';
+import { dynamo } from '../commons/clients.ts';
+import { config } from '../commons/config.ts';
+import { envOr, requireEnv } from '../commons/env.ts';
+import { parseDuration } from '../core/duration.ts';
+import { accountsTable } from '../core/resources.ts';
+import { DEFAULT_MAX_LAG, retentionTasks } from '../core/retention.ts';
+
+export const tasks = retentionTasks(config.dataMap);
+
+export const sources = { dynamo: new DynamoRetention(dynamo), s3: new S3Retention(new S3Client({})) };
+export const holds = new DynamoHolds(dynamo, requireEnv(accountsTable.env));
+export const evidence = new RetentionAuditAndMetrics(
+  dynamo,
+  auditLog,
+  new Metrics({ namespace: 'Lethe', serviceName: 'lethe-retention' }),
+);
+
+export const settings = {
+  maxLagMs: parseDuration(envOr('LETHE_RETENTION_MAX_LAG', config.retentionMaxLag ?? DEFAULT_MAX_LAG)),
+  intervalMs: parseDuration(envOr('LETHE_SWEEP_INTERVAL', config.sweepInterval)),
+  reserveMs: Number(envOr('LETHE_RESERVE_MS', '20000')),
+  /** Index entries per Query: a few thousand keeps each page's time flat. */
+  pageSize: Number(envOr('LETHE_RETENTION_PAGE_SIZE', '2000')),
+};

@@ -1,0 +1,187 @@
+/**
+ * Retention (P9) end to end, with the real retention sweeper against the
+ * stand-ins and the demo data map: accounts seeded with items of mixed ages
+ * (some far past their window), one of them under legal hold. After one run:
+ * no item is older than its window + max lag, every younger item is still
+ * there, and the held account keeps everything (P4). Counted before and after.
+ */
+import { randomUUID } from 'node:crypto';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { retentionSubject } from '../../functions/core/audit.ts';
+import { parseDuration } from '../../functions/core/duration.ts';
+import { auditTable } from '../../functions/core/resources.ts';
+import {
+  accountOfItem,
+  accountOfKey,
+  parseItemTime,
+  retentionTasks,
+  staticPrefix,
+} from '../../functions/core/retention.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
+import { batchWrite, demoItems, demoUploads, putUploads } from '../../local/seed.ts';
+import { handlerLogs, map, s3 } from './enforcement-support.ts';
+import { call, doc, tokenFor } from './support.ts';
+
+const tasks = retentionTasks(map);
+const maxLagMs = parseDuration(process.env.LETHE_RETENTION_MAX_LAG ?? 'P1D');
+const { handler } = await import('../../functions/retention/retention-sweeper.ts');
+
+interface Held {
+  readonly category: string;
+  readonly store: string;
+  readonly id: string;
+  readonly accountId?: string;
+  readonly ageMs: number;
+  readonly windowMs: number;
+}
+
+/** Every item and object each retention category covers, with its owner and age, read consistently. */
+const inventory = async (now: number): Promise<Held[]> => {
+  const found: Held[] = [];
+  for (const task of tasks) {
+    const base = { category: task.rule.category, store: task.store.name, windowMs: task.windowMs };
+    if (task.store.kind === 's3-prefix') {
+      const store = task.store;
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({
+            Bucket: store.bucket,
+            Prefix: staticPrefix(store.prefix),
+            ...(token && { ContinuationToken: token }),
+          }),
+        );
+        for (const o of page.Contents ?? []) {
+          const accountId = accountOfKey(store, o.Key ?? '');
+          found.push({
+            ...base,
+            id: o.Key ?? '',
+            ...(accountId && { accountId }),
+            ageMs: now - (o.LastModified?.getTime() ?? now),
+          });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    } else if ('timeAttribute' in task) {
+      const { store, timeAttribute } = task;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new ScanCommand({
+            TableName: store.table,
+            ConsistentRead: true,
+            ...(start && { ExclusiveStartKey: start }),
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const accountId = accountOfItem(store, item);
+          found.push({
+            ...base,
+            id: JSON.stringify(item[store.key.partitionKey]),
+            ...(accountId && { accountId }),
+            ageMs: now - (parseItemTime(item[timeAttribute]) ?? now),
+          });
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+  }
+  return found;
+};
+
+const seed = async (accountId: string) => {
+  for (const [table, items] of demoItems(map, accountId, 0)) await batchWrite(doc, table, items);
+  await putUploads(s3, demoUploads(map, accountId));
+};
+
+describe('retention: one run of the retention sweeper', () => {
+  it('leaves nothing older than window + max lag, keeps every younger item, and keeps what a hold covers', async () => {
+    // Arrange: two accounts and a held one, each with items of mixed ages in every category's stores
+    const run = randomUUID().slice(0, 8);
+    const [first, second, held] = [`ret-a-${run}`, `ret-b-${run}`, `ret-held-${run}`];
+    for (const id of [first, second, held]) await seed(id);
+    const operator = await tokenFor('ops', { admin: true });
+    const hold = await call(`/v1/accounts/${held}/legal-hold`, {
+      method: 'PUT',
+      token: operator,
+      body: JSON.stringify({ reason: 'Case 2026-7' }),
+    });
+    expect(hold.status).toBe(200);
+    const before = await inventory(Date.now());
+    const mine = (items: Held[], id: string) => items.filter((i) => i.accountId === id);
+    const young = (items: Held[]) => items.filter((i) => i.ageMs < i.windowMs);
+    const late = (items: Held[]) => items.filter((i) => i.ageMs > i.windowMs + maxLagMs);
+    for (const id of [first, second, held]) {
+      for (const task of tasks) {
+        const here = mine(before, id).filter((i) => i.store === task.store.name);
+        expect(late(here).length, `${task.store.name} seeded past its window`).toBeGreaterThan(0);
+        expect(young(here).length, `${task.store.name} seeded inside its window`).toBeGreaterThan(0);
+      }
+    }
+
+    // Act: one run, as the schedule invokes it
+    const result = await handler({} as never, lambdaContext('retention', 5 * 60_000));
+    const after = await inventory(Date.now());
+
+    // Assert: no unheld item is older than its window + max lag, anywhere in the demo stores
+    expect(late(after).filter((i) => i.accountId !== held)).toEqual([]);
+    // every younger item is still there
+    for (const id of [first, second]) {
+      const kept = new Set(mine(after, id).map((i) => i.id));
+      expect(young(mine(before, id)).filter((i) => !kept.has(i.id))).toEqual([]);
+      expect(mine(after, id)).toHaveLength(young(mine(before, id)).length);
+    }
+    // the held account keeps all of its items, past their window or not (P4)
+    expect(
+      mine(after, held)
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(
+      mine(before, held)
+        .map((i) => i.id)
+        .sort(),
+    );
+    // every category ran to the end and counted the hold
+    expect(result.runs.map((r) => r.category).sort()).toEqual(
+      [...new Set(tasks.map((t) => t.rule.category))].sort(),
+    );
+    for (const r of result.runs) {
+      expect(r.complete).toBe(true);
+      expect(r.held).toBeGreaterThanOrEqual(
+        late(mine(before, held)).filter((i) => i.category === r.category).length,
+      );
+    }
+  });
+
+  it('records each run per category in the audit trail and logs, with counts and no account id', async () => {
+    // Arrange
+    const at = Date.now();
+    const accountId = `ret-audit-${randomUUID().slice(0, 8)}`;
+    await seed(accountId);
+
+    // Act
+    await handler({} as never, lambdaContext('retention', 5 * 60_000));
+
+    // Assert
+    for (const category of new Set(tasks.map((t) => t.rule.category))) {
+      const { Items = [] } = await doc.send(
+        new QueryCommand({
+          TableName: auditTable.localName,
+          KeyConditionExpression: 'subject = :s AND sk > :since',
+          ExpressionAttributeValues: {
+            ':s': retentionSubject(category),
+            ':since': `EVENT#${new Date(at).toISOString()}`,
+          },
+        }),
+      );
+      expect(Items.length, category).toBeGreaterThan(0);
+      expect(Items[0]).toMatchObject({ kind: 'retention-run', actor: 'system', target: category });
+      expect(typeof Items[0]?.count).toBe('number');
+      expect(JSON.stringify(Items)).not.toContain(accountId);
+    }
+    expect(handlerLogs.some((line) => line.includes('Retention run finished'))).toBe(true);
+    expect(handlerLogs.filter((line) => line.includes(accountId))).toEqual([]);
+  });
+});

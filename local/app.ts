@@ -106,8 +106,6 @@ export const handlerEnvironment = (
   LETHE_NOTICE_SCHEDULE: settings.noticeSchedule,
   LETHE_SWEEP_INTERVAL: settings.sweepInterval,
   LETHE_RETENTION_MAX_LAG: settings.retentionMaxLag,
-  // Metrics (EMF) are CloudWatch's business; locally they would only fill the terminal.
-  POWERTOOLS_METRICS_DISABLED: 'true',
   // The terminal shows one line per request; handler logs below WARN would drown it.
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   // EMF lines are for CloudWatch; in a terminal they would bury the request log. On with =false.

@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
+import { CONFIG_SOURCES } from './functions/core/config-schema.ts';
+import { config } from './lethe.config.ts';
 
 /** Three layers: pure and mocked unit tests, the real SDK against the stand-ins, and CDK assertions. */
 export default defineConfig({
@@ -21,6 +23,8 @@ export default defineConfig({
             AWS_SECRET_ACCESS_KEY: 'unit',
             LETHE_GRACE_PERIOD: 'P30D',
             POWERTOOLS_DEV: 'false',
+            // What local mode passes the handlers: the example's configuration.
+            [CONFIG_SOURCES.env]: JSON.stringify(config),
             // Local mode (started by the integration setup in the same run) turns EMF off; unit tests read it.
             POWERTOOLS_METRICS_DISABLED: 'false',
           },
@@ -37,6 +41,15 @@ export default defineConfig({
       },
       {
         test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+      {
+        // npm pack, the tarball in a scratch CDK app, the README's snippet synthesized (test/package/).
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
+        },
       },
     ],
   },

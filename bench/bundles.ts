@@ -4,12 +4,14 @@
  * Targets are reported, never asserted: the script always exits 0.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { CONFIG_SOURCES } from '../functions/core/config-schema.ts';
 import { entryOf, fallbackRoute, routes } from '../functions/http/routes.ts';
+import { config } from '../lethe.config.ts';
 import { esbuildOptions } from '../lib/bundling.ts';
 
 const MAX_KB = 250;
@@ -18,8 +20,14 @@ const RUNS = Math.max(11, Number(process.env.BENCH_RUNS) || 15);
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+const tmp = mkdtempSync(join(tmpdir(), 'lethe-bench-'));
+/** The configuration as the construct's config layer ships it: a file the functions read at cold start. */
+const configFile = join(tmp, 'config.json');
+writeFileSync(configFile, JSON.stringify(config));
+
 /** What the handlers read at cold start; dummy credentials, no network at import. */
 const childEnv = {
+  [CONFIG_SOURCES.fileEnv]: configFile,
   PATH: process.env.PATH ?? '',
   ACCOUNTS_TABLE: 'bench',
   AUDIT_TABLE: 'bench-audit',
@@ -79,7 +87,6 @@ const contributors = (metafile: Metafile): [string, number][] => {
   return [...totals].sort((a, b) => b[1] - a[1]);
 };
 
-const tmp = mkdtempSync(join(tmpdir(), 'lethe-bench-'));
 try {
   const results: Result[] = [];
   const functions = [

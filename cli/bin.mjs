@@ -17,14 +17,16 @@ const projectNode = join(
   process.platform === 'win32' ? 'node.exe' : 'node',
 );
 const node = existsSync(projectNode) ? projectNode : process.execPath;
+const cli = join(root, 'cli', 'lethe.ts');
+if (!existsSync(cli)) {
+  // The npm package ships the constructs and prebuilt functions only (see CHANGELOG.md).
+  console.error('lethe: the operator CLI runs from a clone of the Lethe repository (npm ci, then npx lethe)');
+  process.exit(1);
+}
 
-const child = spawn(
-  node,
-  [require.resolve('tsx/cli'), join(root, 'cli', 'lethe.ts'), ...process.argv.slice(2)],
-  {
-    stdio: 'inherit',
-  },
-);
+const child = spawn(node, [require.resolve('tsx/cli'), cli, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 // Ctrl-C reaches the child through the terminal; the shim waits for it to finish and exits as it did.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('error', (error) => {

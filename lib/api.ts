@@ -21,6 +21,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { LetheConfig } from '../functions/core/config-schema.ts';
 import { DEFAULT_THROTTLE, exportQueue, type ThrottleSettings } from '../functions/core/resources.ts';
 import {
   type Access,
@@ -29,7 +30,6 @@ import {
   type RouteDefinition,
   routes,
 } from '../functions/http/routes.ts';
-import type { LetheConfig } from '../lethe.config.ts';
 import { type AccountsAccess, type AuditAccess, LetheFunction, retentionOf } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
 import { scopedName } from './names.ts';

@@ -15,13 +15,13 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { LetheConfig } from '../functions/core/config-schema.ts';
 import { parseDuration } from '../functions/core/duration.ts';
 import {
   noticeQueue as noticeQueueDefinition,
   purgeQueue as purgeQueueDefinition,
   visibilityTimeoutSeconds,
 } from '../functions/core/resources.ts';
-import type { LetheConfig } from '../lethe.config.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
@@ -74,9 +74,7 @@ export interface LetheEnforcementProps {
 export const sweepRateMinutes = (sweepInterval: string): number => {
   const minutes = parseDuration(sweepInterval) / 60_000;
   if (!Number.isInteger(minutes) || minutes < 1) {
-    throw new Error(
-      `lethe.config.ts sweepInterval "${sweepInterval}" must be a whole number of minutes, at least PT1M`,
-    );
+    throw new Error(`sweepInterval "${sweepInterval}" must be a whole number of minutes, at least PT1M`);
   }
   return minutes;
 };
@@ -88,7 +86,7 @@ const checkConcurrency = (concurrency: number): number => {
     concurrency > CONCURRENCY_RANGE.max
   ) {
     throw new Error(
-      `lethe.config.ts purgeConcurrency must be a whole number from ${CONCURRENCY_RANGE.min} to ${CONCURRENCY_RANGE.max} (SQS maximum concurrency), got ${concurrency}`,
+      `purgeConcurrency must be a whole number from ${CONCURRENCY_RANGE.min} to ${CONCURRENCY_RANGE.max} (SQS maximum concurrency), got ${concurrency}`,
     );
   }
   return concurrency;

@@ -9,11 +9,11 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { LetheConfig } from '../functions/core/config-schema.ts';
 import {
   exportQueue as exportQueueDefinition,
   visibilityTimeoutSeconds,
 } from '../functions/core/resources.ts';
-import type { LetheConfig } from '../lethe.config.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
 import type { ExportsBucketRef } from './state.ts';

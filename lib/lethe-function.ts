@@ -6,14 +6,13 @@
  * one name given without a grant: the Audit table to readers, whose shared
  * cold-start wiring requires it; see AuditAccess.)
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
+  Function as LambdaFunction,
   LayerVersion,
   LoggingFormat,
   ParamsAndSecretsLogLevel,
@@ -22,7 +21,6 @@ import {
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -37,13 +35,13 @@ import {
   exportsTable,
   type QueueDefinition,
 } from '../functions/core/resources.ts';
-import { bundlingSettings } from './bundling.ts';
+import { functionCode } from './bundling.ts';
 import { dataMapStatements, s3WildcardFindings, tableArnOf } from './data-map-grants.ts';
 import { acknowledgeNag } from './nag.ts';
+import { LetheRuntimeConfig } from './runtime-config.ts';
 import type { ExportsBucketRef } from './state.ts';
 
-/** The repository root: entries and the lock file are found from here, not from the shell's cwd. */
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export { PROJECT_ROOT } from './bundling.ts';
 
 /** What a function does with Lethe's Accounts table. */
 export type AccountsAccess = 'read' | 'write' | 'sweep' | 'purge' | 'notices';
@@ -201,7 +199,13 @@ export const retentionOf = (days: number): RetentionDays => {
   return days as RetentionDays;
 };
 
-export class LetheFunction extends NodejsFunction {
+export class LetheFunction extends LambdaFunction {
+  /** Every handler entry a LetheFunction was created for: what `npm run build` prebuilds. */
+  static readonly entries = new Set<string>();
+
+  /** The handler file, relative to the project root. */
+  readonly entry: string;
+
   constructor(scope: Construct, id: string, props: LetheFunctionProps) {
     // Created before super() so the function can point at it; `scope` keeps the ids stable.
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -216,10 +220,9 @@ export class LetheFunction extends NodejsFunction {
     });
 
     super(scope, id, {
-      entry: join(PROJECT_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      // Prebuilt into the package by `npm run build`; bundled from source in this repository.
+      code: functionCode(props.entry),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       timeout: props.timeout ?? Duration.seconds(10),
@@ -236,15 +239,18 @@ export class LetheFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        ...bundlingSettings,
-        mainFields: [...bundlingSettings.mainFields],
-        externalModules: [...bundlingSettings.externalModules],
-        format: OutputFormat.ESM,
-        // esbuild is a devDependency: bundle locally, never in Docker.
-        forceDockerBundling: false,
-      },
     });
+    this.entry = props.entry;
+    LetheFunction.entries.add(props.entry);
+
+    // The instance's configuration: read at cold start from its layer (functions/commons/config.ts).
+    const runtimeConfig = LetheRuntimeConfig.of(scope);
+    if (runtimeConfig === undefined) {
+      throw new Error(
+        `LetheFunction ${id} must be created inside a Lethe construct, which carries its configuration`,
+      );
+    }
+    runtimeConfig.attach(this);
 
     // Only this function's own log group, not logs:* on the account.
     this.addToRolePolicy(

@@ -26,6 +26,7 @@ import { LetheExport } from './export.ts';
 import { scopedName } from './names.ts';
 import { LetheNotices } from './notices.ts';
 import { LethePromiseAlarms } from './promise-alarms.ts';
+import { LetheRuntimeConfig } from './runtime-config.ts';
 import { LetheState } from './state.ts';
 
 /** A DynamoDB table of the host app: the construct (its ARN and name are used) or its name. */
@@ -216,6 +217,8 @@ const describeIssue = (error: z.core.$ZodError): string => {
 export class Lethe extends Construct {
   /** The configuration the functions read at cold start, with every default filled in. */
   readonly config!: LetheConfig;
+  /** The layer that carries `config` to every function, and the deploy-time names it refers to. */
+  readonly runtimeConfig!: LetheRuntimeConfig;
   readonly state!: LetheState;
   readonly api!: LetheApi;
   readonly enforcement!: LetheEnforcement;
@@ -234,6 +237,7 @@ export class Lethe extends Construct {
     // Invalid props were reported as one synth error; building on them would only add noise.
     if (config === undefined) return;
     this.config = config;
+    this.runtimeConfig = new LetheRuntimeConfig(this, config);
 
     this.state = props.state ?? new LetheState(this, 'State');
     const { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket } = this.state;

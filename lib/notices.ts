@@ -12,12 +12,12 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, type IConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { LetheConfig } from '../functions/core/config-schema.ts';
 import { senderDomain } from '../functions/core/notices.ts';
 import {
   noticeQueue as noticeQueueDefinition,
   visibilityTimeoutSeconds,
 } from '../functions/core/resources.ts';
-import type { LetheConfig } from '../lethe.config.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
 

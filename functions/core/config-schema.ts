@@ -310,3 +310,52 @@ export const parseConfig = (input: unknown): LetheConfig => {
   }
   return config;
 };
+
+/**
+ * Where a function finds its configuration. The Lethe construct ships it as
+ * a file in a Lambda layer (no size limit to meet, unlike the 4 KB of all env
+ * variables together); local mode and tests pass the JSON in `LETHE_CONFIG`.
+ */
+export const CONFIG_SOURCES = {
+  /** The whole configuration as JSON (local mode, tests). */
+  env: 'LETHE_CONFIG',
+  /** A path to the JSON file. @default CONFIG_FILE */
+  fileEnv: 'LETHE_CONFIG_FILE',
+  /** Where the construct's config layer puts it (layers are extracted under /opt). */
+  file: '/opt/lethe/config.json',
+} as const;
+
+/**
+ * A value CloudFormation decides at deploy time (a table the host app passed
+ * as a construct has a generated name): the config file carries
+ * `{"$env": "<variable>"}` in its place and the function's environment the
+ * value, so the file is fixed at synth and only those names travel in env.
+ */
+export const ENV_REFERENCE_KEY = '$env';
+
+export const isEnvReference = (value: unknown): value is { readonly [ENV_REFERENCE_KEY]: string } =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).length === 1 &&
+  typeof (value as Record<string, unknown>)[ENV_REFERENCE_KEY] === 'string';
+
+/** Replaces every env reference with its variable's value; a missing variable is an error. */
+export const resolveEnvReferences = (
+  value: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+): unknown => {
+  if (isEnvReference(value)) {
+    const name = value[ENV_REFERENCE_KEY];
+    const resolved = env[name];
+    if (resolved === undefined || resolved === '') {
+      throw new LetheConfigError(`config refers to environment variable ${name}, which is not set`);
+    }
+    return resolved;
+  }
+  if (Array.isArray(value)) return value.map((item) => resolveEnvReferences(item, env));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvReferences(v, env)]));
+  }
+  return value;
+};

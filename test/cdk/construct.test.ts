@@ -17,10 +17,12 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { Lethe, type LetheProps } from '../../lib/lethe.ts';
+import { LetheFunction } from '../../lib/lethe-function.ts';
 import { NAG_PACK } from '../../lib/nag.ts';
 import { scopeParts } from '../../lib/names.ts';
 import type { ValidationReport } from './synth.ts';
 import {
+  type CfnResourceJson,
   explicitPhysicalNames,
   grantsOf,
   logicalIdOf,
@@ -70,7 +72,8 @@ const reportOf = (directory: string): ValidationReport => {
 };
 
 // Arrange (shared): two instances in one stack, each with its own table and bucket, nag on.
-const app = new App(testAppProps());
+// Asset metadata on: the test reads the config layer's file where CloudFormation would get it.
+const app = new App(testAppProps({ 'aws:cdk:enable-asset-metadata': true }));
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 const stack = new Stack(app, 'Shop');
 const instances = STAGES.map((stage) => ({ stage, props: propsFor(stack, stage) })).map(
@@ -249,4 +252,44 @@ describe('the example app (bin/lethe.ts)', () => {
         expect(name.value.toLowerCase(), `${name.id}.${name.key}`).toContain(`${scope}-`);
     },
   );
+});
+
+/** The config file a Lambda layer resource ships, read from the cloud assembly as it deploys. */
+const layerConfigOf = (directory: string, layer: CfnResourceJson & { Metadata?: Record<string, string> }) =>
+  JSON.parse(
+    readFileSync(join(directory, layer.Metadata!['aws:asset:path']!, 'lethe', 'config.json'), 'utf8'),
+  );
+
+describe('configuration at deploy time', () => {
+  it('ships each instance its own data map in its config layer, with CloudFormation-decided names by env', () => {
+    for (const { stage, lethe } of instances) {
+      // Arrange
+      const layer = resources[logicalIdOf(lethe.runtimeConfig.layer)]!;
+      const table = logicalIdOf(stack.node.findChild(`${stage}Profiles`));
+      const bucket = logicalIdOf(stack.node.findChild(`${stage}Uploads`));
+      // Act
+      const file = layerConfigOf(assembly.directory, layer);
+      const variables = (
+        resources[logicalIdOf(lethe.enforcement.purgeWorker)]!.Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+      // Assert: the file refers to env, the env carries this instance's own names.
+      const [profiles, uploads] = file.dataMap.stores;
+      expect(profiles.table).toEqual({ $env: expect.stringMatching(/^LETHE_CONFIG_REF_\d+$/) });
+      expect(uploads.bucket).toEqual({ $env: expect.stringMatching(/^LETHE_CONFIG_REF_\d+$/) });
+      expect(variables[profiles.table.$env]).toEqual({ Ref: table });
+      expect(variables[uploads.bucket.$env]).toEqual({ Ref: bucket });
+      expect(file.notices.configurationSet).toBe(`Shop-${stage}Lethe-notices`);
+    }
+  });
+
+  it('gives every function of an instance its config layer', () => {
+    for (const { lethe } of instances) {
+      const layer = { Ref: logicalIdOf(lethe.runtimeConfig.layer) };
+      const functions = lethe.node.findAll().filter((c) => c instanceof LetheFunction);
+      expect(functions.length).toBeGreaterThan(10);
+      for (const fn of functions) expect(resources[logicalIdOf(fn)]!.Properties.Layers).toContainEqual(layer);
+    }
+  });
 });

@@ -68,9 +68,18 @@ const functionOf = (id: string): LetheFunction => {
   if (!fn) throw new Error(`no function for route ${id}`);
   return fn;
 };
+/** Every function's first layer: its instance's configuration (lib/runtime-config.ts). */
+const configLayer = { Ref: logicalIdOf(stateless.lethe.runtimeConfig.layer) };
 const propsOf = (fn: LetheFunction) => resources[logicalIdOf(fn)]!.Properties as unknown as FunctionProps;
 
 describe('LetheStateless functions', () => {
+  it('gives every function its own code asset (bundles are never shared by mistake)', () => {
+    const keys = functions.map(([, fn]) =>
+      JSON.stringify((propsOf(fn) as unknown as { Code: unknown }).Code),
+    );
+    expect(new Set(keys).size).toBe(functions.length);
+  });
+
   it('has one function per route plus the not-found fallback, the sweeper, the purge and export workers, the notice sender, and no others', () => {
     expect([...stateless.api.functions.keys()].sort()).toEqual(
       [...routes.map((r) => r.id), fallbackRoute.id].sort(),
@@ -196,7 +205,8 @@ describe('least privilege: HTTP routes', () => {
     expect(env[accountsTable.env]).toBeUndefined();
     expect(env[auditTable.env]).toBeUndefined();
     expect(env[SUBJECT_KEY_ENV]).toBeUndefined();
-    expect(resources[logicalIdOf(fn)]!.Properties.Layers).toBeUndefined();
+    // Only the instance's configuration layer: no extension.
+    expect(resources[logicalIdOf(fn)]!.Properties.Layers).toEqual([configLayer]);
   });
 
   it("grants Lethe's tables to HTTP routes on their ARNs alone (no index, no other table)", () => {
@@ -357,17 +367,19 @@ describe('the subject key extension', () => {
     '%s has the arm64 Parameters and Secrets extension, on the port the code calls',
     (_id, fn) => {
       const props = resources[logicalIdOf(fn)]!.Properties;
-      expect(props.Layers).toEqual([
-        { 'Fn::FindInMap': [expect.any(String), { Ref: 'AWS::Region' }, expect.stringMatching(/arm64$/)] },
-      ]);
+      expect(props.Layers).toHaveLength(2);
+      expect(props.Layers).toContainEqual(configLayer);
+      expect(props.Layers).toContainEqual({
+        'Fn::FindInMap': [expect.any(String), { Ref: 'AWS::Region' }, expect.stringMatching(/arm64$/)],
+      });
       expect(propsOf(fn).Environment.Variables.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe('2773');
     },
   );
 
   it('maps each region to the arm64 build of the extension', () => {
     const [mapName] = (
-      resources[logicalIdOf(sweeper)]!.Properties.Layers as { 'Fn::FindInMap': [string] }[]
-    )[0]!['Fn::FindInMap'];
+      resources[logicalIdOf(sweeper)]!.Properties.Layers as { 'Fn::FindInMap'?: [string] }[]
+    ).find((layer) => layer['Fn::FindInMap'] !== undefined)!['Fn::FindInMap']!;
     const mapping = (
       template.toJSON() as { Mappings: Record<string, Record<string, Record<string, string>>> }
     ).Mappings[mapName]!;

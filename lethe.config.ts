@@ -93,6 +93,15 @@ export const config: LetheConfig = {
         bucket: 'demo-thumbnails',
         prefix: 'thumbnails/{accountId}/',
       },
+      {
+        // Sign-in follows the account: disabled on deactivation, deleted by the purge.
+        // In AWS, your pool's id (local mode creates this one in cognito-local).
+        kind: 'cognito-user-pool',
+        name: 'sign-in',
+        labels: { en: 'your sign-in account', de: 'Ihr Anmeldekonto' },
+        userPoolId: 'us-east-1_LetheDemo',
+        accountIdIs: 'username',
+      },
     ],
     // The retention schedule (P9): each category kept only this long, for every account. docs/retention.md
     retention: [

@@ -15,6 +15,7 @@ export default defineConfig({
             ACCOUNTS_TABLE: 'unit-accounts',
             AUDIT_TABLE: 'unit-audit',
             EXPORTS_TABLE: 'unit-exports',
+            OUTBOX_TABLE: 'unit-outbox',
             EXPORTS_BUCKET: 'unit-exports',
             EXPORT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/unit-export',
             LETHE_SUBJECT_KEY: 'unit-subject-key',

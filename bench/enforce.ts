@@ -40,13 +40,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DataMapPurger } from '../functions/adapters/data-map-purger.ts';
 import { AuditLog } from '../functions/adapters/dynamo-audit.ts';
+import { Outbox } from '../functions/adapters/dynamo-outbox.ts';
 import { DynamoPurgeState } from '../functions/adapters/dynamo-purge-state.ts';
 import { DynamoPurger } from '../functions/adapters/dynamo-purger.ts';
 import { S3Purger } from '../functions/adapters/s3-purger.ts';
 import type { DataMap, DynamoPartitionStore } from '../functions/core/data-map.ts';
 import { DUE_SHARDS, dueShardOf } from '../functions/core/lifecycle.ts';
 import { startPurge } from '../functions/core/purge.ts';
-import { accountsTable, auditTable } from '../functions/core/resources.ts';
+import { accountsTable, auditTable, outboxTable } from '../functions/core/resources.ts';
 import { tombstoneKey } from '../functions/core/subject.ts';
 import type { PurgeJob, PurgeQueue } from '../functions/enforcement/ports.ts';
 import { type PurgeOutcome, purgeAccount } from '../functions/enforcement/purge.ts';
@@ -484,7 +485,7 @@ const warmUp = async (client: DynamoDBClient, doc: DynamoDBDocumentClient, audit
   );
   await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: WARM_UP_TABLE });
   await seed(client, WARM_UP_TABLE, WARM_UP_RECORDS, (i) => dueRecord(`warm-${i}`, i), 'warm-up records');
-  const state = new DynamoPurgeState(doc, WARM_UP_TABLE, audit);
+  const state = new DynamoPurgeState(doc, WARM_UP_TABLE, audit, new Outbox(outboxTable.localName));
   for (let round = 0; round < 2; round += 1) {
     await indexSweep(state, new CountingQueue());
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -773,9 +774,14 @@ const benchLargeAccount = async (
 
 const benchStarted = performance.now();
 const loadAtStart = os.loadavg()[0] ?? 0;
-const [dynamodbPort, sesPort, sqsS3Port] = (await distinctFreePorts(3)) as [number, number, number];
+const [dynamodbPort, sesPort, sqsS3Port, cognitoPort] = (await distinctFreePorts(4)) as [
+  number,
+  number,
+  number,
+  number,
+];
 log(`starting stand-ins: DynamoDB Local on ${dynamodbPort}, SES on ${sesPort}, SQS/S3 on ${sqsS3Port}`);
-const standIns = await startStandIns({ dynamodbPort, sesPort, sqsS3Port, quiet: true });
+const standIns = await startStandIns({ dynamodbPort, sesPort, sqsS3Port, cognitoPort, quiet: true });
 const jvm = new JvmWatch(dynamodbPort);
 jvm.start();
 const phaseMemory: string[] = [];
@@ -790,7 +796,7 @@ try {
   });
   await createResources(client, s3, benchMap);
   const audit = new AuditLog(doc, auditTable.localName, TEST_SUBJECT_KEY, AUDIT_RETENTION_MS);
-  const state = new DynamoPurgeState(doc, accountsTable.localName, audit);
+  const state = new DynamoPurgeState(doc, accountsTable.localName, audit, new Outbox(outboxTable.localName));
 
   const phases: [string, () => Promise<void>][] = [
     ['a', () => benchSweep(client, counters, state, audit, doc)],

@@ -122,8 +122,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'place a legal hold: the account is not purged while it is on',
     description:
       'Places a legal hold, as PUT /v1/accounts/{accountId}/legal-hold does, and records it in the audit trail.\n' +
-      'A held account is never purged; placing a hold again replaces the reason. Refused for PURGING and\n' +
-      'PURGED accounts.',
+      'A held account is never purged; placing a hold again changes nothing (the first reason and time stay).\n' +
+      'Refused for PURGING and PURGED accounts.',
     examples: ['lethe hold demo-0002 --reason "Case 2026-114"'],
   },
   {

@@ -11,6 +11,8 @@ export interface Endpoints {
   readonly dynamodb: string;
   readonly sqsS3: string;
   readonly ses: string;
+  /** The Cognito stand-in (cognito-local). */
+  readonly cognito?: string;
 }
 
 const portOf = (url: string) => new URL(url).port;

@@ -162,11 +162,12 @@ export const renderAudit = (r: AuditReport): string => {
   const rows = r.events.map((e) => [
     e.at,
     e.kind,
-    e.actor,
+    e.actorId === undefined ? e.actor : `${e.actor} ${e.actorId}`,
     e.target ?? '',
     e.count === undefined ? '' : String(e.count),
+    e.reason ?? '',
   ]);
-  return `${head}\n\n${table(['AT', 'EVENT', 'ACTOR', 'TARGET', 'COUNT'], rows, [4])}\n\n${plural(r.events.length, 'event')}.`;
+  return `${head}\n\n${table(['AT', 'EVENT', 'ACTOR', 'TARGET', 'COUNT', 'REASON'], rows, [4])}\n\n${plural(r.events.length, 'event')}.`;
 };
 
 export const renderReceipt = (r: ReceiptReport, now: Date): string => {

@@ -5,6 +5,7 @@
  * never asks for the subject key and `status` never opens an SQS client.
  */
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -12,9 +13,11 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccountDeps } from '../functions/accounts/use-cases.ts';
+import { CognitoUsers } from '../functions/adapters/cognito-users.ts';
 import { DynamoAccountRepository } from '../functions/adapters/dynamo-accounts.ts';
 import { AuditLog } from '../functions/adapters/dynamo-audit.ts';
 import { DynamoConfirmations } from '../functions/adapters/dynamo-confirmations.ts';
+import { Outbox } from '../functions/adapters/dynamo-outbox.ts';
 import { DynamoProfileReader } from '../functions/adapters/dynamo-profiles.ts';
 import { DynamoPurgeState } from '../functions/adapters/dynamo-purge-state.ts';
 import { DynamoPurger } from '../functions/adapters/dynamo-purger.ts';
@@ -124,17 +127,30 @@ export class Services {
     });
   }
 
+  /** Where a hold placed or released from the CLI is announced, like one from the API. */
+  outbox(): Promise<Outbox> {
+    return this.once('outbox', async () => new Outbox(await this.target.resource('outboxTable')));
+  }
+
   accounts(): Promise<DynamoAccountRepository> {
     return this.once('accounts', async () => {
-      const [table, audit] = await Promise.all([this.target.resource('accountsTable'), this.auditLog()]);
-      return new DynamoAccountRepository(this.doc, table, audit);
+      const [table, audit, outbox] = await Promise.all([
+        this.target.resource('accountsTable'),
+        this.auditLog(),
+        this.outbox(),
+      ]);
+      return new DynamoAccountRepository(this.doc, table, audit, outbox);
     });
   }
 
   purgeState(): Promise<DynamoPurgeState> {
     return this.once('purgeState', async () => {
-      const [table, audit] = await Promise.all([this.target.resource('accountsTable'), this.auditLog()]);
-      return new DynamoPurgeState(this.doc, table, audit);
+      const [table, audit, outbox] = await Promise.all([
+        this.target.resource('accountsTable'),
+        this.auditLog(),
+        this.outbox(),
+      ]);
+      return new DynamoPurgeState(this.doc, table, audit, outbox);
     });
   }
 
@@ -150,6 +166,16 @@ export class Services {
 
   get dynamoPurger(): DynamoPurger {
     return this.once('dynamoPurger', () => new DynamoPurger(this.ddb));
+  }
+
+  /** The data map's user pools, through the adapter the purge worker uses. */
+  get cognitoUsers(): CognitoUsers {
+    return this.once('cognitoUsers', () => {
+      const endpoint = this.target.endpoints?.cognito;
+      const client = new CognitoIdentityProviderClient({ ...this.common(), ...(endpoint && { endpoint }) });
+      this.destroyers.push(() => client.destroy());
+      return new CognitoUsers(client, endpoint);
+    });
   }
 
   get s3Purger(): S3Purger {

@@ -10,7 +10,13 @@ import {
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { accountsTable, auditTable, purgeQueue, STACK_OUTPUTS } from '../functions/core/resources.ts';
+import {
+  accountsTable,
+  auditTable,
+  outboxTable,
+  purgeQueue,
+  STACK_OUTPUTS,
+} from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
 import { defaultKeyDir, localSubjectKey } from '../local/dev-keys.ts';
 import { readSettings, SettingsError } from '../local/settings.ts';
@@ -51,6 +57,7 @@ export const localResources = (ports: {
   return {
     accountsTable: accountsTable.localName,
     auditTable: auditTable.localName,
+    outboxTable: outboxTable.localName,
     purgeQueueUrl: `${queues}/${purgeQueue.localName}`,
     purgeDlqUrl: `${queues}/${purgeQueue.localName}-dlq`,
     apiUrl: `http://${LOOPBACK}:${ports.port}`,
@@ -72,6 +79,7 @@ export const localTarget = (env: NodeJS.ProcessEnv, keyDir = defaultKeyDir()): T
       dynamodb: `http://${LOOPBACK}:${settings.dynamodbPort}`,
       sqsS3: `http://${LOOPBACK}:${settings.sqsS3Port}`,
       ses: `http://${LOOPBACK}:${settings.sesPort}`,
+      cognito: `http://${LOOPBACK}:${settings.cognitoPort}`,
     },
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,

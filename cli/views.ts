@@ -143,6 +143,8 @@ export const auditReport = (
       at: e.at,
       kind: e.kind,
       actor: e.actor,
+      ...(e.actorId !== undefined && { actorId: e.actorId }),
+      ...(e.reason !== undefined && { reason: e.reason }),
       ...(e.target !== undefined && { target: e.target }),
       ...(e.count !== undefined && { count: e.count }),
     })),

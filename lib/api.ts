@@ -217,6 +217,12 @@ export class LetheApi extends Construct {
           .useSubjectKey(props.subjectKey)
           .useGracePeriod(config.gracePeriod);
       }
+      if (accounts !== undefined || access.some((a) => a.startsWith('exports:'))) {
+        // Changes write their lifecycle event in their own transaction; readers only name the table.
+        fn.useOutbox(props.outboxTable, {
+          write: access.includes('accounts:write') || access.includes('exports:request'),
+        });
+      }
       if (access.includes('profiles:read')) fn.useProfileStore(config.dataMap);
       if (access.includes('notices:write')) fn.useNoticeRecords(props.accountsTable);
       if (access.includes('exports:request')) {

@@ -9,6 +9,8 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import {
   ACCOUNT_ID_PLACEHOLDER,
+  type CognitoUserPoolStore,
+  cognitoStores,
   type DataMap,
   type DynamoStore,
   dynamoStores,
@@ -148,7 +150,40 @@ export const dataMapStatements = (
 ): PolicyStatement[] => [
   ...dynamoStores(map).flatMap((store) => dynamoStatements(scope, store, access)),
   ...s3Stores(map).flatMap((store) => s3Statements(scope, store, access)),
+  ...cognitoStores(map).flatMap((store) => cognitoStatements(scope, store, access)),
 ];
+
+/** A user pool's ARN, from its id: the data map names pools by id. */
+export const userPoolArnOf = (scope: IConstruct, store: CognitoUserPoolStore): string =>
+  Stack.of(scope).formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: store.userPoolId });
+
+/**
+ * Exactly what functions/adapters/cognito-users.ts calls for each use: finding the user (ListUsers only when
+ * the account id is the `sub`), then deleting (purge), reading (export) or disabling, ending sessions and
+ * enabling (the sign-in follower). Listing (the dry run) counts the user with AdminGetUser.
+ */
+export const COGNITO_ACTIONS = {
+  purge: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
+  export: ['cognito-idp:AdminGetUser'],
+  list: ['cognito-idp:AdminGetUser'],
+  follow: [
+    'cognito-idp:AdminGetUser',
+    'cognito-idp:AdminDisableUser',
+    'cognito-idp:AdminUserGlobalSignOut',
+    'cognito-idp:AdminEnableUser',
+  ],
+} as const;
+
+export const cognitoStatements = (
+  scope: IConstruct,
+  store: CognitoUserPoolStore,
+  access: DataMapAccess | 'follow',
+): PolicyStatement[] => {
+  const actions: string[] = [...COGNITO_ACTIONS[access]];
+  if (actions.length === 0) return [];
+  if (store.accountIdIs === 'sub') actions.push('cognito-idp:ListUsers');
+  return [new PolicyStatement({ actions, resources: [userPoolArnOf(scope, store)] })];
+};
 
 /** The IAM5 finding cdk-nag raises for a store's object pattern, and the resource it names. */
 export const s3WildcardFindings = (

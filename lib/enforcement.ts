@@ -135,7 +135,7 @@ export class LetheEnforcement extends Construct {
       logRetentionDays: config.logRetentionDays,
     })
       .useAccountsTable(accountsTable, 'purge')
-      .useAuditTable(auditTable, 'append', config.auditRetention)
+      .useAuditTable(auditTable, 'purge', config.auditRetention)
       .useSubjectKey(subjectKey)
       // Continuations: a purge larger than one invocation re-enqueues itself.
       .useQueue(this.purgeQueue, purgeQueueDefinition)

@@ -33,6 +33,7 @@ import {
   auditTable,
   exportsBucket,
   exportsTable,
+  outboxTable,
   type QueueDefinition,
 } from '../functions/core/resources.ts';
 import { functionCode } from './bundling.ts';
@@ -85,10 +86,12 @@ export const ACCOUNTS_INDEX_ACTIONS: Partial<Record<AccountsAccess, readonly str
  * table's name, which functions/commons/audit-log.ts reads at cold start in
  * every function that imports it, including those that never write.
  */
-export type AuditAccess = 'append' | 'none';
+export type AuditAccess = 'append' | 'purge' | 'none';
 
 export const AUDIT_ACTIONS: Record<AuditAccess, readonly string[]> = {
   append: ['dynamodb:PutItem'],
+  // The purge also erases the user's words (a deactivation's reason) from the account's events (I6).
+  purge: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   none: [],
 };
 
@@ -361,6 +364,21 @@ export class LetheFunction extends LambdaFunction {
           'taken from the data map: no other part of the bucket, no other bucket.',
       );
     }
+    return this;
+  }
+
+  /**
+   * Lets the function write lifecycle events to the outbox (a Put in the
+   * transaction of each change it makes) and sets its env variable, in one call.
+   */
+  useOutbox(table: ITable, { write = true }: { write?: boolean } = {}): this {
+    // A reader only builds the adapters at cold start (the name), and never writes.
+    if (write) {
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }),
+      );
+    }
+    this.addEnvironment(outboxTable.env, table.tableName);
     return this;
   }
 

@@ -22,6 +22,7 @@ import { LetheAlarms } from './alarms.ts';
 import { type JwtSettings, LetheApi, type ThrottleSettings } from './api.ts';
 import { LetheDashboard } from './dashboard.ts';
 import { LetheEnforcement } from './enforcement.ts';
+import { LetheEvents, type LetheEventsOptions } from './events.ts';
 import { LetheExport } from './export.ts';
 import { scopedName } from './names.ts';
 import { LetheNotices } from './notices.ts';
@@ -146,6 +147,11 @@ export interface LetheProps {
   readonly corsAllowOrigins?: readonly string[];
   /** How old the oldest purge job may get before its alarm fires. @default one hour */
   readonly purgeBacklogAlarmAge?: Duration;
+  /**
+   * Lifecycle events (docs/events.md): the bus, their `source`, and a webhook to the host app.
+   * @default a new bus, source `lethe`, no webhook
+   */
+  readonly events?: LetheEventsOptions;
 }
 
 /** The deploy-only props, checked like the configuration. */
@@ -230,6 +236,7 @@ export class Lethe extends Construct {
   readonly dashboard!: LetheDashboard;
   /** The `service` dimension of this instance's metrics and log lines. */
   readonly serviceName!: string;
+  readonly events!: LetheEvents;
 
   constructor(scope: Construct, id: string, props: LetheProps) {
     super(scope, id);
@@ -240,8 +247,8 @@ export class Lethe extends Construct {
     this.runtimeConfig = new LetheRuntimeConfig(this, config);
 
     this.state = props.state ?? new LetheState(this, 'State');
-    const { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket } = this.state;
-    const resources = { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket };
+    const { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket, outboxTable } = this.state;
+    const resources = { accountsTable, auditTable, subjectKey, exportsTable, exportsBucket, outboxTable };
 
     this.alarms = new LetheAlarms(this, 'Alarms', {
       ...(props.alarms?.topic !== undefined && { topic: props.alarms.topic }),
@@ -283,6 +290,23 @@ export class Lethe extends Construct {
       noticeQueue: this.notices.queue,
       ...(props.purgeBacklogAlarmAge !== undefined && { purgeBacklogAlarmAge: props.purgeBacklogAlarmAge }),
     });
+    this.events = new LetheEvents(this, 'Events', {
+      outboxTable,
+      accountsTable,
+      config,
+      alarms: this.alarms,
+      ...props.events,
+    });
+    // Every worker that changes an account writes its event to the outbox in the change's transaction
+    // (the API's functions are wired by LetheApi, per route).
+    for (const fn of [
+      this.enforcement.purgeWorker,
+      this.enforcement.sweeper,
+      this.export.worker,
+      this.notices.sender,
+    ]) {
+      fn.useOutbox(outboxTable);
+    }
     // One service name per instance on every function (metrics and logs), the promise alarms, the dashboard.
     this.serviceName = scopedName(this, 'lethe', { maxLength: 64 });
     for (const { fn } of this.functionsByLabel())
@@ -318,6 +342,8 @@ export class Lethe extends Construct {
       { label: 'purge-worker', fn: this.enforcement.purgeWorker },
       { label: 'notice-sender', fn: this.notices.sender },
       { label: 'export-worker', fn: this.export.worker },
+      { label: 'events-publisher', fn: this.events.publisher },
+      ...(this.events.signIn ? [{ label: 'sign-in', fn: this.events.signIn }] : []),
     ];
   }
 

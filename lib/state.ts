@@ -13,6 +13,7 @@ import {
   BillingMode,
   type ITable,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
@@ -25,6 +26,7 @@ import {
   exportsBucket as exportsBucketDefinition,
   exportsTable,
   letheTables,
+  outboxTable,
   type TableDefinition,
 } from '../functions/core/resources.ts';
 import { acknowledgeNag } from './nag.ts';
@@ -53,6 +55,7 @@ export const tableFrom = (scope: Construct, definition: TableDefinition): Table 
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
     ...(definition.ttlAttribute !== undefined && { timeToLiveAttribute: definition.ttlAttribute }),
+    ...(definition.stream === 'NEW_IMAGE' && { stream: StreamViewType.NEW_IMAGE }),
   });
   for (const index of definition.indexes) {
     table.addGlobalSecondaryIndex({
@@ -77,6 +80,8 @@ export interface LetheStateResources {
   readonly exportsTable: ITable;
   /** Export archives, deleted by a lifecycle rule after a week. */
   readonly exportsBucket: ExportsBucketRef;
+  /** Lifecycle events, written with each change and published from its stream (lib/events.ts). */
+  readonly outboxTable: ITable;
 }
 
 /**
@@ -130,6 +135,7 @@ export class LetheState extends Construct implements LetheStateResources {
   readonly auditTable: Table;
   readonly subjectKey: Secret;
   readonly exportsTable: Table;
+  readonly outboxTable: Table;
   readonly exportsBucketResource: Bucket;
   readonly exportsBucket: ExportsBucketRef;
 
@@ -139,6 +145,7 @@ export class LetheState extends Construct implements LetheStateResources {
     this.accountsTable = this.tables.get(accountsTable.id)!;
     this.auditTable = this.tables.get(auditTable.id)!;
     this.exportsTable = this.tables.get(exportsTable.id)!;
+    this.outboxTable = this.tables.get(outboxTable.id)!;
 
     // Export archives: private, encrypted, TLS only, gone a week after they were written.
     // RETAIN like every stateful resource here: auto-delete would need a custom resource

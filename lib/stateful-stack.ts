@@ -27,6 +27,10 @@ export class LetheStatefulStack extends Stack {
       value: this.state.auditTable.tableName,
       description: 'The Audit table (audit trails and deletion receipts, by subject)',
     });
+    new CfnOutput(this, STACK_OUTPUTS.outboxTable, {
+      value: this.state.outboxTable.tableName,
+      description: 'The Outbox table (lifecycle events until they are published)',
+    });
     new CfnOutput(this, STACK_OUTPUTS.subjectKeySecret, {
       value: this.state.subjectKey.secretArn,
       description: 'ARN of the subject key secret (the value itself is never output)',
@@ -41,6 +45,9 @@ export class LetheStatefulStack extends Stack {
   }
   get exportsTable() {
     return this.state.exportsTable;
+  }
+  get outboxTable() {
+    return this.state.outboxTable;
   }
   get subjectKey() {
     return this.state.subjectKey;

@@ -73,4 +73,7 @@ export class LetheStatelessStack extends Stack {
   get alarms() {
     return this.lethe.alarms;
   }
+  get events() {
+    return this.lethe.events;
+  }
 }

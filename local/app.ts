@@ -9,7 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CONFIG_SOURCES } from '../functions/core/config-schema.ts';
-import { validateDataMap } from '../functions/core/data-map.ts';
+import { cognitoStores, validateDataMap } from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
 import { withExportTargets } from '../functions/core/export.ts';
 import {
@@ -20,15 +20,24 @@ import {
   exportsTable,
   letheQueues,
   noticeQueue,
+  outboxTable,
   purgeQueue,
 } from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
 import { defaultKeyDir, localSubjectKey } from './dev-keys.ts';
 import { type Enforcement, startEnforcement } from './enforcement.ts';
+import { type LocalEvents, startLocalEvents } from './events.ts';
 import { type ExportWorker, startExportWorker } from './exports.ts';
 import { type FakeProcessor, startFakeProcessor } from './fake-processor.ts';
 import { createVerifier, jwtKeyFile } from './jwt.ts';
-import { createQueues, createResources, type LocalQueue, localQueueUrl } from './resources.ts';
+import {
+  createPlainQueue,
+  createQueues,
+  createResources,
+  EVENTS_DLQ,
+  type LocalQueue,
+  localQueueUrl,
+} from './resources.ts';
 import { seedDemoAccounts } from './seed.ts';
 import { type ApiServer, startApiServer } from './server.ts';
 import type { LocalSettings } from './settings.ts';
@@ -47,6 +56,8 @@ export interface LocalApp {
   readonly queues: readonly LocalQueue[];
   /** What the handlers were given: tests that run a handler in their own process set the same. */
   readonly environment: Readonly<Record<string, string>>;
+  /** The outbox publisher and the EventBridge stand-in; undefined when events are left to the caller. */
+  readonly events?: LocalEvents;
   /** The sweep interval in use; undefined when enforcement is left to the caller. */
   readonly sweepIntervalMs?: number;
   readonly clients: {
@@ -71,6 +82,14 @@ export interface LocalAppOptions {
   readonly enforcement?: false | { readonly sweepIntervalMs?: number };
   /** One line per sweep that claimed something, per purge message handled, and per enforcement error. */
   readonly onEnforcement?: (line: string) => void;
+  /**
+   * The outbox stream published to the EventBridge stand-in, and its targets
+   * (log, webhook, sign-in). False leaves the stream unread (tests that watch
+   * events run their own publisher). @default true
+   */
+  readonly events?: boolean;
+  /** One line per event delivered (type and masked account), and per delivery retry. */
+  readonly onEvent?: (line: string) => void;
 }
 
 /** Stop taking new pages with this much time left: a local page takes well under a second. */
@@ -85,6 +104,7 @@ export const handlerEnvironment = (
   endpoints: StandIns['endpoints'],
   subjectKey: string,
   processorUrl?: string,
+  eventBus?: string,
 ) => ({
   ...(processorUrl && { LETHE_PROCESSOR_ENDPOINT_URL: processorUrl }),
   ...(settings.processorDeadline && { LETHE_PROCESSOR_DEADLINE: settings.processorDeadline }),
@@ -96,9 +116,14 @@ export const handlerEnvironment = (
   AWS_ENDPOINT_URL_SQS: endpoints.sqs,
   AWS_ENDPOINT_URL_S3: endpoints.s3,
   AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito,
+  ...(eventBus && { AWS_ENDPOINT_URL_EVENTBRIDGE: eventBus }),
   [accountsTable.env]: accountsTable.localName,
   [auditTable.env]: auditTable.localName,
   [exportsTable.env]: exportsTable.localName,
+  [outboxTable.env]: outboxTable.localName,
+  LETHE_EVENT_BUS: 'lethe',
+  EVENTS_DLQ_URL: localQueueUrl(endpoints.sqs, EVENTS_DLQ),
   [exportsBucket.env]: exportsBucket.localName,
   ...Object.fromEntries(letheQueues.map((q) => [q.env, localQueueUrl(endpoints.sqs, q.localName)])),
   LETHE_RESERVE_MS: process.env.LETHE_RESERVE_MS ?? LOCAL_RESERVE_MS,
@@ -124,6 +149,8 @@ export const startLocalApp = async (
     dynamodbPort: settings.dynamodbPort,
     sesPort: settings.sesPort,
     sqsS3Port: settings.sqsS3Port,
+    cognitoPort: settings.cognitoPort,
+    userPools: cognitoStores(map).map((s) => s.userPoolId),
     ...(settings.dataDir && { dataDir: settings.dataDir }),
     quiet: options.quiet ?? true,
   });
@@ -131,6 +158,7 @@ export const startLocalApp = async (
   let enforcement: Enforcement | undefined;
   let exportWorker: ExportWorker | undefined;
   let processor: FakeProcessor | undefined;
+  let events: LocalEvents | undefined;
   try {
     const { endpoints } = standIns;
     const keyDir = options.keyDir ?? defaultKeyDir();
@@ -159,8 +187,23 @@ export const startLocalApp = async (
     const sqs = new SQSClient({ ...common, endpoint: endpoints.sqs, useQueueUrlAsEndpoint: false });
     const fresh = await createResources(ddb, s3, map);
     const queues = await createQueues(sqs, endpoints.sqs, letheQueues);
+    await createPlainQueue(sqs, endpoints.sqs, EVENTS_DLQ);
     // With a data dir, a restart keeps what was there (purged accounts stay purged).
-    const seeded = fresh ? await seedDemoAccounts(doc, s3, map, settings.seedAccounts) : [];
+    const seeded = fresh
+      ? await seedDemoAccounts(doc, s3, map, settings.seedAccounts, endpoints.cognito)
+      : [];
+    if (options.events !== false) {
+      // The handlers below read the bus's endpoint at their first import.
+      events = await startLocalEvents({
+        ddb,
+        endpoints,
+        ...(settings.webhook && { webhook: settings.webhook }),
+        ...(options.onEvent && { log: options.onEvent, warn: options.onEvent }),
+      });
+      Object.assign(environment, { AWS_ENDPOINT_URL_EVENTBRIDGE: events.bus.endpoint });
+      process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = events.bus.endpoint;
+      await events.start();
+    }
     server = await startApiServer({
       port: settings.port,
       verify: await createVerifier(jwtKeyFile(keyDir)),
@@ -201,6 +244,7 @@ export const startLocalApp = async (
     const running = enforcement;
     const exporting = exportWorker;
     const processing = processor;
+    const publishing = events;
     return {
       apiUrl: api.url,
       endpoints,
@@ -209,12 +253,14 @@ export const startLocalApp = async (
       queues,
       environment,
       ...(sweepIntervalMs !== undefined && { sweepIntervalMs }),
+      ...(publishing && { events: publishing }),
       clients: { ddb, doc, s3, sqs },
       stop: async () => {
         // Enforcement first: the batch in flight finishes and is deleted while the stand-ins still answer.
         await running?.stop();
         await exporting?.stop();
         await processing.stop();
+        await publishing?.stop();
         await api.close();
         ddb.destroy();
         s3.destroy();
@@ -226,6 +272,7 @@ export const startLocalApp = async (
     await enforcement?.stop();
     await exportWorker?.stop();
     await processor?.stop();
+    await events?.stop();
     await server?.close();
     await standIns.stop();
     throw error;

@@ -105,7 +105,12 @@ export const createResources = async (ddb: DynamoDBClient, s3: S3Client, map: Da
   let created = false;
   for (const table of [...letheTables, ...dataMapTables(map)]) {
     try {
-      await ddb.send(new CreateTableCommand(createTableInput(table.localName, table.key, table.indexes)));
+      await ddb.send(
+        new CreateTableCommand({
+          ...createTableInput(table.localName, table.key, table.indexes),
+          ...(table.stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } }),
+        }),
+      );
       await waitUntilTableExists({ client: ddb, maxWaitTime: 30 }, { TableName: table.localName });
       if (table.ttlAttribute) {
         await ddb.send(
@@ -169,6 +174,13 @@ const queueArn = async (sqs: SQSClient, url: string): Promise<string> => {
   if (!Attributes?.QueueArn) throw new Error(`The SQS stand-in gave no ARN for ${url}`);
   return Attributes.QueueArn;
 };
+
+/** Where the event publisher puts what EventBridge refused for good, whole (the CDK app's events DLQ). */
+export const EVENTS_DLQ = 'lethe-events-dlq';
+
+/** A queue with no consumer and no redrive: a dead-letter queue of its own. */
+export const createPlainQueue = (sqs: SQSClient, sqsEndpoint: string, name: string) =>
+  ensureQueue(sqs, sqsEndpoint, name, { MessageRetentionPeriod: RETENTION_SECONDS });
 
 /** Creates a queue, or brings a kept one (LETHE_DATA_DIR) up to date, as a deploy would. */
 const ensureQueue = async (

@@ -2,9 +2,21 @@
  * Seeds demo accounts with data in every store of the demo data map, so
  * export and purge have something real to walk. Writes in batches.
  */
+
+import {
+  AdminCreateUserCommand,
+  CognitoIdentityProviderClient,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type DataMap, fillTemplate, profileStore, type RetentionRule } from '../functions/core/data-map.ts';
+import {
+  cognitoStores,
+  type DataMap,
+  fillTemplate,
+  profileStore,
+  type RetentionRule,
+} from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
 import { retentionAttributes } from '../functions/core/retention.ts';
 import { LOCAL_LAST_MODIFIED_META } from './stand-ins.ts';
@@ -158,11 +170,49 @@ export const batchWrite = async (
   }
 };
 
+/**
+ * One user per demo account in each user pool of the data map, their username the account id, invited
+ * without a message (MessageAction SUPPRESS: nothing is mailed).
+ */
+export const seedDemoUsers = async (cognitoEndpoint: string, map: DataMap, ids: readonly string[]) => {
+  const pools = cognitoStores(map);
+  if (pools.length === 0) return;
+  const client = new CognitoIdentityProviderClient({
+    endpoint: cognitoEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    for (const pool of pools) {
+      for (const id of ids) {
+        try {
+          await client.send(
+            new AdminCreateUserCommand({
+              UserPoolId: pool.userPoolId,
+              Username: id,
+              MessageAction: 'SUPPRESS',
+              UserAttributes: [
+                { Name: 'email', Value: demoEmail(id) },
+                { Name: 'email_verified', Value: 'true' },
+              ],
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof UsernameExistsException)) throw error;
+        }
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+};
+
 export const seedDemoAccounts = async (
   doc: DynamoDBDocumentClient,
   s3: S3Client,
   map: DataMap,
   count: number,
+  cognitoEndpoint?: string,
 ): Promise<string[]> => {
   const ids = Array.from({ length: count }, (_, i) => demoAccountId(i + 1));
   const byTable = new Map<string, Record<string, unknown>[]>();
@@ -175,5 +225,6 @@ export const seedDemoAccounts = async (
     s3,
     ids.flatMap((id) => demoUploads(map, id)),
   );
+  if (cognitoEndpoint) await seedDemoUsers(cognitoEndpoint, map, ids);
   return ids;
 };

@@ -13,6 +13,7 @@ export interface LocalSettings {
   readonly dynamodbPort: number;
   readonly sesPort: number;
   readonly sqsS3Port: number;
+  readonly cognitoPort: number;
   /** The API's throttling, as the stage's in AWS (DEFAULT_THROTTLE unless set). */
   readonly throttle: ThrottleSettings;
   readonly dataDir?: string;
@@ -24,6 +25,8 @@ export interface LocalSettings {
   readonly processorFailAccounts: readonly string[];
   /** The deletion SLA after purgeAfter (LETHE_DELETION_SLA); unset: the config's (P1D). */
   readonly deletionSla?: string;
+  /** Where lifecycle events are POSTed, signed with `webhookSecret` (both or neither). */
+  readonly webhook?: { readonly url: string; readonly secret: string };
 }
 
 export class SettingsError extends Error {}
@@ -67,6 +70,7 @@ export const readSettings = (env: NodeJS.ProcessEnv = process.env): LocalSetting
   dynamodbPort: integer(env, 'LETHE_DYNAMODB_PORT', 8000, 1, 65_535),
   sesPort: integer(env, 'LETHE_SES_PORT', 8005, 1, 65_535),
   sqsS3Port: integer(env, 'LETHE_SQS_S3_PORT', 4566, 1, 65_535),
+  cognitoPort: integer(env, 'LETHE_COGNITO_PORT', 9229, 1, 65_535),
   throttle: {
     rateLimit: integer(env, 'LETHE_THROTTLE_RATE', DEFAULT_THROTTLE.rateLimit, 1, 1_000_000),
     burstLimit: integer(env, 'LETHE_THROTTLE_BURST', DEFAULT_THROTTLE.burstLimit, 1, 1_000_000),
@@ -81,4 +85,16 @@ export const readSettings = (env: NodeJS.ProcessEnv = process.env): LocalSetting
     .map((id) => id.trim())
     .filter(Boolean),
   ...(env.LETHE_DELETION_SLA && { deletionSla: duration(env, 'LETHE_DELETION_SLA', 'P1D') }),
+  ...webhook(env),
 });
+
+const webhook = (env: NodeJS.ProcessEnv): Pick<LocalSettings, 'webhook'> => {
+  const url = env.LETHE_WEBHOOK_URL ?? '';
+  const secret = env.LETHE_WEBHOOK_SECRET ?? '';
+  if (url === '' && secret === '') return {};
+  if (url === '' || secret === '') {
+    throw new SettingsError('LETHE_WEBHOOK_URL and LETHE_WEBHOOK_SECRET go together: set both, or neither');
+  }
+  if (!/^https?:\/\//.test(url)) throw new SettingsError(`LETHE_WEBHOOK_URL=${url} is not an http(s) URL`);
+  return { webhook: { url, secret } };
+};

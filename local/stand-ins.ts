@@ -4,11 +4,12 @@
  *     through dynamodb-launcher/LoopbackLauncher.java, which binds it to 127.0.0.1 (the jar alone cannot).
  *   - SQS + S3: fauxqs, in-process, both on one port.
  *   - SES v2: aws-ses-v2-local, in-process; sent mail is readable at GET <ses endpoint>/store.
+ *   - Cognito user pools: cognito-local, a Node child process, with the demo pool written before it starts.
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readdirSync, realpathSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -24,14 +25,17 @@ export interface StandInOptions {
   dynamodbPort: number;
   sesPort: number;
   sqsS3Port: number;
+  cognitoPort: number;
   /** Persist DynamoDB and SQS/S3 state under this directory across restarts; in-memory when absent. */
   dataDir?: string;
   /** Suppress DynamoDB Local's console output. */
   quiet?: boolean;
+  /** User pools the Cognito stand-in starts with, by id (the data map names them by id). */
+  userPools?: readonly string[];
 }
 
 export interface StandIns {
-  endpoints: { dynamodb: string; sqs: string; s3: string; ses: string };
+  endpoints: { dynamodb: string; sqs: string; s3: string; ses: string; cognito: string };
   stop(): Promise<void>;
 }
 
@@ -45,7 +49,11 @@ const DYNAMODB_READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
 const JAVA_HINT = 'Java 17+ is required for DynamoDB Local: apt-get install openjdk-17-jdk-headless';
 
-type ServiceName = 'DynamoDB Local' | 'SES (aws-ses-v2-local)' | 'SQS/S3 (fauxqs)';
+type ServiceName =
+  | 'DynamoDB Local'
+  | 'SES (aws-ses-v2-local)'
+  | 'SQS/S3 (fauxqs)'
+  | 'Cognito (cognito-local)';
 
 interface PortSpec {
   service: ServiceName;
@@ -82,6 +90,12 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       envVar: 'LETHE_SQS_S3_PORT',
       probeHosts: [LOOPBACK],
     },
+    {
+      service: 'Cognito (cognito-local)',
+      port: options.cognitoPort,
+      envVar: 'LETHE_COGNITO_PORT',
+      probeHosts: [LOOPBACK],
+    },
   ];
   assertDistinctPorts(ports);
   // Check every port before starting anything, so a clash never leaves a half-started set behind.
@@ -95,6 +109,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
     startDynamoDb(dynamoDbLaunch, options.dynamodbPort, dataDir, quiet),
     startFauxqsOnLoopback(options.sqsS3Port, dataDir),
     startSes(options.sesPort),
+    startCognito(options.cognitoPort, dataDir, options.userPools ?? []),
   ]);
   const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = results.find((result) => result.status === 'rejected');
@@ -110,6 +125,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       sqs: `http://${LOOPBACK}:${options.sqsS3Port}`,
       s3: `http://${LOOPBACK}:${options.sqsS3Port}`,
       ses: `http://${LOOPBACK}:${options.sesPort}`,
+      cognito: `http://${LOOPBACK}:${options.cognitoPort}`,
     },
     stop() {
       stopping ??= Promise.all(started.map((service) => service.stop())).then(() => undefined);
@@ -754,4 +770,103 @@ async function startSes(port: number): Promise<Running> {
       return stopping;
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cognito user pools (cognito-local)
+
+const COGNITO_READY_TIMEOUT_MS = 30_000;
+
+/**
+ * cognito-local reads `.cognito/` in its working directory: its config (usernames are plain usernames, not
+ * emails, as the demo's account ids are) and one `db/<pool id>.json` per pool. The data map names pools by id
+ * and cognito-local makes up ids on CreateUserPool, so the demo pools are written before it starts.
+ */
+async function startCognito(
+  port: number,
+  dataDir: string | undefined,
+  pools: readonly string[],
+): Promise<Running> {
+  const home =
+    dataDir === undefined
+      ? await mkdtemp(path.join(os.tmpdir(), 'lethe-cognito-'))
+      : path.join(dataDir, 'cognito');
+  await mkdir(path.join(home, '.cognito', 'db'), { recursive: true });
+  await writeFile(
+    path.join(home, '.cognito', 'config.json'),
+    JSON.stringify({ UserPoolDefaults: { UsernameAttributes: [] } }),
+  );
+  for (const id of pools) {
+    const file = path.join(home, '.cognito', 'db', `${id}.json`);
+    if (existsSync(file)) continue;
+    const region = id.split('_')[0] ?? 'us-east-1';
+    const options = {
+      Id: id,
+      Name: id,
+      Arn: `arn:aws:cognito-idp:${region}:000000000000:userpool/${id}`,
+      UsernameAttributes: [],
+      MfaConfiguration: 'OFF',
+    };
+    await writeFile(file, JSON.stringify({ Options: options, Users: {} }));
+  }
+  const require = createRequire(import.meta.url);
+  let bin: string;
+  try {
+    bin = path.join(path.dirname(require.resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
+  } catch {
+    throw new StandInError('The cognito-local package is missing: run npm install');
+  }
+  const child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'lethe-cognito', process.execPath, bin], {
+    cwd: home,
+    detached: true,
+    stdio: ['pipe', 'ignore', 'pipe'],
+    env: { ...process.env, PORT: String(port), HOST: LOOPBACK },
+  });
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  const onParentExit = () => killGroup('SIGTERM');
+  process.on('exit', onParentExit);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    process.off('exit', onParentExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.stdin?.end();
+    const timer = setTimeout(() => killGroup('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+    if (dataDir === undefined) await rm(home, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + COGNITO_READY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const response = await fetch(`http://${LOOPBACK}:${port}/`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'AWSCognitoIdentityProviderService.ListUserPools',
+        },
+        body: JSON.stringify({ MaxResults: 1 }),
+        signal: AbortSignal.timeout(2_000),
+      });
+      await response.arrayBuffer();
+      if (response.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new StandInError(
+        `cognito-local did not answer on port ${port} (${stderr.join('').trim().split('\n').at(-1) ?? 'no output'}): set LETHE_COGNITO_PORT to a free port`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { stop };
 }

@@ -2,7 +2,10 @@
  * `npm start`: the whole of Lethe on this machine, no AWS account needed.
  * Ctrl-C stops everything it started.
  */
+
+import { cognitoStores } from '../functions/core/data-map.ts';
 import { noticeQueue, purgeQueue } from '../functions/core/resources.ts';
+import { config } from '../lethe.config.ts';
 import { startLocalApp } from './app.ts';
 import { type LocalSettings, readSettings, SettingsError } from './settings.ts';
 import { StandInError } from './stand-ins.ts';
@@ -26,8 +29,12 @@ const main = async () => {
   const app = await startLocalApp(settings, {
     onRequest: (line) => console.log(`  ${line}`),
     onEnforcement: (line) => console.log(`  ${line}`),
+    onEvent: (line) => console.log(`  ${line}`),
   });
   const first = app.seeded[0] ?? 'demo-0001';
+  const userPools = cognitoStores(config.dataMap)
+    .map((s) => s.userPoolId)
+    .join(', ');
   const purge = app.queues.find((q) => q.definition.id === purgeQueue.id);
   const notices = app.queues.find((q) => q.definition.id === noticeQueue.id);
   console.log(`
@@ -38,6 +45,9 @@ Lethe is running (${Math.round(performance.now() - started)} ms).
   SQS and S3         ${app.endpoints.sqs}
   SES                ${app.endpoints.ses}
   SES outbox         ${app.endpoints.ses}/store
+  Cognito            ${app.endpoints.cognito} (user pools: ${userPools || 'none in the data map'})
+  Event bus          ${app.events?.bus.endpoint ?? 'off'} (EventBridge stand-in; each event is logged below)
+  Webhook            ${settings.webhook ? `${settings.webhook.url} (signed x-lethe-signature)` : 'none (set LETHE_WEBHOOK_URL and LETHE_WEBHOOK_SECRET)'}
   Data               ${settings.dataDir ?? 'in memory (set LETHE_DATA_DIR to keep it)'}
   Grace period       ${settings.gracePeriod}
   Reminders          ${settings.noticeSchedule} before the purge

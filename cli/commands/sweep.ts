@@ -50,6 +50,8 @@ const countIn = (services: Services, store: Store, accountId: string): Promise<n
       return services.dynamoPurger.count(store, accountId);
     case 's3-prefix':
       return services.s3Purger.count(store, accountId);
+    case 'cognito-user-pool':
+      return services.cognitoUsers.count(store, accountId);
     case 'processor':
       // A processor is asked to delete, not read: there is nothing to count.
       return Promise.resolve(null);

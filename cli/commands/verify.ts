@@ -17,7 +17,13 @@ import {
 import { GetBucketVersioningCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetAccountCommand, GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { ListSubscriptionsByTopicCommand, type Subscription } from '@aws-sdk/client-sns';
-import type { DataMap, DynamoStore, S3PrefixStore, Store } from '../../functions/core/data-map.ts';
+import type {
+  CognitoUserPoolStore,
+  DataMap,
+  DynamoStore,
+  S3PrefixStore,
+  Store,
+} from '../../functions/core/data-map.ts';
 import { senderDomain } from '../../functions/core/notices.ts';
 import type { Services } from '../services.ts';
 
@@ -201,6 +207,21 @@ export const checkBucket = async (services: Services, store: S3PrefixStore): Pro
   return pass(check, subject, `bucket ${store.bucket} exists, prefix ${store.prefix}${note}`);
 };
 
+/** The user pool exists and answers (DescribeUserPool). */
+const checkUserPool = async (services: Services, store: CognitoUserPoolStore): Promise<Check> => {
+  const subject = store.name;
+  try {
+    const name = await services.cognitoUsers.poolName(store);
+    return pass(
+      'store',
+      subject,
+      `user pool ${store.userPoolId} (${name}), account id is its ${store.accountIdIs ?? 'username'}`,
+    );
+  } catch (error) {
+    return failure('store', subject, error);
+  }
+};
+
 const checkStore = (services: Services, store: Store): Promise<Check> => {
   switch (store.kind) {
     case 'dynamodb-partition':
@@ -212,6 +233,8 @@ const checkStore = (services: Services, store: Store): Promise<Check> => {
       return Promise.resolve(
         skip('store', store.name, 'a processor is only called at purge time; verify sends it nothing'),
       );
+    case 'cognito-user-pool':
+      return checkUserPool(services, store);
     default:
       return Promise.resolve(
         skip('store', (store as Store).name, `verify does not check ${(store as Store).kind} stores yet`),

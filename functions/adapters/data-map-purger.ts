@@ -1,6 +1,7 @@
-/** Purges one data-map store of any DynamoDB or S3 kind, by handing it to the adapter for its kind. */
+/** Purges one data-map store of any DynamoDB, S3 or Cognito kind, by handing it to the adapter for its kind. */
 import type { Store } from '../core/data-map.ts';
 import type { PageResult, StorePurger } from '../enforcement/ports.ts';
+import type { CognitoUsers } from './cognito-users.ts';
 import type { DynamoPurger } from './dynamo-purger.ts';
 import type { S3Purger } from './s3-purger.ts';
 
@@ -8,6 +9,8 @@ export class DataMapPurger implements StorePurger {
   constructor(
     private readonly dynamo: DynamoPurger,
     private readonly s3: S3Purger,
+    /** Only for a data map that names a user pool. */
+    private readonly cognito?: CognitoUsers,
   ) {}
 
   purgePage(store: Store, accountId: string, cursor: string | undefined): Promise<PageResult> {
@@ -19,6 +22,10 @@ export class DataMapPurger implements StorePurger {
         return this.s3.purgePage(store, accountId);
       case 'processor':
         throw new Error('Processors are asked, not paged: see ProcessorClient');
+      case 'cognito-user-pool':
+        if (!this.cognito) throw new Error(`No Cognito client for store ${store.name}`);
+        // One user per account: deleted in one call, and a retry finds them gone (counted once).
+        return this.cognito.delete(store, accountId).then((deleted) => ({ deleted }));
     }
   }
 }

@@ -11,10 +11,12 @@ import {
   GetCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AccountRepository, DeactivateCommand, Transition } from '../accounts/ports.ts';
 import type { AuditKind } from '../core/audit.ts';
+import { type LifecycleEvent, lifecycleEvent } from '../core/events.ts';
 import {
   type AccountRecord,
   type Actor,
@@ -22,9 +24,17 @@ import {
   dueShardOf,
   type LegalHold,
 } from '../core/lifecycle.ts';
-import { type NoticeKind, noticeKey, noticeShardOf, type PlannedNotice } from '../core/notices.ts';
+import {
+  type NoticeKind,
+  noticeKey,
+  noticeShardOf,
+  type PlannedNotice,
+  reminderToResume,
+} from '../core/notices.ts';
 import { tombstoneKey } from '../core/subject.ts';
+import { applied } from './conditional.ts';
 import type { AuditLog } from './dynamo-audit.ts';
+import type { Outbox } from './dynamo-outbox.ts';
 
 /** Internal attributes that never leave the repository. */
 const STORAGE_ONLY = [
@@ -53,6 +63,8 @@ export interface Attempt {
    * later request's state instead of this one's.
    */
   readonly result: (old: AccountRecord | undefined) => AccountRecord;
+  /** The reason its audit event records: a deactivation's, or the hold's placed or released. */
+  readonly reason?: string;
   /** More writes that stand or fall with this one (a deactivation's notice records). */
   readonly extra?: NonNullable<TransactWriteCommandInput['TransactItems']>;
 }
@@ -69,6 +81,28 @@ type Outcome =
   | { readonly changed: true }
   | { readonly changed: false; readonly old?: Record<string, unknown> };
 
+/** The lifecycle event a transition of this kind announces, from the record it leaves. */
+const eventOf = (kind: AuditKind, record: AccountRecord, actor: Actor, now: string): LifecycleEvent => {
+  const accountId = record.accountId;
+  switch (kind) {
+    case 'deactivated':
+      return lifecycleEvent('AccountDeactivated', now, actor.kind, {
+        accountId,
+        deactivatedAt: record.deactivatedAt ?? now,
+        purgeAfter: record.purgeAfter ?? now,
+        legalHold: record.legalHold !== undefined,
+      });
+    case 'restored':
+      return lifecycleEvent('AccountRestored', now, actor.kind, { accountId });
+    case 'hold-placed':
+      return lifecycleEvent('LegalHoldPlaced', now, actor.kind, { accountId });
+    case 'hold-released':
+      return lifecycleEvent('LegalHoldReleased', now, actor.kind, { accountId });
+    default:
+      throw new Error(`No account transition announces ${kind}`);
+  }
+};
+
 /**
  * A transition that depends on the current state (for example whether a
  * legal hold is on) is a few conditional attempts, each written for one
@@ -82,6 +116,7 @@ export class DynamoAccountRepository implements AccountRepository {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
   ) {}
 
   /** The live record, or the tombstone a purge left, or nothing. */
@@ -144,6 +179,7 @@ export class DynamoAccountRepository implements AccountRepository {
           values: { ...values, ':shard': dueShardOf(accountId) },
           result,
           extra,
+          ...(command.reason !== undefined && { reason: command.reason }),
         };
       }
       if (old.status === 'ACTIVE') {
@@ -154,6 +190,7 @@ export class DynamoAccountRepository implements AccountRepository {
           values,
           result,
           extra,
+          ...(command.reason !== undefined && { reason: command.reason }),
         };
       }
       return undefined;
@@ -175,9 +212,16 @@ export class DynamoAccountRepository implements AccountRepository {
 
   /**
    * A notice record, PENDING and in the `notices-due` index until it is sent.
-   * It holds the account id (`target`) only until it is settled.
+   * It holds the account id (`target`) only until it is settled. A
+   * deactivation's are new; `replace` writes over an earlier one (the resumed
+   * notice of a hold placed and released again).
    */
-  private noticeRecord(accountId: string, deactivatedAt: string, notice: PlannedNotice): TransactItem {
+  private noticeRecord(
+    accountId: string,
+    deactivatedAt: string,
+    notice: PlannedNotice,
+    options: { readonly replace?: boolean; readonly releasedAt?: string } = {},
+  ): TransactItem {
     const key = noticeKey(this.audit.subjectOf(accountId), deactivatedAt, notice.kind);
     return {
       Put: {
@@ -189,10 +233,11 @@ export class DynamoAccountRepository implements AccountRepository {
           kind: notice.kind,
           deactivatedAt,
           target: accountId,
+          ...(options.releasedAt !== undefined && { releasedAt: options.releasedAt }),
           noticeShard: noticeShardOf(key),
           noticeDueAt: notice.dueAt,
         },
-        ConditionExpression: 'attribute_not_exists(accountId)',
+        ...(!options.replace && { ConditionExpression: 'attribute_not_exists(accountId)' }),
       },
     };
   }
@@ -237,10 +282,14 @@ export class DynamoAccountRepository implements AccountRepository {
     actor: Actor,
     seen?: AccountRecord,
   ): Promise<Transition> {
+    // A hold already on stays as it was placed (its reason and time): placing it again changes nothing.
     return this.transition(accountId, 'hold-placed', actor, now, seen, (old) =>
-      old === undefined || old.status === 'ACTIVE' || old.status === 'DEACTIVATED'
+      (old === undefined || old.status === 'ACTIVE' || old.status === 'DEACTIVATED') &&
+      old?.legalHold === undefined
         ? {
-            condition: 'attribute_not_exists(accountId) OR #status IN (:active, :deactivated)',
+            condition:
+              '(attribute_not_exists(accountId) OR #status IN (:active, :deactivated)) AND attribute_not_exists(legalHold)',
+            reason: hold.reason,
             update:
               'SET legalHold = :hold, holdShard = :holdShard, updatedAt = :now, ' +
               '#status = if_not_exists(#status, :active) REMOVE dueShard',
@@ -264,22 +313,47 @@ export class DynamoAccountRepository implements AccountRepository {
     );
   }
 
-  releaseHold(accountId: string, now: string, actor: Actor, seen?: AccountRecord): Promise<Transition> {
+  async releaseHold(accountId: string, now: string, actor: Actor, seen?: AccountRecord): Promise<Transition> {
     const released = (old: AccountRecord | undefined): AccountRecord => ({
       ...without(old, 'legalHold'),
       accountId,
       status: old?.status ?? 'ACTIVE',
       updatedAt: now,
     });
-    return this.transition(accountId, 'hold-released', actor, now, seen, (old) => {
+    const transition = await this.transition(accountId, 'hold-released', actor, now, seen, (old) => {
       if (old?.legalHold === undefined) return undefined;
       if (old.status === 'DEACTIVATED') {
-        // Back in the due index: if `purgeAfter` has passed, the next sweep claims it.
+        const pastDue = old.purgeAfter !== undefined && old.purgeAfter <= now;
+        const kinds = old.noticeKinds ?? [];
+        const addResumed = pastDue && old.deactivatedAt !== undefined && !kinds.includes('resumed');
+        // Back in the due index: if `purgeAfter` has passed, the next sweep claims it, and the
+        // resumed notice (in this same write) tells the user by when.
         return {
           condition: '#status = :deactivated AND attribute_exists(legalHold)',
-          update: 'SET dueShard = :shard, updatedAt = :now REMOVE legalHold, holdShard',
-          values: { ':deactivated': 'DEACTIVATED', ':shard': dueShardOf(accountId), ':now': now },
-          result: released,
+          update: `SET dueShard = :shard, updatedAt = :now${addResumed ? ', noticeKinds = list_append(if_not_exists(noticeKinds, :none), :resumed)' : ''} REMOVE legalHold, holdShard`,
+          values: {
+            ':deactivated': 'DEACTIVATED',
+            ':shard': dueShardOf(accountId),
+            ':now': now,
+            ...(addResumed && { ':none': [], ':resumed': ['resumed'] }),
+          },
+          result: (old) => ({
+            ...released(old),
+            ...(addResumed && { noticeKinds: [...kinds, 'resumed'] }),
+          }),
+          reason: old.legalHold.reason,
+          ...(pastDue &&
+            old.deactivatedAt !== undefined && {
+              // The resumed notice, due now: the user learns by when the purge runs.
+              extra: [
+                this.noticeRecord(
+                  accountId,
+                  old.deactivatedAt,
+                  { kind: 'resumed', dueAt: now },
+                  { replace: true, releasedAt: now },
+                ),
+              ],
+            }),
         };
       }
       if (old.status === 'ACTIVE') {
@@ -288,10 +362,41 @@ export class DynamoAccountRepository implements AccountRepository {
           update: 'SET updatedAt = :now REMOVE legalHold, holdShard',
           values: { ':active': 'ACTIVE', ':now': now },
           result: released,
+          reason: old.legalHold.reason,
         };
       }
       return undefined;
     });
+    // Released before the date: the reminder held back during the hold goes out now.
+    const { record, changed } = transition;
+    if (changed && record.status === 'DEACTIVATED' && record.purgeAfter && record.purgeAfter > now) {
+      await this.resumeReminder(accountId, record, now);
+    }
+    return transition;
+  }
+
+  /** HELD → PENDING, due now, for the latest reminder whose time passed during the hold (if it was held). */
+  private async resumeReminder(accountId: string, record: AccountRecord, now: string): Promise<void> {
+    const kind = reminderToResume(record.noticeKinds ?? [], record.purgeAfter ?? now, now);
+    if (!kind || !record.deactivatedAt) return;
+    const key = noticeKey(this.audit.subjectOf(accountId), record.deactivatedAt, kind);
+    await applied(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId: key },
+          ConditionExpression: '#state = :held',
+          UpdateExpression: 'SET #state = :pending, noticeShard = :shard, noticeDueAt = :now REMOVE heldAt',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':held': 'HELD',
+            ':pending': 'PENDING',
+            ':shard': noticeShardOf(key),
+            ':now': now,
+          },
+        }),
+      ),
+    );
   }
 
   /**
@@ -312,20 +417,22 @@ export class DynamoAccountRepository implements AccountRepository {
       if (seen?.status === 'PURGED') return { record: seen, changed: false };
       const attempt = plan(seen);
       if (!attempt) return { record: seen ?? activeRecord(accountId), changed: false };
-      const outcome = await this.attempt(accountId, attempt, kind, actor, now);
+      const event = eventOf(kind, attempt.result(seen), actor, now);
+      const outcome = await this.attempt(accountId, attempt, kind, actor, now, event);
       if (outcome.changed) return { record: attempt.result(seen), changed: true };
       seen = outcome.old ? toRecord(outcome.old) : await this.get(accountId);
     }
     throw new Error('Account state kept changing under concurrent writes; retry the request.');
   }
 
-  /** The conditional update and its audit event, in one transaction. */
+  /** The conditional update, its audit event and its lifecycle event, in one transaction. */
   async attempt(
     accountId: string,
     attempt: Attempt,
     kind: AuditKind,
     actor: Actor,
     now: string,
+    event: LifecycleEvent,
   ): Promise<Outcome> {
     try {
       await this.client.send(
@@ -348,8 +455,11 @@ export class DynamoAccountRepository implements AccountRepository {
                 at: now,
                 kind,
                 actor: actor.kind,
+                ...(actor.kind === 'operator' && { actorId: actor.id }),
+                ...(attempt.reason !== undefined && { reason: attempt.reason }),
               }),
             },
+            { Put: this.outbox.put(event) },
             ...(attempt.extra ?? []),
           ],
         }),

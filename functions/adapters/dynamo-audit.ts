@@ -1,6 +1,6 @@
 /** The audit trail and receipts on DynamoDB, keyed by subject, never by the account id (I6). */
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../core/audit.ts';
 import type { Receipt } from '../core/purge.ts';
 import { subjectOf } from '../core/subject.ts';
@@ -34,25 +34,51 @@ export class AuditLog {
     return { TableName: this.tableName, Item: { ...receipt, subject, sk: RECEIPT_SK } };
   }
 
-  async trail(accountId: string): Promise<AuditEvent[]> {
-    const events: AuditEvent[] = [];
+  /** A subject's event items, page by page. */
+  private async *eventItems(subject: string): AsyncGenerator<Record<string, unknown>> {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'subject = :s AND begins_with(sk, :e)',
-          ExpressionAttributeValues: { ':s': this.subjectOf(accountId), ':e': 'EVENT#' },
+          ExpressionAttributeValues: { ':s': subject, ':e': 'EVENT#' },
           ...(start && { ExclusiveStartKey: start }),
         }),
       );
-      for (const item of page.Items ?? []) {
-        const { sk: _sk, expiresAt: _e, ...event } = item;
-        events.push(event as AuditEvent);
-      }
+      yield* page.Items ?? [];
       start = page.LastEvaluatedKey;
     } while (start);
+  }
+
+  async trail(accountId: string): Promise<AuditEvent[]> {
+    const events: AuditEvent[] = [];
+    for await (const item of this.eventItems(this.subjectOf(accountId))) {
+      const { sk: _sk, expiresAt: _e, ...event } = item;
+      events.push(event as unknown as AuditEvent);
+    }
     return events;
+  }
+
+  /**
+   * Erases the user's own words (a deactivation's reason) from a subject's
+   * events, before the purge ends (I6). Idempotent: a retried purge finds
+   * nothing left to erase. Operators' reasons (holds) stay.
+   */
+  async eraseUserReasons(subject: string): Promise<number> {
+    let erased = 0;
+    for await (const item of this.eventItems(subject)) {
+      if (item.kind !== 'deactivated' || item.reason === undefined) continue;
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { subject: item.subject, sk: item.sk },
+          UpdateExpression: 'REMOVE reason',
+        }),
+      );
+      erased += 1;
+    }
+    return erased;
   }
 
   async receipt(accountId: string): Promise<Receipt | undefined> {

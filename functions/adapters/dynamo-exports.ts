@@ -13,9 +13,11 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type LifecycleEvent, lifecycleEvent } from '../core/events.ts';
 import { type ExportFailure, type ExportRecord, exportIdFloor, PENDING_POINTER } from '../core/export.ts';
 import type { AccountStatuses, ExportRecords } from '../export/ports.ts';
 import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
+import type { Outbox } from './dynamo-outbox.ts';
 
 const toRecord = (item: Record<string, unknown>): ExportRecord => {
   const { ttl: _ttl, ...record } = item;
@@ -26,6 +28,7 @@ export class DynamoExportRecords implements ExportRecords {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly outbox: Outbox,
     private readonly backoff: Backoff = defaultBackoff,
   ) {}
 
@@ -121,26 +124,39 @@ export class DynamoExportRecords implements ExportRecords {
         ':key': objectKey,
         ':bytes': bytes,
       },
+      lifecycleEvent('ExportReady', at, 'system', { accountId, exportId, bytes }),
     );
   }
 
   markFailed(accountId: string, exportId: string, at: string, failure: ExportFailure) {
-    return this.finish(accountId, exportId, 'SET #status = :failed, completedAt = :at, failure = :failure', {
-      ':failed': 'FAILED',
-      ':at': at,
-      ':failure': failure,
-    });
+    return this.finish(
+      accountId,
+      exportId,
+      'SET #status = :failed, completedAt = :at, failure = :failure',
+      {
+        ':failed': 'FAILED',
+        ':at': at,
+        ':failure': failure,
+      },
+      lifecycleEvent('ExportFailed', at, 'system', { accountId, exportId, failure }),
+    );
   }
 
   /**
-   * PENDING → final, and the pointer goes if it still points here, in one
-   * transaction. Only a failed condition means another delivery finished it
-   * (or a purge deleted it): false. A transaction cancelled for anything else
-   * (throttled, in conflict with another) wrote nothing: it is tried again,
-   * and then thrown, so the job is retried instead of leaving a finished
-   * archive PENDING.
+   * PENDING → final, its lifecycle event, and the pointer goes if it still
+   * points here, in one transaction. Only a failed condition means another
+   * delivery finished it (or a purge deleted it): false, and no event. A
+   * transaction cancelled for anything else (throttled, in conflict with
+   * another) wrote nothing: it is tried again, and then thrown, so the job is
+   * retried instead of leaving a finished archive PENDING.
    */
-  private async finish(accountId: string, exportId: string, update: string, values: Record<string, unknown>) {
+  private async finish(
+    accountId: string,
+    exportId: string,
+    update: string,
+    values: Record<string, unknown>,
+    event: LifecycleEvent,
+  ) {
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.client.send(
@@ -164,6 +180,7 @@ export class DynamoExportRecords implements ExportRecords {
                   ExpressionAttributeValues: { ':id': exportId },
                 },
               },
+              { Put: this.outbox.put(event) },
             ],
           }),
         );

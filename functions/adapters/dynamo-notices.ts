@@ -3,9 +3,21 @@
  * id's shape): every transition is one conditional write, so a notice is
  * claimed by exactly one delivery (I4).
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { lifecycleEvent } from '../core/events.ts';
+import { subjectOfNoticeKey } from '../core/notices.ts';
 import type { DueNotice, NoticeDueIndex, NoticeRecord, NoticeStore, Settled } from '../notices/ports.ts';
 import { applied } from './conditional.ts';
+import type { Outbox } from './dynamo-outbox.ts';
+
+/** Settled states the host app hears of: the notice did not go out, or may not have. */
+const FAILURES: ReadonlySet<Settled> = new Set(['FAILED', 'UNCERTAIN']);
 
 const NOTICES_DUE_INDEX = 'notices-due';
 
@@ -13,6 +25,7 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly outbox: Outbox,
   ) {}
 
   async get(key: string): Promise<NoticeRecord | undefined> {
@@ -39,6 +52,21 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
     );
   }
 
+  async hold(key: string, now: string): Promise<void> {
+    await applied(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId: key },
+          ConditionExpression: '#state = :pending',
+          UpdateExpression: 'SET #state = :held, heldAt = :now REMOVE noticeShard, noticeDueAt',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':held': 'HELD', ':now': now },
+        }),
+      ),
+    );
+  }
+
   async unclaim(key: string): Promise<void> {
     await applied(() =>
       this.client.send(
@@ -55,17 +83,30 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
   }
 
   async settle(key: string, state: Settled, now: string, detail?: string): Promise<void> {
+    const update = {
+      TableName: this.tableName,
+      Key: { accountId: key },
+      // Only a record that exists (a restore or a purge may have deleted it meanwhile), settled once.
+      ConditionExpression: 'attribute_exists(accountId) AND #state <> :state',
+      UpdateExpression: `SET #state = :state, settledAt = :now${detail ? ', detail = :detail' : ''} REMOVE target, #profile, noticeShard, noticeDueAt, sendingSince`,
+      ExpressionAttributeNames: { '#state': 'state', '#profile': 'profile' },
+      ExpressionAttributeValues: { ':state': state, ':now': now, ...(detail && { ':detail': detail }) },
+    };
+    if (!FAILURES.has(state)) {
+      await applied(() => this.client.send(new UpdateCommand(update)));
+      return;
+    }
+    // A failure is announced in the transaction that records it; the record still names its account here.
+    const record = await this.get(key);
+    if (!record) return;
+    const event = lifecycleEvent('NoticeFailed', now, 'system', {
+      ...(record.target ? { accountId: record.target } : { subject: subjectOfNoticeKey(key) }),
+      notice: record.kind,
+      reason: state === 'UNCERTAIN' ? 'uncertain' : (detail ?? 'failed'),
+    });
     await applied(() =>
       this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { accountId: key },
-          // Only a record that exists: a restore or a purge may have deleted it meanwhile.
-          ConditionExpression: 'attribute_exists(accountId)',
-          UpdateExpression: `SET #state = :state, settledAt = :now${detail ? ', detail = :detail' : ''} REMOVE target, #profile, noticeShard, noticeDueAt, sendingSince`,
-          ExpressionAttributeNames: { '#state': 'state', '#profile': 'profile' },
-          ExpressionAttributeValues: { ':state': state, ':now': now, ...(detail && { ':detail': detail }) },
-        }),
+        new TransactWriteCommand({ TransactItems: [{ Update: update }, { Put: this.outbox.put(event) }] }),
       ),
     );
   }

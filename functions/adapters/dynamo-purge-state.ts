@@ -13,6 +13,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../core/audit.ts';
+import { lifecycleEvent } from '../core/events.ts';
 import { exportTargets } from '../core/export.ts';
 import { type NoticeKind, noticeKey, noticeShardOf } from '../core/notices.ts';
 import type { PurgeProgress, Receipt } from '../core/purge.ts';
@@ -27,6 +28,7 @@ import type {
 } from '../enforcement/ports.ts';
 import { applied } from './conditional.ts';
 import type { AuditLog } from './dynamo-audit.ts';
+import type { Outbox } from './dynamo-outbox.ts';
 
 const DUE_INDEX = accountsTable.indexes[0]?.name ?? 'due';
 
@@ -38,6 +40,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly audit: AuditLog,
+    private readonly outbox: Outbox,
   ) {}
 
   async page(shard: string, now: string, cursor: string | undefined, limit: number) {
@@ -78,37 +81,55 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     return count;
   }
 
-  claim(accountId: string, now: string, leaseUntil: string, progress: PurgeProgress): Promise<boolean> {
-    return applied(() =>
-      this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { accountId },
-                // I1, I2: only a still-deactivated, due, unheld account; or a purge whose worker went quiet.
-                ConditionExpression:
-                  '(#status = :deactivated AND purgeAfter <= :now AND attribute_not_exists(legalHold)) OR ' +
-                  '(#status = :purging AND leaseUntil < :now)',
-                UpdateExpression:
-                  'SET #status = :purging, leaseUntil = :lease, progress = if_not_exists(progress, :progress), ' +
-                  'progressVersion = if_not_exists(progressVersion, :zero), updatedAt = :now',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':deactivated': 'DEACTIVATED',
-                  ':purging': 'PURGING',
-                  ':now': now,
-                  ':lease': leaseUntil,
-                  ':progress': progress,
-                  ':zero': 0,
+  /**
+   * I1, I2: only a still-deactivated, due, unheld account, and that claim
+   * alone announces the purge; or, without a new event, a purge whose worker
+   * went quiet. Two conditional writes, so the event is written only by the first.
+   */
+  async claim(accountId: string, now: string, leaseUntil: string, progress: PurgeProgress): Promise<boolean> {
+    const claim = (condition: string, announce: boolean) =>
+      applied(() =>
+        this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { accountId },
+                  ConditionExpression: condition,
+                  UpdateExpression:
+                    'SET #status = :purging, leaseUntil = :lease, progress = if_not_exists(progress, :progress), ' +
+                    'progressVersion = if_not_exists(progressVersion, :zero), updatedAt = :now',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ':purging': 'PURGING',
+                    ':now': now,
+                    ':lease': leaseUntil,
+                    ':progress': progress,
+                    ':zero': 0,
+                    ...(announce ? { ':deactivated': 'DEACTIVATED' } : {}),
+                  },
                 },
               },
-            },
-            { Put: this.audit.put(this.event(accountId, now, 'purge-claimed')) },
-          ],
-        }),
-      ),
+              { Put: this.audit.put(this.event(accountId, now, 'purge-claimed')) },
+              ...(announce
+                ? [
+                    {
+                      Put: this.outbox.put(
+                        lifecycleEvent('AccountPurgeStarted', now, 'system', { accountId }),
+                      ),
+                    },
+                  ]
+                : []),
+            ],
+          }),
+        ),
+      );
+    return (
+      (await claim(
+        '#status = :deactivated AND purgeAfter <= :now AND attribute_not_exists(legalHold)',
+        true,
+      )) || (await claim('#status = :purging AND leaseUntil < :now', false))
     );
   }
 
@@ -252,6 +273,8 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
 
   async complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean> {
     const subject = this.audit.subjectOf(accountId);
+    // I6: the user's words in the trail go before the record does (a retry erases what is left).
+    await this.audit.eraseUserReasons(subject);
     const notices = await this.noticeWrites(accountId, subject, receipt);
     return applied(() =>
       this.client.send(
@@ -280,6 +303,17 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
             },
             { Put: this.audit.putReceipt(subject, receipt) },
             { Put: this.audit.put({ subject, at: receipt.finishedAt, kind: 'purged', actor: 'system' }) },
+            {
+              // The host app's last word on the account: it carries the id, the subject's receipt does not.
+              Put: this.outbox.put(
+                lifecycleEvent('AccountPurged', receipt.finishedAt, 'system', {
+                  accountId,
+                  purgedAt: receipt.finishedAt,
+                  goneFromBackupsBy: receipt.goneFromBackupsBy,
+                  targets: receipt.targets,
+                }),
+              ),
+            },
           ],
         }),
       ),

@@ -8,6 +8,9 @@ import { createHmac } from 'node:crypto';
 import type { ProcessorStore } from '../core/data-map.ts';
 import { SIGNATURE_HEADER, signatureHeader } from '../core/signature.ts';
 
+/** The signature scheme lives in core; lifecycle webhooks import it from here too. */
+export { signatureHeader };
+
 export const processorSecret = (subjectKey: string, processor: string) =>
   createHmac('sha256', subjectKey).update(`lethe-processor:${processor}`).digest('hex');
 
@@ -37,12 +40,10 @@ export class ProcessorClient {
     const body = JSON.stringify({ accountId, requestedAt, deadline });
     const timestamp = Math.floor(Date.parse(requestedAt) / 1000);
     const url = this.localEndpoint ? `${this.localEndpoint}/${store.name}/deletions` : store.deletionUrl;
+    const signature = signatureHeader(processorSecret(this.subjectKey, store.name), timestamp, body);
     const response = await fetch(url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [SIGNATURE_HEADER]: signatureHeader(processorSecret(this.subjectKey, store.name), timestamp, body),
-      },
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
       body,
       signal: AbortSignal.timeout(this.timeoutMs),
     });

@@ -156,6 +156,12 @@ const storeSchema = z.discriminatedUnion('kind', [
     deletionUrl: text(),
     deadline: duration(),
   }),
+  z.looseObject({
+    kind: z.literal('cognito-user-pool'),
+    name: text(),
+    userPoolId: resourceName(),
+    accountIdIs: z.optional(z.enum(['username', 'sub'])),
+  }),
 ]);
 
 /** Fails typecheck when a store kind is added to data-map.ts but not to the schema above. */

@@ -76,7 +76,30 @@ export interface ProcessorStore {
   readonly deadline: string;
 }
 
-export type Store = DynamoPartitionStore | DynamoIndexStore | S3PrefixStore | ProcessorStore;
+/**
+ * A Cognito user pool holding the account's sign-in identity. Deactivation
+ * disables the user and ends their sessions, restore enables them, the purge
+ * deletes them and the export includes their attributes.
+ */
+export interface CognitoUserPoolStore {
+  readonly kind: 'cognito-user-pool';
+  readonly name: string;
+  readonly labels?: StoreLabels;
+  /** The pool's id, e.g. `eu-west-1_AbC123` (the construct also takes an `IUserPool`). */
+  readonly userPoolId: string;
+  /**
+   * What the account id is in the pool: the user's `username` (the default)
+   * or the value of their `sub` attribute (looked up with ListUsers).
+   */
+  readonly accountIdIs?: 'username' | 'sub';
+}
+
+export type Store =
+  | DynamoPartitionStore
+  | DynamoIndexStore
+  | S3PrefixStore
+  | ProcessorStore
+  | CognitoUserPoolStore;
 export type DynamoStore = DynamoPartitionStore | DynamoIndexStore;
 
 /** Where the profile (email, name, locale) is read from. */
@@ -172,6 +195,9 @@ export const dynamoStores = (map: DataMap): DynamoStore[] =>
 export const s3Stores = (map: DataMap): S3PrefixStore[] =>
   map.stores.filter((s): s is S3PrefixStore => s.kind === 's3-prefix');
 
+export const cognitoStores = (map: DataMap): CognitoUserPoolStore[] =>
+  map.stores.filter((s): s is CognitoUserPoolStore => s.kind === 'cognito-user-pool');
+
 export const profileStore = (map: DataMap): DynamoPartitionStore => {
   const store = map.stores.find((s) => s.name === map.profile.store);
   if (store?.kind !== 'dynamodb-partition') {
@@ -206,6 +232,20 @@ export const validateDataMap = (map: DataMap): DataMap => {
     if (store.kind === 'processor' && !store.deletionUrl.startsWith('https://')) {
       throw new Error(`data map: processor "${store.name}" deletionUrl must be https`);
     }
+    if (store.kind === 'cognito-user-pool') {
+      if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(store.userPoolId)) {
+        throw new Error(
+          `data map: store "${store.name}" userPoolId "${store.userPoolId}" is not a user pool id`,
+        );
+      }
+      if (
+        store.accountIdIs !== undefined &&
+        store.accountIdIs !== 'username' &&
+        store.accountIdIs !== 'sub'
+      ) {
+        throw new Error(`data map: store "${store.name}" accountIdIs must be "username" or "sub"`);
+      }
+    }
   }
   profileStore(map);
   validateRetention(map);
@@ -237,8 +277,10 @@ const validateRetention = (map: DataMap): void => {
     for (const target of rule.stores ?? []) {
       const store = map.stores.find((s) => s.name === target.store);
       if (!store) throw new Error(`${where}: store "${target.store}" is not in the data map`);
-      if (store.kind === 'processor') {
-        throw new Error(`${where}: store "${target.store}" is a processor; Lethe cannot expire its items`);
+      if (store.kind === 'processor' || store.kind === 'cognito-user-pool') {
+        throw new Error(
+          `${where}: store "${target.store}" is a ${store.kind}; Lethe cannot expire its items`,
+        );
       }
       if (store.kind === 's3-prefix' && target.timeAttribute) {
         throw new Error(

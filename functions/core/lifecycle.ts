@@ -50,6 +50,8 @@ export interface AccountView {
   status: Status;
   deactivatedAt?: string;
   purgeAfter?: string;
+  /** The deactivation's reason, as given: operators only. */
+  reason?: string;
   legalHold?: LegalHold;
   notices?: NoticeSent[];
   purgedAt?: string;
@@ -89,6 +91,7 @@ export const toView = (record: AccountRecord, options: { operator: boolean }): A
   const view: AccountView = { accountId: record.accountId, status: record.status };
   if (record.deactivatedAt) view.deactivatedAt = record.deactivatedAt;
   if (record.purgeAfter) view.purgeAfter = record.purgeAfter;
+  if (options.operator && record.reason !== undefined) view.reason = record.reason;
   if (options.operator && record.legalHold) view.legalHold = record.legalHold;
   view.notices = (record.notices ?? []).map((n) => ({ kind: n.kind, sentAt: n.sentAt }));
   return view;

@@ -20,8 +20,10 @@
 import { createHash } from 'node:crypto';
 import { parseDuration } from './duration.ts';
 
-export type NoticeKind = 'deactivated' | 'purged' | `reminder-${string}`;
-export type NoticeState = 'PENDING' | 'SENDING' | 'SENT' | 'FAILED' | 'CANCELLED' | 'UNCERTAIN';
+/** `resumed`: a legal hold ended after the purge date, so the purge runs now, and the user is told when. */
+export type NoticeKind = 'deactivated' | 'purged' | 'resumed' | `reminder-${string}`;
+/** HELD: a "will be deleted on" notice the sender found under a legal hold; out of the due index until released. */
+export type NoticeState = 'PENDING' | 'SENDING' | 'SENT' | 'FAILED' | 'CANCELLED' | 'UNCERTAIN' | 'HELD';
 
 export interface PlannedNotice {
   readonly kind: NoticeKind;
@@ -31,8 +33,30 @@ export interface PlannedNotice {
 
 export const reminderKind = (offset: string): NoticeKind => `reminder-${offset}`;
 
-export const templateKindOf = (kind: NoticeKind): 'deactivated' | 'reminder' | 'purged' =>
-  kind.startsWith('reminder-') ? 'reminder' : (kind as 'deactivated' | 'purged');
+export const templateKindOf = (kind: NoticeKind): 'deactivated' | 'reminder' | 'purged' | 'resumed' =>
+  kind.startsWith('reminder-') ? 'reminder' : (kind as 'deactivated' | 'purged' | 'resumed');
+
+/** Notices that say "will be deleted on" or "now": none goes out while a legal hold is on. */
+export const isHeldBack = (kind: NoticeKind): boolean => kind.startsWith('reminder-') || kind === 'resumed';
+
+/**
+ * When a hold ends before the purge date: the one reminder to send now, the
+ * latest whose time passed during the hold (the others would only repeat it).
+ * Reminders still ahead go out at their time.
+ */
+export const reminderToResume = (
+  kinds: readonly string[],
+  purgeAfter: string,
+  now: string,
+): NoticeKind | undefined =>
+  kinds
+    .filter((kind) => kind.startsWith('reminder-'))
+    .map((kind) => ({
+      kind: kind as NoticeKind,
+      at: Date.parse(purgeAfter) - parseDuration(kind.slice('reminder-'.length)),
+    }))
+    .filter(({ at }) => at <= Date.parse(now))
+    .sort((a, b) => b.at - a.at)[0]?.kind;
 
 /**
  * On deactivation: the notice now, and one reminder per offset before
@@ -74,3 +98,6 @@ export const senderDomain = (sender: string): string => {
   if (!domain) throw new Error(`notices.sender "${sender}" is not an email address`);
   return domain;
 };
+
+/** The subject a notice record's key names (`notice#<subject>#…`). */
+export const subjectOfNoticeKey = (key: string): string => key.split('#')[1] ?? '';

@@ -24,6 +24,8 @@ export interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
   /** An attribute holding an epoch-seconds expiry, when items expire. */
   readonly ttlAttribute?: string;
+  /** A DynamoDB stream of new items, when something consumes the table's writes. */
+  readonly stream?: 'NEW_IMAGE';
 }
 
 /**
@@ -74,7 +76,25 @@ export const exportsTable: TableDefinition = {
   ttlAttribute: 'ttl',
 };
 
-export const letheTables: readonly TableDefinition[] = [accountsTable, auditTable, exportsTable];
+/**
+ * The outbox of lifecycle events (functions/core/events.ts): each written in
+ * the same transaction as its change, published from the table's stream to
+ * EventBridge, then deleted. Items name the account, so they expire a day
+ * after they were written even if the delete never happens (I6); by then the
+ * stream (24 hours) no longer holds them either. Keyed by account, so one
+ * account's events share a partition and reach the stream in commit order.
+ */
+export const outboxTable: TableDefinition = {
+  id: 'Outbox',
+  localName: 'lethe-outbox',
+  env: 'OUTBOX_TABLE',
+  key: { partitionKey: 'pk', sortKey: 'sk' },
+  indexes: [],
+  ttlAttribute: 'expiresAt',
+  stream: 'NEW_IMAGE',
+};
+
+export const letheTables: readonly TableDefinition[] = [accountsTable, auditTable, exportsTable, outboxTable];
 
 export interface BucketDefinition {
   /** Construct id in CDK. */
@@ -164,6 +184,7 @@ export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 1
 export const STACK_OUTPUTS = {
   accountsTable: 'AccountsTableName',
   auditTable: 'AuditTableName',
+  outboxTable: 'OutboxTableName',
   purgeQueueUrl: 'PurgeQueueUrl',
   purgeDlqUrl: 'PurgeDlqUrl',
   subjectKeySecret: 'SubjectKeySecretArn',

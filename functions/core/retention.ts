@@ -58,7 +58,12 @@ export const retentionTasks = (map: DataMap): RetentionTask[] =>
       const store = map.stores.find((s) => s.name === target.store);
       const windowMs = parseDuration(rule.window);
       if (store?.kind === 's3-prefix') return [{ rule, windowMs, store }];
-      if (store && store.kind !== 'processor' && target.timeAttribute) {
+      // A processor and a user pool hold no items with times: retention does not reach them.
+      if (
+        store &&
+        (store.kind === 'dynamodb-partition' || store.kind === 'dynamodb-index') &&
+        target.timeAttribute
+      ) {
         return [{ rule, windowMs, store, timeAttribute: target.timeAttribute }];
       }
       return [];

@@ -13,6 +13,7 @@ import { auditLog } from '../commons/audit-log.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
+import { outbox } from '../commons/outbox.ts';
 import { traced } from '../commons/tracer.ts';
 import { parseDuration } from '../core/duration.ts';
 import { DEFAULT_DELETION_SLA } from '../core/purge.ts';
@@ -29,13 +30,13 @@ const sqs = traced(new SQSClient({ useQueueUrlAsEndpoint: false }));
 // The workers' DynamoDB calls are traced too (the document client shares this client's middleware).
 traced(dynamoClient);
 
-export const purgeState = new DynamoPurgeState(dynamo, requireEnv(accountsTable.env), auditLog);
+export const purgeState = new DynamoPurgeState(dynamo, requireEnv(accountsTable.env), auditLog, outbox);
 export const purgeQueue: PurgeQueue = new SqsJobQueue<PurgeJob>(sqs, requireEnv(purgeQueueDefinition.env));
 /** Processor confirmations owed (P5): the worker records them, the sweeper counts the overdue. */
 export const confirmations = new DynamoConfirmations(dynamo, requireEnv(accountsTable.env));
 
 /** The sweeper also finds due notices; the purge worker does not need these. */
-export const noticeIndex = () => new DynamoNotices(dynamo, requireEnv(accountsTable.env));
+export const noticeIndex = () => new DynamoNotices(dynamo, requireEnv(accountsTable.env), outbox);
 export const noticeQueue = () => new SqsJobQueue<NoticeJob>(sqs, requireEnv(noticeQueueDefinition.env));
 
 export const timing = {

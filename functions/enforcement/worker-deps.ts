@@ -1,16 +1,17 @@
 /** The purge worker's store adapters: everything the data map names, its processors, and the exports. */
 import { S3Client } from '@aws-sdk/client-s3';
+import { CognitoUsers } from '../adapters/cognito-users.ts';
 import { DataMapPurger } from '../adapters/data-map-purger.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { DEFAULT_PAGE_SIZE, DynamoPurger } from '../adapters/dynamo-purger.ts';
 import { localProcessorEndpoint, ProcessorClient } from '../adapters/processor-client.ts';
 import { S3Purger } from '../adapters/s3-purger.ts';
 import { subjectKey } from '../commons/audit-log.ts';
-import { dynamo, dynamoClient } from '../commons/clients.ts';
+import { cognitoClient, dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { traced } from '../commons/tracer.ts';
-import { type DataMap, validateDataMap } from '../core/data-map.ts';
+import { cognitoStores, type DataMap, validateDataMap } from '../core/data-map.ts';
 import { withExportTargets } from '../core/export.ts';
 import { exportsBucket, exportsTable } from '../core/resources.ts';
 
@@ -32,6 +33,7 @@ const pageSize = Number(envOr('LETHE_PURGE_PAGE_SIZE', String(DEFAULT_PAGE_SIZE)
 export const storePurger = new DataMapPurger(
   new DynamoPurger(dynamoClient, { pageSize }),
   new S3Purger(traced(new S3Client({}))),
+  cognitoStores(map).length > 0 ? new CognitoUsers(cognitoClient()) : undefined,
 );
 export const processors = new ProcessorClient(
   subjectKey,

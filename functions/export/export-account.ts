@@ -7,6 +7,8 @@
  */
 import { Readable } from 'node:stream';
 import {
+  type CognitoUserPoolStore,
+  cognitoStores,
   type DataMap,
   type DynamoStore,
   dynamoStores,
@@ -34,6 +36,10 @@ export interface ExportDeps {
   readonly archives: ArchiveStore;
   readonly now: () => Date;
   readonly metrics?: Metrics;
+  /** The data map's user pools: the user's attributes and state (never a password hash or MFA secret). */
+  readonly identities?: {
+    read(store: CognitoUserPoolStore, accountId: string): Promise<unknown | undefined>;
+  };
 }
 
 export type ExportOutcome = 'ready' | 'refused' | 'duplicate';
@@ -137,6 +143,21 @@ export const exportAccount = async (
             compress: false,
           });
         }
+      }
+    }
+    for (const store of cognitoStores(deps.map)) {
+      if (!deps.identities) throw new Error(`No Cognito client for store ${store.name}`);
+      const user = await deps.identities.read(store, accountId);
+      const count: StoreCount = {
+        name: store.name,
+        kind: store.kind,
+        file: `data/${store.name}.json`,
+        items: 0,
+      };
+      counts.push(count);
+      if (user !== undefined) {
+        count.items = 1;
+        archive.add(count.file, () => Readable.from([`${JSON.stringify(user, null, 2)}\n`]));
       }
     }
     // Built when the archive reaches them: by then every store above has been read and counted.

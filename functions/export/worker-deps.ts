@@ -1,14 +1,16 @@
 /** The export worker's adapters: the data map's stores, read only, and the exports bucket. */
 import { S3Client } from '@aws-sdk/client-s3';
+import { CognitoUsers } from '../adapters/cognito-users.ts';
 import { StoreReader } from '../adapters/data-map-reader.ts';
 import { DynamoAccountStatuses } from '../adapters/dynamo-exports.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { S3ZipArchives } from '../adapters/s3-zip-archive.ts';
-import { dynamo, dynamoClient } from '../commons/clients.ts';
+import { cognitoClient, dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { requireEnv } from '../commons/env.ts';
 import { metrics } from '../commons/metrics.ts';
 import { traced } from '../commons/tracer.ts';
+import { cognitoStores } from '../core/data-map.ts';
 import { accountsTable, exportsBucket } from '../core/resources.ts';
 import { exportRecords } from './deps.ts';
 import type { ExportDeps } from './export-account.ts';
@@ -26,4 +28,5 @@ export const exportDeps: ExportDeps = {
   archives: new S3ZipArchives(s3, requireEnv(exportsBucket.env)),
   now: () => new Date(),
   metrics,
+  ...(cognitoStores(config.dataMap).length > 0 && { identities: new CognitoUsers(cognitoClient()) }),
 };

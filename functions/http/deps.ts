@@ -8,7 +8,11 @@ import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
+
 import { metrics } from '../commons/metrics.ts';
+
+import { outbox } from '../commons/outbox.ts';
+
 import { restoreKey } from '../commons/restore-key.ts';
 import { parseDuration, parseDurationList } from '../core/duration.ts';
 import { accountsTable } from '../core/resources.ts';
@@ -24,7 +28,7 @@ const noticeSchedule = (text: string): string[] => {
 };
 
 export const accountDeps: AccountDeps = {
-  accounts: new DynamoAccountRepository(dynamo, requireEnv(accountsTable.env), auditLog),
+  accounts: new DynamoAccountRepository(dynamo, requireEnv(accountsTable.env), auditLog, outbox),
   profiles: new DynamoProfileReader(dynamo, config.dataMap),
   gracePeriodMs: parseDuration(envOr('LETHE_GRACE_PERIOD', config.gracePeriod)),
   noticeSchedule: noticeSchedule(envOr('LETHE_NOTICE_SCHEDULE', config.noticeSchedule.join(','))),

@@ -36,7 +36,14 @@ export const routes: readonly RouteDefinition[] = [
   { id: 'deactivate', method: 'POST', path: `${account}/deactivate`, auth: 'jwt', access: lifecycle },
   { id: 'restore', method: 'POST', path: `${account}/restore`, auth: 'jwt', access: lifecycle },
   { id: 'put-legal-hold', method: 'PUT', path: `${account}/legal-hold`, auth: 'jwt', access: write },
-  { id: 'delete-legal-hold', method: 'DELETE', path: `${account}/legal-hold`, auth: 'jwt', access: write },
+  // Releasing writes the notice a hold held back: the reminder now due, or the resumed purge's date.
+  {
+    id: 'delete-legal-hold',
+    method: 'DELETE',
+    path: `${account}/legal-hold`,
+    auth: 'jwt',
+    access: lifecycle,
+  },
   // The restore link: the signed token is the credential (functions/core/restore-token.ts).
   { id: 'restore-page', method: 'GET', path: '/restore', auth: 'none', access: read },
   { id: 'restore-link', method: 'POST', path: '/restore', auth: 'none', access: lifecycle },

@@ -8,9 +8,13 @@ import { auditLog } from '../commons/audit-log.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
+
 import { metrics } from '../commons/metrics.ts';
+import { outbox } from '../commons/outbox.ts';
 import { restoreKey } from '../commons/restore-key.ts';
 import { traced } from '../commons/tracer.ts';
+import { parseDuration } from '../core/duration.ts';
+
 import { accountsTable } from '../core/resources.ts';
 import type { SendNoticeDeps } from './send-notice.ts';
 
@@ -18,8 +22,8 @@ const table = requireEnv(accountsTable.env);
 traced(dynamoClient);
 
 export const sendNoticeDeps: SendNoticeDeps = {
-  notices: new DynamoNotices(dynamo, table),
-  accounts: new DynamoAccountRepository(dynamo, table, auditLog),
+  notices: new DynamoNotices(dynamo, table, outbox),
+  accounts: new DynamoAccountRepository(dynamo, table, auditLog, outbox),
   profiles: new DynamoProfileReader(dynamo, config.dataMap),
   mailer: new SesMailer(
     traced(new SESv2Client({ maxAttempts: 4 })),
@@ -33,6 +37,7 @@ export const sendNoticeDeps: SendNoticeDeps = {
     stores: config.dataMap.stores,
   },
   publicUrl: config.notices.publicUrl ?? requireEnv('LETHE_PUBLIC_URL'),
+  sweepIntervalMs: parseDuration(envOr('LETHE_SWEEP_INTERVAL', config.sweepInterval)),
   now: () => new Date(),
   metrics,
 };

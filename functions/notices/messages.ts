@@ -3,7 +3,7 @@
  * the HTML and the plain-text part. Every value passed in is already
  * formatted for the reader (dates in their locale and time zone).
  */
-export const NOTICE_KINDS = ['deactivated', 'reminder', 'purged'] as const;
+export const NOTICE_KINDS = ['deactivated', 'reminder', 'purged', 'resumed'] as const;
 export type TemplateKind = (typeof NOTICE_KINDS)[number];
 
 export interface MessageValues {
@@ -21,6 +21,8 @@ export interface MessageValues {
   /** The kinds of data deleted, as a list in words: "profiles, content and uploads". */
   readonly dataKinds: string;
   readonly supportUrl: string;
+  /** The resumed notice: by when the purge, held past its date, now runs. */
+  readonly resumeAt: string;
 }
 
 export interface Message {
@@ -81,6 +83,17 @@ const en: Messages = {
     ],
     footer: `This is your deletion receipt for your former ${v.productName} account. Questions: ${v.supportUrl}`,
   }),
+  resumed: (v) => ({
+    subject: `Your ${v.productName} account will now be deleted`,
+    preheader: `The deletion planned for ${v.purgeDate} now runs by ${v.resumeAt}.`,
+    heading: 'Your account will now be deleted',
+    paragraphs: [
+      `Hello${v.name ? ` ${v.name}` : ''},`,
+      `Your ${v.productName} account, deactivated on ${v.deactivatedAt}, was due to be deleted on ${v.purgeAt}. We had to keep it longer for a legal obligation.`,
+      `That obligation has ended: your account and all its data will now be permanently deleted, by ${v.resumeAt}. You will receive a receipt when it is done.`,
+    ],
+    footer: `You receive this email because it concerns your ${v.productName} account. Questions: ${v.supportUrl}`,
+  }),
 };
 
 const de: Messages = {
@@ -127,6 +140,17 @@ const de: Messages = {
       'Dies ist die letzte E-Mail, die Sie von uns erhalten: Ihre E-Mail-Adresse wird jetzt ebenfalls gelöscht.',
     ],
     footer: `Dies ist Ihre Löschbestätigung für Ihr ehemaliges ${v.productName}-Konto. Fragen: ${v.supportUrl}`,
+  }),
+  resumed: (v) => ({
+    subject: `Ihr ${v.productName}-Konto wird jetzt gelöscht`,
+    preheader: `Die für den ${v.purgeDate} geplante Löschung erfolgt jetzt, bis zum ${v.resumeAt}.`,
+    heading: 'Ihr Konto wird jetzt gelöscht',
+    paragraphs: [
+      `Hallo${v.name ? ` ${v.name}` : ''},`,
+      `Ihr ${v.productName}-Konto, deaktiviert am ${v.deactivatedAt}, sollte am ${v.purgeAt} gelöscht werden. Wegen einer gesetzlichen Pflicht mussten wir es länger aufbewahren.`,
+      `Diese Pflicht ist beendet: Ihr Konto wird jetzt mit allen Daten endgültig gelöscht, bis zum ${v.resumeAt}. Sie erhalten eine Bestätigung, sobald es erledigt ist.`,
+    ],
+    footer: `Sie erhalten diese E-Mail, weil sie Ihr ${v.productName}-Konto betrifft. Fragen: ${v.supportUrl}`,
   }),
 };
 

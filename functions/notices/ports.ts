@@ -12,6 +12,8 @@ export interface NoticeRecord {
   readonly target?: string;
   readonly noticeDueAt?: string;
   readonly sendingSince?: string;
+  /** The resumed notice: when the hold that kept the account past its date was released. */
+  readonly releasedAt?: string;
   /** The purged notice: the address captured before the purge, and the receipt's facts. */
   readonly profile?: NoticeProfile;
   readonly purgedAt?: string;
@@ -25,6 +27,8 @@ export interface NoticeStore {
   get(key: string): Promise<NoticeRecord | undefined>;
   /** PENDING → SENDING: the conditional record before the send; false if another delivery has it. */
   claim(key: string, now: string): Promise<boolean>;
+  /** PENDING → HELD: a "will be deleted" notice under a legal hold, out of the due index until released. */
+  hold(key: string, now: string): Promise<void>;
   /** SENDING → PENDING: SES answered with an error, so nothing was sent and a retry may send. */
   unclaim(key: string): Promise<void>;
   /** Final: the account id and any captured address are erased from the record. */

@@ -23,6 +23,8 @@ export interface NoticeInput {
   readonly dataKinds?: readonly string[];
   /** When backups no longer hold the data. */
   readonly backupsGoneBy?: string;
+  /** The resumed notice: by when the purge, held past its date, now runs. */
+  readonly resumeAt?: string;
   /** The deactivated and reminder notices carry the signed restore link. */
   readonly restoreUrl?: string;
 }
@@ -98,7 +100,7 @@ export const renderNotice = (input: NoticeInput, branding: Branding): RenderedNo
   const reader = readerOf(input.locale, input.timeZone);
   const messages = MESSAGES[reader.language] ?? MESSAGES[FALLBACK_LANGUAGE];
   if (!messages) throw new Error('No fallback messages');
-  if (input.kind !== 'purged' && input.restoreUrl === undefined) {
+  if ((input.kind === 'deactivated' || input.kind === 'reminder') && input.restoreUrl === undefined) {
     throw new Error(`A ${input.kind} notice needs the restore link`);
   }
   const purgedAt = input.purgedAt ?? input.purgeAfter;
@@ -112,6 +114,7 @@ export const renderNotice = (input: NoticeInput, branding: Branding): RenderedNo
     backupsGoneBy: date(reader, input.backupsGoneBy ?? purgedAt),
     dataKinds: dataKinds(reader, input.dataKinds ?? [], branding.stores ?? []),
     supportUrl: branding.supportUrl,
+    resumeAt: dateTime(reader, input.resumeAt ?? input.purgeAfter),
   });
   return {
     subject: message.subject,

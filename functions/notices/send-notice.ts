@@ -5,8 +5,10 @@
  * nothing.
  */
 import type { AccountRecord } from '../core/lifecycle.ts';
+
 import { type MetricKey, type Metrics, noMetrics } from '../core/metrics.ts';
-import { NOTICE_SENDING_TIMEOUT_MS, templateKindOf } from '../core/notices.ts';
+import { isHeldBack, NOTICE_SENDING_TIMEOUT_MS, templateKindOf } from '../core/notices.ts';
+
 import { signRestoreToken } from '../core/restore-token.ts';
 import type { NoticeProfile } from '../enforcement/ports.ts';
 import { type Mailer, MailNotSent, MailRejected, type NoticeRecord, type NoticeStore } from './ports.ts';
@@ -21,11 +23,13 @@ export interface SendNoticeDeps {
   readonly branding: Branding;
   /** The API's public URL: the restore link is `<publicUrl>/restore?token=…`. */
   readonly publicUrl: string;
+  /** How often the sweeper runs: a purge resumed by a hold's release runs within one interval. */
+  readonly sweepIntervalMs: number;
   readonly now: () => Date;
   readonly metrics?: Metrics;
 }
 
-export type SendOutcome = 'sent' | 'duplicate' | 'cancelled' | 'failed' | 'uncertain';
+export type SendOutcome = 'sent' | 'duplicate' | 'cancelled' | 'failed' | 'uncertain' | 'held';
 
 const restoreUrl = (deps: SendNoticeDeps, accountId: string, account: AccountRecord) =>
   `${deps.publicUrl.replace(/\/$/, '')}/restore?token=${encodeURIComponent(
@@ -40,7 +44,9 @@ const restoreUrl = (deps: SendNoticeDeps, accountId: string, account: AccountRec
 const compose = async (
   deps: SendNoticeDeps,
   record: NoticeRecord,
-): Promise<{ to: string; subject: string; html: string; text: string } | 'cancelled' | 'no-address'> => {
+): Promise<
+  { to: string; subject: string; html: string; text: string } | 'cancelled' | 'no-address' | 'held'
+> => {
   if (record.kind === 'purged') {
     const profile = record.profile;
     if (!profile?.email) return 'no-address';
@@ -62,12 +68,33 @@ const compose = async (
   }
   const accountId = record.target;
   const account = accountId ? await deps.accounts.get(accountId) : undefined;
-  // A restore, or a purge that came first, ends the series: nothing more is sent for it.
-  if (!accountId || account?.status !== 'DEACTIVATED' || account.deactivatedAt !== record.deactivatedAt) {
+  // A restore, or a purge that came first, ends the series: nothing more is sent for it. The resumed
+  // notice may find the purge it announces under way (the profile, purged last, is still there).
+  const current =
+    account?.status === 'DEACTIVATED' || (record.kind === 'resumed' && account?.status === 'PURGING');
+  if (!accountId || !account || !current || account.deactivatedAt !== record.deactivatedAt) {
     return 'cancelled';
   }
+  // No "will be deleted on" while a legal hold keeps the account: the release sends what is due then.
+  if (isHeldBack(record.kind) && account.legalHold) return 'held';
   const profile = await deps.profiles.get(accountId);
   if (!profile?.email) return 'no-address';
+  if (record.kind === 'resumed') {
+    const releasedAt = Date.parse(record.releasedAt ?? deps.now().toISOString());
+    return {
+      to: profile.email,
+      ...renderNotice(
+        {
+          kind: 'resumed',
+          ...profile,
+          deactivatedAt: record.deactivatedAt,
+          purgeAfter: account.purgeAfter ?? '',
+          resumeAt: new Date(releasedAt + deps.sweepIntervalMs).toISOString(),
+        },
+        deps.branding,
+      ),
+    };
+  }
   return {
     to: profile.email,
     ...renderNotice(
@@ -107,6 +134,10 @@ export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<Sen
   if (mail === 'cancelled') {
     await deps.notices.settle(key, 'CANCELLED', now);
     return 'cancelled';
+  }
+  if (mail === 'held') {
+    await deps.notices.hold(key, now);
+    return 'held';
   }
   if (mail === 'no-address') {
     await deps.notices.settle(key, 'FAILED', now, 'no-address');

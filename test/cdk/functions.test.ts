@@ -32,6 +32,9 @@ const functions: [string, LetheFunction][] = [
   ['purge-worker', purgeWorker],
   ['notice-sender', stateless.notices.sender],
   ['export-worker', exportWorker],
+  ['event-publisher', stateless.events.publisher],
+  // The demo data map names a user pool, so the sign-in follower is there.
+  ['sign-in', stateless.events.signIn as LetheFunction],
 ];
 
 interface FunctionProps {
@@ -84,7 +87,7 @@ describe('LetheStateless functions', () => {
     expect([...stateless.api.functions.keys()].sort()).toEqual(
       [...routes.map((r) => r.id), fallbackRoute.id].sort(),
     );
-    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 4);
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 4 + 2);
   });
 
   it.each(functions)('%s runs Node 24 on arm64 with active tracing', (_id, fn) => {
@@ -210,7 +213,7 @@ describe('least privilege: HTTP routes', () => {
   });
 
   it("grants Lethe's tables to HTTP routes on their ARNs alone (no index, no other table)", () => {
-    const tables = [stateful.accountsTable, stateful.auditTable, stateful.exportsTable];
+    const tables = [stateful.accountsTable, stateful.auditTable, stateful.exportsTable, stateful.outboxTable];
     for (const [, fn] of httpFunctions) {
       const fromStateful = grantsOf(statementsOf(fn)).filter(
         (g) => statefulOutputOf(g.resource) !== undefined,
@@ -323,14 +326,18 @@ describe('least privilege: enforcement', () => {
     expect(grantsOn(sweeper, stateful.subjectKey)).toEqual(['secretsmanager:GetSecretValue']);
   });
 
-  it('the purge worker may read, checkpoint, delete and tombstone on Accounts, and append to Audit', () => {
+  it('the purge worker may read, checkpoint, delete and tombstone on Accounts, append to Audit and erase user reasons there', () => {
     expect(grantsOn(purgeWorker, stateful.accountsTable)).toEqual([
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
     ]);
-    expect(grantsOn(purgeWorker, stateful.auditTable)).toEqual(['dynamodb:PutItem']);
+    expect(grantsOn(purgeWorker, stateful.auditTable)).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
     expect(grantsOn(purgeWorker, stateful.subjectKey)).toEqual(['secretsmanager:GetSecretValue']);
   });
 
@@ -408,8 +415,11 @@ describe('least privilege: everywhere', () => {
       .filter((s) => s.Resource === '*');
     expect(everywhere.length).toBe(functions.length);
     for (const statement of everywhere) {
-      expect(actionsOf(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      // The stream event source's ListStreams has no resource-level permission; only the publisher has it.
+      const actions = actionsOf(statement).filter((a) => a !== 'dynamodb:ListStreams');
+      expect(actions.sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     }
+    expect(everywhere.filter((s) => actionsOf(s).includes('dynamodb:ListStreams'))).toHaveLength(1);
   });
 
   it("has no other wildcard in a resource than the data map prefixes and the sweeper's qualified ARNs", () => {

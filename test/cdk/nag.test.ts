@@ -26,9 +26,15 @@ const expectedFindings = (): string[] => {
   const openRoutes = [...routes.filter((r) => r.auth === 'none').map((r) => r.id), fallbackRoute.id];
   return [
     // X-Ray's write actions, on every function.
-    ...[...functions.values(), sweeper, purgeWorker, stateless.notices.sender, exportWorker].map(
-      (fn) => `AwsSolutions-IAM5[Resource::*] @ ${policyPathOf(fn.role as Role)}`,
-    ),
+    ...[
+      ...functions.values(),
+      sweeper,
+      purgeWorker,
+      stateless.notices.sender,
+      exportWorker,
+      stateless.events.publisher,
+      ...(stateless.events.signIn ? [stateless.events.signIn] : []),
+    ].map((fn) => `AwsSolutions-IAM5[Resource::*] @ ${policyPathOf(fn.role as Role)}`),
     ...openRoutes.map((id) => `AwsSolutions-APIG4 @ ${resourcePathOf(httpRoutes.get(id)!)}`),
     `AwsSolutions-SMG4 @ ${resourcePathOf(stateful.subjectKey)}`,
     // The data map's S3 prefixes, one per store, on the purge worker only.
@@ -45,6 +51,9 @@ const expectedFindings = (): string[] => {
     ),
     `AwsSolutions-S1 @ ${resourcePathOf(stateful.exportsBucketResource)}`,
     `AwsSolutions-SQS3 @ ${resourcePathOf(sweepDlq)}`,
+    // A dead-letter queue of its own: the events DLQ (the stream mapping's on-failure destination).
+    `AwsSolutions-SQS3 @ ${resourcePathOf(stateless.events.dlq)}`,
+
     `AwsSolutions-IAM5[Resource::<${logicalIdOf(sweeper)}.Arn>:*] @ ${policyPathOf(scheduleRole)}`,
   ].sort();
 };

@@ -25,7 +25,7 @@ describe('LetheStateful tables', () => {
   it('holds exactly the tables in letheTables, and nothing else that keeps data', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', letheTables.length);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
-    expect(letheTables.map((t) => t.id).sort()).toEqual(['Accounts', 'Audit', 'Exports']);
+    expect(letheTables.map((t) => t.id).sort()).toEqual(['Accounts', 'Audit', 'Exports', 'Outbox']);
   });
 
   it('builds the Accounts table from its definition: key and on-demand billing', () => {

@@ -38,6 +38,7 @@ const portOf = (url: string) => new URL(url).port;
 const env = {
   LETHE_DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')),
   LETHE_SQS_S3_PORT: portOf(inject('s3Endpoint')),
+  LETHE_COGNITO_PORT: portOf(inject('handlerEnvironment').AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? ''),
 };
 /** The directory global-setup keeps the local keys in, the subject key among them. */
 const keyDir = dirname(inject('keyFile'));
@@ -132,6 +133,13 @@ describe('lethe hold and release', () => {
     expect(held.code).toBe(0);
     expect(held.json()).toMatchObject({ action: 'hold', changed: true, account: { status: 'DEACTIVATED' } });
     expect(seenByApi.json.legalHold).toEqual({ reason: 'Case 2026-114', placedAt: expect.any(String) });
+    // Placing it again changes nothing: the first reason and time stay
+    const twice = await lethe(['hold', accountId, '--reason', 'Case 2026-999', '--json']);
+    expect(twice.json()).toMatchObject({
+      action: 'hold',
+      changed: false,
+      account: { legalHold: seenByApi.json.legalHold },
+    });
     expect((await readRecord(accountId))?.dueShard).toBeUndefined();
 
     // Act: release, twice
@@ -152,7 +160,10 @@ describe('lethe hold and release', () => {
       'hold-released:operator',
     ]);
     const table = await lethe(['audit', accountId]);
-    expect(table.stdout).toMatch(/\nAT {2,}EVENT {2,}ACTOR {2,}TARGET {2,}COUNT\n/);
+    expect(table.stdout).toMatch(/\nAT {2,}EVENT {2,}ACTOR {2,}TARGET {2,}COUNT {2,}REASON\n/);
+    // Who placed and released the hold, and the case it was for, on both events
+    expect(table.stdout).toMatch(/hold-placed {2,}operator \S+ {2,}Case 2026-114\n/);
+    expect(table.stdout).toMatch(/hold-released {2,}operator \S+ {2,}Case 2026-114\n/);
     expect(table.stdout).toContain('3 events.');
   });
 });
@@ -192,6 +203,7 @@ describe('lethe sweep --dry-run', () => {
         newsletter: null,
         analytics: null,
         thumbnails: 0,
+        'sign-in': 0,
         profiles: 1,
       },
       total: 4,
@@ -241,7 +253,7 @@ describe('lethe receipt', () => {
       {
         map,
         claims: state,
-        purger: new DataMapPurger(services.dynamoPurger, services.s3Purger),
+        purger: new DataMapPurger(services.dynamoPurger, services.s3Purger, services.cognitoUsers),
         processors: { requestDeletion: async () => undefined },
         queue: { send: async () => undefined },
         now: () => now,
@@ -286,6 +298,7 @@ describe('lethe receipt', () => {
           { name: 'newsletter', kind: 'processor', deleted: 0, confirmation: 'pending' },
           { name: 'analytics', kind: 'processor', deleted: 0, confirmation: 'pending' },
           { name: 'thumbnails', deleted: 0 },
+          { name: 'sign-in', deleted: 0 },
           { name: 'profiles', deleted: 1 },
         ],
       },

@@ -17,6 +17,7 @@ import { type Io, run } from '../../cli/run.ts';
 import { DataMapPurger } from '../../functions/adapters/data-map-purger.ts';
 import { AuditLog } from '../../functions/adapters/dynamo-audit.ts';
 import { DynamoConfirmations } from '../../functions/adapters/dynamo-confirmations.ts';
+import { Outbox } from '../../functions/adapters/dynamo-outbox.ts';
 import { DynamoPurgeState } from '../../functions/adapters/dynamo-purge-state.ts';
 import { DynamoPurger } from '../../functions/adapters/dynamo-purger.ts';
 import { ProcessorClient } from '../../functions/adapters/processor-client.ts';
@@ -24,7 +25,7 @@ import { S3Purger } from '../../functions/adapters/s3-purger.ts';
 import type { DataMap } from '../../functions/core/data-map.ts';
 import { dueShardOf } from '../../functions/core/lifecycle.ts';
 import { startPurge } from '../../functions/core/purge.ts';
-import { accountsTable, auditTable } from '../../functions/core/resources.ts';
+import { accountsTable, auditTable, outboxTable } from '../../functions/core/resources.ts';
 import { purgeAccount } from '../../functions/enforcement/purge.ts';
 import { config } from '../../lethe.config.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/app.ts';
@@ -73,7 +74,12 @@ describe('compliance you can see', () => {
     forcePathStyle: true,
   });
   const audit = new AuditLog(doc, auditTable.localName, subjectKey, 86_400_000);
-  const purgeState = new DynamoPurgeState(doc, accountsTable.localName, audit);
+  const purgeState = new DynamoPurgeState(
+    doc,
+    accountsTable.localName,
+    audit,
+    new Outbox(outboxTable.localName),
+  );
   const purgeDeps = () => ({
     map,
     claims: purgeState,

@@ -9,9 +9,10 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { AuditLog } from '../../functions/adapters/dynamo-audit.ts';
 import { DynamoExportRecords } from '../../functions/adapters/dynamo-exports.ts';
+import { Outbox } from '../../functions/adapters/dynamo-outbox.ts';
 import { DynamoPurgeState } from '../../functions/adapters/dynamo-purge-state.ts';
 import { dueShardOf } from '../../functions/core/lifecycle.ts';
-import { accountsTable, auditTable, exportsTable } from '../../functions/core/resources.ts';
+import { accountsTable, auditTable, exportsTable, outboxTable } from '../../functions/core/resources.ts';
 import { createTableInput } from '../../local/resources.ts';
 import { exportRecordsContract } from '../support/contracts/export-records.ts';
 import { purgeClaimsContract } from '../support/contracts/purge-claims.ts';
@@ -22,7 +23,8 @@ await doc.send(new CreateTableCommand(createTableInput(table, accountsTable.key,
 await waitUntilTableExists({ client: doc, maxWaitTime: 30 }, { TableName: table });
 const subjectKey = inject('handlerEnvironment').LETHE_SUBJECT_KEY ?? '';
 const audit = new AuditLog(doc, auditTable.localName, subjectKey, 3 * 365 * 86_400_000);
-const state = new DynamoPurgeState(doc, table, audit);
+const outbox = new Outbox(outboxTable.localName);
+const state = new DynamoPurgeState(doc, table, audit, outbox);
 
 purgeClaimsContract('DynamoPurgeState', () => ({
   state,
@@ -45,4 +47,7 @@ purgeClaimsContract('DynamoPurgeState', () => ({
   },
 }));
 
-exportRecordsContract('DynamoExportRecords', () => new DynamoExportRecords(doc, exportsTable.localName));
+exportRecordsContract(
+  'DynamoExportRecords',
+  () => new DynamoExportRecords(doc, exportsTable.localName, outbox),
+);

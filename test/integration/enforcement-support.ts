@@ -14,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
   GetQueueAttributesCommand,
@@ -23,7 +24,14 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { type DataMap, fillTemplate, profileStore, type Store } from '../../functions/core/data-map.ts';
+import { CognitoUsers } from '../../functions/adapters/cognito-users.ts';
+import {
+  cognitoStores,
+  type DataMap,
+  fillTemplate,
+  profileStore,
+  type Store,
+} from '../../functions/core/data-map.ts';
 import { withExportTargets } from '../../functions/core/export.ts';
 import {
   accountsTable,
@@ -38,7 +46,14 @@ import { config } from '../../lethe.config.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/app.ts';
 import { startEnforcement } from '../../local/enforcement.ts';
 import { createQueue, type LocalQueue, type QueueOptions } from '../../local/resources.ts';
-import { batchWrite, demoItems, demoUploads, putUploads, YOUNG_AGES } from '../../local/seed.ts';
+import {
+  batchWrite,
+  demoItems,
+  demoUploads,
+  putUploads,
+  seedDemoUsers,
+  YOUNG_AGES,
+} from '../../local/seed.ts';
 import { call, doc, tokenFor } from './support.ts';
 
 export const map: DataMap = config.dataMap;
@@ -69,6 +84,16 @@ export const sqs = new SQSClient({
   endpoint: sqsEndpoint,
   useQueueUrlAsEndpoint: false,
 });
+/** The Cognito stand-in, through the same adapter the purge worker uses. */
+export const cognitoUsers = new CognitoUsers(
+  new CognitoIdentityProviderClient({
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? '',
+  }),
+  environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
+);
+
 export const s3 = new S3Client({
   region: LOCAL_REGION,
   credentials: LOCAL_CREDENTIALS,
@@ -186,6 +211,9 @@ export const seedAccount = async (
   for (const store of purgeMap.stores) counts[store.name] ??= 0;
   await Promise.all([...byTable].map(([table, items]) => batchWrite(doc, table, items)));
   await putUploads(s3, uploads);
+  // A sign-in user in each user pool, as local mode seeds for demo accounts.
+  await seedDemoUsers(environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? '', map, [id]);
+  for (const store of cognitoStores(map)) counts[store.name] = 1;
   return { id, counts };
 };
 
@@ -230,6 +258,8 @@ const countIn = async (store: Store, accountId: string): Promise<number> => {
     }
     case 'processor':
       return 0;
+    case 'cognito-user-pool':
+      return cognitoUsers.count(store, accountId);
   }
 };
 
@@ -287,6 +317,8 @@ export interface StoredEvent {
   readonly target?: string;
   readonly count?: number;
   readonly actor: string;
+  readonly actorId?: string;
+  readonly reason?: string;
 }
 
 export const trailOf = async (accountId: string): Promise<StoredEvent[]> => {

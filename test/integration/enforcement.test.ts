@@ -11,12 +11,13 @@
 
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { profileStore } from '../../functions/core/data-map.ts';
 import { dueShardOf } from '../../functions/core/lifecycle.ts';
+import { noticeKey } from '../../functions/core/notices.ts';
 import { purgeOrder } from '../../functions/core/purge.ts';
-import { accountsTable } from '../../functions/core/resources.ts';
+import { accountsTable, outboxTable } from '../../functions/core/resources.ts';
 import { startEnforcement } from '../../local/enforcement.ts';
 import { startQueuePoller } from '../../local/queue-poller.ts';
 import {
@@ -109,6 +110,8 @@ describe('the enforcement loop', () => {
     const { TableNames = [] } = await doc.send(new ListTablesCommand({}));
     expect(TableNames).toEqual(expect.arrayContaining([accountsTable.localName, profileStore(map).table]));
     for (const table of TableNames) {
+      // The outbox names the account only until its events are published (events.test.ts checks it empty then).
+      if (table === outboxTable.localName) continue;
       const holding = (await scanAll(table)).filter((item) => {
         const text = JSON.stringify(item);
         return text.includes(id) || text.includes(email);
@@ -366,5 +369,147 @@ describe('the enforcement loop', () => {
     await enforcement.sweepNow();
     await enforcement.drainPurgeQueue();
     expect(await remaining(id)).toEqual(nothing(counts));
+  });
+});
+
+describe('legal holds keep their record and their word', () => {
+  const updateItem = (key: string, set: string, values: Record<string, unknown>) =>
+    doc.send(
+      new UpdateCommand({
+        TableName: accountsTable.localName,
+        Key: { accountId: key },
+        UpdateExpression: `SET ${set}`,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  const mailTo = async (accountId: string) =>
+    (await sentMail()).filter((m) => m.destination.to.includes(`${accountId}@example.com`));
+
+  it('sends no reminder under a hold; released before the date, the reminder now due goes out, once', async () => {
+    // Arrange: deactivated, held, and the 7-day reminder's time come (the date two days ahead)
+    const { id } = await seedAccount('held-reminder');
+    const operator = await tokenFor('ops-1', { admin: true });
+    const deactivated = await call(`/v1/accounts/${id}/deactivate`, {
+      method: 'POST',
+      token: await tokenFor(id),
+    });
+    await call(`/v1/accounts/${id}/legal-hold`, {
+      method: 'PUT',
+      token: operator,
+      body: '{"reason":"Case 7"}',
+    });
+    const purgeAfter = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    await updateItem(id, 'purgeAfter = :p', { ':p': purgeAfter });
+    const reminderKey = noticeKey(subject(id), deactivated.json.deactivatedAt, 'reminder-P7D');
+    await updateItem(reminderKey, 'noticeDueAt = :past', {
+      ':past': new Date(Date.now() - 1000).toISOString(),
+    });
+
+    // Act: a sweep while held
+    await enforcement.sweepNow();
+    await enforcement.drainNoticeQueue();
+
+    // Assert: the deactivation notice went; the reminder did not, and waits
+    const whileHeld = await mailTo(id);
+    expect(whileHeld.map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^Your Lethe Demo account will be deleted/),
+    ]);
+    expect((await readRecord(reminderKey))?.state).toBe('HELD');
+    expect((await readRecord(reminderKey))?.noticeShard).toBeUndefined();
+
+    // Act: release before the date, then the next sweeps
+    const released = await call(`/v1/accounts/${id}/legal-hold`, { method: 'DELETE', token: operator });
+    await enforcement.sweepNow();
+    await enforcement.drainNoticeQueue();
+    await enforcement.sweepNow();
+    await enforcement.drainNoticeQueue();
+
+    // Assert: the reminder now due went out once; the 1-day one still waits for its time
+    expect(released.status).toBe(200);
+    const reminders = (await mailTo(id)).filter((m) => m.subject.startsWith('Reminder:'));
+    expect(reminders).toHaveLength(1);
+    expect((await readRecord(reminderKey))?.state).toBe('SENT');
+    const dayBefore = await readRecord(
+      noticeKey(subject(id), deactivated.json.deactivatedAt, 'reminder-P1D'),
+    );
+    expect(dayBefore?.state).toBe('PENDING');
+
+    // Clean up: restored, so nothing is due for the next test
+    await call(`/v1/accounts/${id}/restore`, { method: 'POST', token: await tokenFor(id) });
+  });
+
+  it("keeps the first hold, records who and why, says when a purge held past its date runs, and erases the user's reason", async () => {
+    // Arrange: deactivated with a reason, held twice by two operators
+    const { id } = await seedAccount('held-past');
+    purgedIds.push(id);
+    const first = await tokenFor('ops-1', { admin: true });
+    const second = await tokenFor('ops-2', { admin: true });
+    await call(`/v1/accounts/${id}/deactivate`, {
+      method: 'POST',
+      token: await tokenFor(id),
+      body: '{"reason":"moving to another service"}',
+    });
+
+    // Act: place the hold twice
+    const placed = await call(`/v1/accounts/${id}/legal-hold`, {
+      method: 'PUT',
+      token: first,
+      body: '{"reason":"Case 2026-114"}',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const again = await call(`/v1/accounts/${id}/legal-hold`, {
+      method: 'PUT',
+      token: second,
+      body: '{"reason":"Case 2026-999"}',
+    });
+
+    // Assert: the first hold stands, one event records it with its operator and reason
+    expect(placed.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.json.legalHold).toEqual(placed.json.legalHold);
+    expect(again.json.legalHold.reason).toBe('Case 2026-114');
+    expect(again.json.reason).toBe('moving to another service');
+    expect((await viewOf(id)).json).not.toHaveProperty('reason');
+    const holdEvents = (await trailOf(id)).filter((e) => e.kind === 'hold-placed');
+    expect(holdEvents).toEqual([
+      expect.objectContaining({ actor: 'operator', actorId: 'ops-1', reason: 'Case 2026-114' }),
+    ]);
+
+    // Act: the deactivation notice goes, the date passes under the hold, then the release
+    await enforcement.sweepNow();
+    await enforcement.drainNoticeQueue();
+    await backdate(id);
+    const released = await call(`/v1/accounts/${id}/legal-hold`, { method: 'DELETE', token: second });
+    await enforcement.sweepNow();
+    await enforcement.drainNoticeQueue();
+
+    // Assert: the user is told the purge now runs, and by when (the release plus one sweep interval)
+    expect(released.status).toBe(200);
+    const resumed = (await mailTo(id)).filter(
+      (m) => m.subject === 'Your Lethe Demo account will now be deleted',
+    );
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0]?.body.text).toContain('We had to keep it longer for a legal obligation');
+
+    // Act: the purge runs, and its receipt goes
+    await enforcement.drainPurgeQueue();
+    await enforcement.sweepNow();
+    await enforcement.drainNoticeQueue();
+
+    // Assert: purged; the trail keeps the operators and the case number past release and purge,
+    // and no longer the user's own words (I6)
+    expect((await viewOf(id)).json.status).toBe('PURGED');
+    const trail = await trailOf(id);
+    expect(trail.find((e) => e.kind === 'hold-released')).toEqual(
+      expect.objectContaining({ actor: 'operator', actorId: 'ops-2', reason: 'Case 2026-114' }),
+    );
+    expect(trail.find((e) => e.kind === 'hold-placed')).toEqual(
+      expect.objectContaining({ actorId: 'ops-1', reason: 'Case 2026-114' }),
+    );
+    const deactivatedEvent = trail.find((e) => e.kind === 'deactivated');
+    expect(deactivatedEvent).toBeDefined();
+    expect(deactivatedEvent).not.toHaveProperty('reason');
+    expect(JSON.stringify(trail)).not.toContain('moving to another service');
+    expect((await mailTo(id)).map((m) => m.subject)).toContain('Your Lethe Demo account has been deleted');
   });
 });

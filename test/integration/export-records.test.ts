@@ -12,8 +12,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoExportRecords } from '../../functions/adapters/dynamo-exports.ts';
+import { Outbox } from '../../functions/adapters/dynamo-outbox.ts';
 import { PENDING_POINTER } from '../../functions/core/export.ts';
-import { exportsTable } from '../../functions/core/resources.ts';
+import { exportsTable, outboxTable } from '../../functions/core/resources.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/app.ts';
 import { doc } from './support.ts';
 
@@ -73,7 +74,12 @@ beforeAll(async () => {
       maxAttempts: 1,
     }),
   );
-  records = new DynamoExportRecords(throttledDoc, exportsTable.localName, noWait);
+  records = new DynamoExportRecords(
+    throttledDoc,
+    exportsTable.localName,
+    new Outbox(outboxTable.localName),
+    noWait,
+  );
 });
 
 afterAll(async () => {

@@ -8,7 +8,13 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import yauzl from 'yauzl';
-import { dynamoStores, fillTemplate, type S3PrefixStore, s3Stores } from '../../functions/core/data-map.ts';
+import {
+  cognitoStores,
+  dynamoStores,
+  fillTemplate,
+  type S3PrefixStore,
+  s3Stores,
+} from '../../functions/core/data-map.ts';
 import { startPurge } from '../../functions/core/purge.ts';
 import { accountsTable, exportQueue, exportsBucket, exportsTable } from '../../functions/core/resources.ts';
 import { purgeAccount } from '../../functions/enforcement/purge.ts';
@@ -173,6 +179,20 @@ describe('data export', () => {
         [...objects.keys()].sort(),
       );
     }
+    // ... the sign-in user: username, state and attributes, never a password hash or an MFA secret
+    for (const store of cognitoStores(map)) {
+      const user = JSON.parse(entries.get(`data/${store.name}.json`)?.toString('utf8') ?? '{}');
+      expect(user).toMatchObject({ username: id, enabled: true, attributes: { email: `${id}@example.com` } });
+      expect(Object.keys(user).sort()).toEqual([
+        'attributes',
+        'createdAt',
+        'enabled',
+        'modifiedAt',
+        'status',
+        'username',
+      ]);
+      for (const name of Object.keys(user.attributes)) expect(name).not.toMatch(/password|secret|mfa|totp/i);
+    }
     // ... a manifest with the counts and a README a person can read
     const manifest = JSON.parse(entries.get('manifest.json')?.toString('utf8') ?? '{}');
     expect(manifest).toMatchObject({ schemaVersion: 1, accountId: id, exportId: asked.json.exportId });
@@ -185,6 +205,8 @@ describe('data export', () => {
         'README.txt',
         'manifest.json',
         ...dynamoStores(map).map((s) => `data/${s.name}.ndjson`),
+        // The sign-in user seedAccount created in the user pool: its attributes, never a password hash.
+        ...cognitoStores(map).map((s) => `data/${s.name}.json`),
         ...[...entries.keys()].filter((n) => n.startsWith('files/')),
       ].sort(),
     );

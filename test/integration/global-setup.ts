@@ -62,6 +62,7 @@ export default async function setup(project: TestProject) {
     LETHE_DYNAMODB_PORT: String(await freePort()),
     LETHE_SES_PORT: String(await freePort()),
     LETHE_SQS_S3_PORT: String(await freePort()),
+    LETHE_COGNITO_PORT: String(await freePort()),
     LETHE_SEED_ACCOUNTS: '3',
     // The race tests send bursts well beyond the stage's 100; the throttle test starts its own server.
     LETHE_THROTTLE_RATE: '100000',
@@ -69,7 +70,8 @@ export default async function setup(project: TestProject) {
   });
   // Every log level, so the I7 check sees every line a handler can write.
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-  const app = await startLocalApp(settings, { keyDir: dir, enforcement: false });
+  // Events too are left to the test that watches them (events.test.ts runs the publisher in its worker).
+  const app = await startLocalApp(settings, { keyDir: dir, enforcement: false, events: false });
   const keyFile = jwtKeyFile(dir);
   project.provide('apiUrl', app.apiUrl);
   project.provide('dynamodbEndpoint', app.endpoints.dynamodb);

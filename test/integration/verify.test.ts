@@ -19,6 +19,7 @@ const env = {
   LETHE_DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')),
   LETHE_SQS_S3_PORT: portOf(inject('s3Endpoint')),
   LETHE_SES_PORT: portOf(environment.AWS_ENDPOINT_URL_SESV2),
+  LETHE_COGNITO_PORT: portOf(environment.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER),
 };
 const keyDir = dirname(inject('keyFile'));
 

@@ -15,6 +15,7 @@ describe('local mode', () => {
     expect(localResources({ port: 3100, sqsS3Port: 4666 })).toEqual({
       accountsTable: 'lethe-accounts',
       auditTable: 'lethe-audit',
+      outboxTable: 'lethe-outbox',
       purgeQueueUrl: 'http://127.0.0.1:4666/000000000000/lethe-purge',
       purgeDlqUrl: 'http://127.0.0.1:4666/000000000000/lethe-purge-dlq',
       apiUrl: 'http://127.0.0.1:3100',
@@ -34,6 +35,7 @@ describe('local mode', () => {
       dynamodb: 'http://127.0.0.1:8100',
       sqsS3: 'http://127.0.0.1:4666',
       ses: 'http://127.0.0.1:8105',
+      cognito: 'http://127.0.0.1:9229',
     });
     expect(await target.resource('purgeDlqUrl')).toBe('http://127.0.0.1:4666/000000000000/lethe-purge-dlq');
   });
@@ -43,6 +45,7 @@ describe('local mode', () => {
       dynamodb: 'http://127.0.0.1:8000',
       sqsS3: 'http://127.0.0.1:4566',
       ses: 'http://127.0.0.1:8005',
+      cognito: 'http://127.0.0.1:9229',
     });
   });
 

@@ -103,6 +103,7 @@ describe('statusReport', () => {
         { name: 'newsletter', kind: 'processor', state: 'pending', deleted: 0 },
         { name: 'analytics', kind: 'processor', state: 'pending', deleted: 0 },
         { name: 'thumbnails', kind: 's3-prefix', state: 'pending', deleted: 0 },
+        { name: 'sign-in', kind: 'cognito-user-pool', state: 'pending', deleted: 0 },
         // Lethe's own export records and archives, which the purge deletes too (I6)
         { name: 'lethe-exports', kind: 'dynamodb-partition', state: 'pending', deleted: 0 },
         { name: 'lethe-export-archives', kind: 's3-prefix', state: 'pending', deleted: 0 },

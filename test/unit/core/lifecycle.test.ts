@@ -68,11 +68,13 @@ describe('toView', () => {
     expect(toView(record, { operator: false })).not.toHaveProperty('legalHold');
   });
 
-  it('never shows internal fields such as the reason or updatedAt', () => {
+  it('never shows internal fields such as updatedAt; the reason to operators only', () => {
     const view = toView(record, { operator: true });
     expect(Object.keys(view).sort()).toEqual(
-      ['accountId', 'deactivatedAt', 'legalHold', 'notices', 'purgeAfter', 'status'].sort(),
+      ['accountId', 'deactivatedAt', 'legalHold', 'notices', 'purgeAfter', 'reason', 'status'].sort(),
     );
+    expect(view.reason).toBe(record.reason);
+    expect(toView(record, { operator: false })).not.toHaveProperty('reason');
   });
 
   it('shows a purged account as only its id, status and purge time', () => {

@@ -295,6 +295,7 @@ describe('EMF lines per use case', () => {
       unclaim: async () => undefined,
       settle: async () => undefined,
       recordSent: async () => undefined,
+      hold: async () => undefined,
     };
     const deps = {
       notices,
@@ -311,6 +312,7 @@ describe('EMF lines per use case', () => {
       restoreKey: Buffer.from('k'),
       branding: { productName: 'Lethe', supportUrl: 'https://example.com' },
       publicUrl: 'https://api.example.com',
+      sweepIntervalMs: 60_000,
       now: () => NOW,
       metrics,
     };

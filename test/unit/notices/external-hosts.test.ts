@@ -51,13 +51,16 @@ describe('no host but the restore and support links', () => {
             purgeAfter: '2026-12-24T10:00:00.000Z',
             ...(kind === 'purged'
               ? { purgedAt: '2026-12-24T10:05:00.000Z', dataKinds: ['profiles', 'uploads'] }
-              : { restoreUrl: RESTORE }),
+              : kind === 'resumed'
+                ? { resumeAt: '2027-01-01T10:00:00.000Z' }
+                : { restoreUrl: RESTORE }),
           },
           branding,
         );
         // Assert: the links it must have are there, and nothing else
         expect(referencedUrls(notice.html)).toContain(SUPPORT);
-        if (kind !== 'purged') expect(referencedUrls(notice.html)).toContain(RESTORE);
+        if (kind === 'deactivated' || kind === 'reminder')
+          expect(referencedUrls(notice.html)).toContain(RESTORE);
         expect(foreignHosts(notice.html)).toEqual([]);
         expect(foreignHosts(notice.text)).toEqual([]);
       });

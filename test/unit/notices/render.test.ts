@@ -26,7 +26,9 @@ const inputFor = (kind: TemplateKind, locale: string | undefined, timeZone?: str
         dataKinds: ['profiles', 'content', 'uploads'],
         backupsGoneBy: '2027-01-28T10:05:00.000Z',
       }
-    : { restoreUrl }),
+    : kind === 'resumed'
+      ? { resumeAt: '2027-02-01T09:15:00.000Z' }
+      : { restoreUrl }),
 });
 
 /** What each language must show, for the dates above in Europe/Berlin. */
@@ -38,7 +40,9 @@ const EXPECTED = {
       deactivated: 'Your Lethe Demo account will be deleted on 24 December 2026',
       reminder: 'Reminder: your Lethe Demo account will be deleted on 24 December 2026',
       purged: 'Your Lethe Demo account has been deleted',
+      resumed: 'Your Lethe Demo account will now be deleted',
     },
+    resumeAt: '1 February 2027 at 10:15 CET',
     lists: 'your profile, your posts and the files you uploaded',
   },
   'de-DE': {
@@ -48,7 +52,9 @@ const EXPECTED = {
       deactivated: 'Ihr Lethe Demo-Konto wird am 24. Dezember 2026 gelöscht',
       reminder: 'Erinnerung: Ihr Lethe Demo-Konto wird am 24. Dezember 2026 gelöscht',
       purged: 'Ihr Lethe Demo-Konto wurde gelöscht',
+      resumed: 'Ihr Lethe Demo-Konto wird jetzt gelöscht',
     },
+    resumeAt: '1. Februar 2027 um 10:15 MEZ',
     lists: 'Ihr Profil, Ihre Beiträge und Ihre hochgeladenen Dateien',
   },
 } as const;
@@ -73,6 +79,11 @@ describe('renderNotice', () => {
           expect(notice.text).toContain(expected.lists);
           expect(notice.text).toContain(expected.backups);
           expect(notice.html).not.toContain('restore?token');
+          expect(notice.text).not.toContain('restore?token');
+        } else if (kind === 'resumed') {
+          // Held past its date: when it was due, and by when it now runs; no restore link.
+          expect(notice.text).toContain(expected.purgeDate);
+          expect(notice.text).toContain(expected.resumeAt);
           expect(notice.text).not.toContain('restore?token');
         } else {
           expect(notice.text).toContain(expected.purgeDate);

@@ -30,6 +30,10 @@ class FakeNotices implements NoticeStore {
     this.records.set(k, { ...r, state: 'SENDING', sendingSince: now });
     return true;
   }
+  async hold(k: string) {
+    const r = this.records.get(k);
+    if (r?.state === 'PENDING') this.records.set(k, { ...r, state: 'HELD' });
+  }
   async unclaim(k: string) {
     const r = this.records.get(k);
     if (r?.state === 'SENDING') this.records.set(k, { ...r, state: 'PENDING' });
@@ -90,8 +94,48 @@ describe('sendNotice', () => {
       restoreKey: key,
       branding: { productName: 'Lethe Demo', supportUrl: 'https://example.com/support' },
       publicUrl: 'https://lethe.example.com/',
+      sweepIntervalMs: 15 * 60_000,
       now: () => clock,
     };
+  });
+
+  it('holds back a reminder while a legal hold is on, and sends the deactivation notice anyway', async () => {
+    // Arrange
+    const reminder = KEY.replace('#deactivated', '#reminder-P7D');
+    notices.records.set(reminder, {
+      key: reminder,
+      kind: 'reminder-P7D',
+      state: 'PENDING',
+      deactivatedAt: '2026-11-24T10:00:00.000Z',
+      target: 'u1',
+    });
+    account = { ...account, legalHold: { reason: 'Case 1', placedAt: '2026-11-24T10:00:30.000Z' } };
+    // Act
+    const outcomes = [await sendNotice(deps, reminder), await sendNotice(deps, KEY)];
+    // Assert
+    expect(outcomes).toEqual(['held', 'sent']);
+    expect(notices.records.get(reminder)?.state).toBe('HELD');
+    expect(mailer.outbox.map((m) => m.subject)).toEqual([expect.stringContaining('wird am')]);
+  });
+
+  it('tells when a purge held past its date now runs: one sweep interval after the release', async () => {
+    // Arrange
+    const resumed = KEY.replace('#deactivated', '#resumed');
+    notices.records.set(resumed, {
+      key: resumed,
+      kind: 'resumed',
+      state: 'PENDING',
+      deactivatedAt: '2026-11-24T10:00:00.000Z',
+      target: 'u1',
+      releasedAt: '2027-01-10T08:00:00.000Z',
+    });
+    // Act
+    const outcome = await sendNotice(deps, resumed);
+    // Assert: 08:15 UTC is 09:15 in Berlin
+    expect(outcome).toBe('sent');
+    expect(mailer.outbox[0]?.subject).toBe('Ihr Lethe Demo-Konto wird jetzt gelöscht');
+    expect(mailer.outbox[0]?.text).toContain('bis zum 10. Januar 2027 um 09:15 MEZ');
+    expect(mailer.outbox[0]?.text).not.toContain('restore?token');
   });
 
   it('sends once in the profile language with a link bound to the deactivation, then settles SENT', async () => {

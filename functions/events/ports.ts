@@ -1,0 +1,30 @@
+/** What the event publisher needs from the outside world; adapters implement these, tests pass fakes. */
+
+/** One event as EventBridge takes it (PutEvents entry). */
+export interface BusEntry {
+  readonly source: string;
+  readonly detailType: string;
+  /** The detail, as the JSON text EventBridge stores. */
+  readonly detail: string;
+  readonly time: string;
+}
+
+/** What the bus said about one entry: taken, or refused with EventBridge's error code. */
+export type BusResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: string; readonly retryable: boolean };
+
+export interface EventBus {
+  /** At most 10 entries; one result per entry, in order. Throws when the bus did not answer. */
+  put(entries: readonly BusEntry[]): Promise<BusResult[]>;
+}
+
+/** Events the bus refused for good, kept whole (not a pointer into a 24-hour stream) for an operator to redrive. */
+export interface DeadLetters {
+  send(refused: readonly { readonly entry: BusEntry; readonly code: string }[]): Promise<void>;
+}
+
+/** Removes published events from the outbox, so the account id they carry does not linger (I6). */
+export interface OutboxCleaner {
+  delete(keys: readonly { readonly pk: string; readonly sk: string }[]): Promise<void>;
+}

@@ -1,0 +1,81 @@
+/**
+ * What the local bus delivers to, standing in for the rules a deployment
+ * has: a log line per event, the webhook (the API destination's job, signed
+ * here as local mode promises) and the sign-in follower (rule → queue →
+ * Lambda in AWS; here its real handler, given the event as SQS would).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { signatureHeader } from '../functions/adapters/processor-client.ts';
+import { maskId } from '../functions/core/account-id.ts';
+import type { BusTarget, EventEnvelope } from './event-bus.ts';
+import { lambdaContext } from './lambda-context.ts';
+
+/** The events the sign-in follower's rule matches. */
+export const SIGN_IN_DETAIL_TYPES: ReadonlySet<string> = new Set([
+  'AccountDeactivated',
+  'AccountRestored',
+  'AccountPurgeStarted',
+]);
+
+export const logTarget = (log: (line: string) => void): BusTarget => ({
+  name: 'log',
+  deliver: async (event) => {
+    const account =
+      typeof event.detail.accountId === 'string' ? maskId(event.detail.accountId) : 'a purged account';
+    log(`event ${event['detail-type']} ${account}`);
+  },
+});
+
+/** POSTs the whole envelope, signed `x-lethe-signature: t=…,v1=…` with the secret; any non-2xx is retried. */
+export const webhookTarget = (url: string, secret: string, timeoutMs = 10_000): BusTarget => ({
+  name: 'webhook',
+  deliver: async (event) => {
+    const body = JSON.stringify(event);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-lethe-signature': signatureHeader(secret, Math.floor(Date.now() / 1000), body),
+      },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`the webhook answered HTTP ${response.status}`);
+  },
+});
+
+type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+
+export const signInTarget = (handler: SqsHandler): BusTarget => ({
+  name: 'sign-in',
+  accepts: (event: EventEnvelope) => SIGN_IN_DETAIL_TYPES.has(event['detail-type']),
+  deliver: async (event) => {
+    const messageId = randomUUID();
+    const result = await handler(
+      {
+        Records: [
+          {
+            messageId,
+            receiptHandle: messageId,
+            body: JSON.stringify(event),
+            attributes: {
+              ApproximateReceiveCount: '1',
+              SentTimestamp: String(Date.now()),
+              SenderId: 'events.amazonaws.com',
+              ApproximateFirstReceiveTimestamp: String(Date.now()),
+            },
+            messageAttributes: {},
+            md5OfBody: '',
+            eventSource: 'aws:sqs',
+            eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:lethe-sign-in',
+            awsRegion: 'us-east-1',
+          },
+        ],
+      },
+      lambdaContext('sign-in', 30_000),
+    );
+    if ((result?.batchItemFailures ?? []).length > 0) throw new Error('the user pool did not follow yet');
+  },
+});

@@ -1,6 +1,6 @@
 /**
- * `npm run bench:backlog`: a backlog of due accounts of the demo's shape (a profile, five notes, two
- * sessions and two uploads each: ten items across the stores) purged end to end as AWS runs it: the
+ * `npm run bench:backlog`: a backlog of due accounts of the demo's shape (what local mode seeds: a
+ * profile, notes, sessions, uploads; the count per store is printed) purged end to end as AWS runs it: the
  * real sweeper handler claims them and fills the purge queue, the real purge worker handler drains it
  * through the local SQS event source (one batch at a time), against the stand-ins.
  *
@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScheduledEvent } from 'aws-lambda';
-import { type DataMap, profileStore } from '../functions/core/data-map.ts';
+import { type DataMap, fillTemplate } from '../functions/core/data-map.ts';
 import { withExportTargets } from '../functions/core/export.ts';
 import { accountsTable, exportsBucket, exportsTable, purgeQueue } from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
@@ -183,7 +183,7 @@ try {
   // -------------------------------------------------------------------------------------------------------------
   // Report
 
-  const floor = floorPerAccount(purgeMap);
+  const floor = floorPerAccount(map, purgeMap);
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   const perAccount = total / ACCOUNTS;
   const rate = ACCOUNTS / (purgeMs / 60_000);
@@ -256,24 +256,32 @@ async function loadAdapters() {
   return { purposes };
 }
 
-/** The floor for one demo account: a key read per DynamoDB store, ⌈items/25⌉ writes each, one transaction. */
-function floorPerAccount(purgeMap: DataMap) {
-  const items = new Map<string, number>([
-    [profileStore(purgeMap).name, 1],
-    ['content', 5],
-    ['sessions', 2],
-    ['uploads', 2],
-  ]);
+/**
+ * The floor for one demo account, from what the seed gives it: a key read per DynamoDB store,
+ * ⌈items/25⌉ batch writes per store, one final transaction.
+ */
+function floorPerAccount(map: DataMap, purgeMap: DataMap) {
+  const id = demoAccountId(1);
+  const byTable = demoItems(map, id, 0);
+  const uploads = demoUploads(map, id);
   let requests = 1;
+  let total = 0;
   const parts: string[] = [];
   for (const store of purgeMap.stores) {
-    const n = items.get(store.name) ?? 0;
-    parts.push(`${store.name} ${n}`);
+    let n = 0;
     if (store.kind === 'dynamodb-partition' || store.kind === 'dynamodb-index') {
+      const ours = (item: Record<string, unknown>) =>
+        store.kind === 'dynamodb-partition'
+          ? item[store.key.partitionKey] === fillTemplate(store.keyTemplate, id)
+          : item[store.attribute] === id;
+      n = (byTable.get(store.table) ?? []).filter(ours).length;
       requests += 1 + Math.ceil(n / 25);
     }
+    if (store.kind === 's3-prefix') n = uploads.filter((u) => u.store === store.name).length;
+    total += n;
+    parts.push(`${store.name} ${n}`);
   }
-  return { items: [...items.values()].reduce((a, b) => a + b, 0), describe: parts.join(', '), requests };
+  return { items: total, describe: parts.join(', '), requests };
 }
 
 /** Items left in every table and bucket of the purge map: the stand-ins are the bench's own, so it is all of them. */

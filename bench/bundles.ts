@@ -1,18 +1,19 @@
 /**
- * `npm run bench`: builds every HTTP function with the deploy esbuild settings
+ * `npm run bench`: builds every function with the deploy esbuild settings
  * and reports its minified size and cold module init time against the targets.
  * Targets are reported, never asserted: the script always exits 0.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { CONFIG_SOURCES } from '../functions/core/config-schema.ts';
-import { entryOf, fallbackRoute, routes } from '../functions/http/routes.ts';
 import { config } from '../lethe.config.ts';
-import { esbuildOptions } from '../lib/bundling.ts';
+import { createApp } from '../lib/app.ts';
+import { bundleNameOf, esbuildOptions } from '../lib/bundling.ts';
+import { LetheFunction } from '../lib/lethe-function.ts';
 
 const MAX_KB = 250;
 const MAX_INIT_MS = 60;
@@ -89,13 +90,10 @@ const contributors = (metafile: Metafile): [string, number][] => {
 
 try {
   const results: Result[] = [];
-  const functions = [
-    ...[...routes.map((r) => r.id), fallbackRoute.id].map((id) => ({ id, entry: entryOf(id) })),
-    { id: 'sweeper', entry: 'functions/enforcement/sweeper.ts' },
-    { id: 'purge-worker', entry: 'functions/enforcement/purge-worker.ts' },
-    { id: 'notice-sender', entry: 'functions/notices/sender.ts' },
-    { id: 'export-worker', entry: 'functions/export/export-worker.ts' },
-  ];
+  // Every function the example app creates, as `npm run build` prebuilds them.
+  const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { context: object };
+  createApp({ appProps: { context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } }, nag: false });
+  const functions = [...LetheFunction.entries].sort().map((entry) => ({ id: bundleNameOf(entry), entry }));
   for (const { id, entry } of functions) {
     const outfile = join(tmp, `${id}.mjs`);
     const { metafile } = await build(esbuildOptions(join(root, entry), outfile));

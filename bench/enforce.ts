@@ -6,7 +6,8 @@
  *       sweep doing the same claims;
  *   (b) one account's 100k-item `dynamodb-partition` store purged by `DynamoPurger`: BatchWriteItem requests,
  *       and all its requests (key Queries too), per ⌈items / 25⌉, and items/s against a per-item DeleteItem
- *       loop at the same concurrency (one request in flight, as `DynamoPurger` has);
+ *       loop at the same concurrency (one request in flight, as `DynamoPurger` has), and items/s next to the
+ *       same purger reading 1,000-key pages (run second, on a warmer table);
  *   (c) a 1M-item account purged by the real `purgeAccount` use case under a small simulated per-invocation
  *       budget, continuing through a fake queue until the outcome is `purged`.
  *
@@ -22,7 +23,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
@@ -42,7 +42,7 @@ import { DataMapPurger } from '../functions/adapters/data-map-purger.ts';
 import { AuditLog } from '../functions/adapters/dynamo-audit.ts';
 import { Outbox } from '../functions/adapters/dynamo-outbox.ts';
 import { DynamoPurgeState } from '../functions/adapters/dynamo-purge-state.ts';
-import { DynamoPurger } from '../functions/adapters/dynamo-purger.ts';
+import { DEFAULT_PAGE_SIZE, DynamoPurger } from '../functions/adapters/dynamo-purger.ts';
 import { S3Purger } from '../functions/adapters/s3-purger.ts';
 import type { DataMap, DynamoPartitionStore } from '../functions/core/data-map.ts';
 import { DUE_SHARDS, dueShardOf } from '../functions/core/lifecycle.ts';
@@ -52,6 +52,7 @@ import { tombstoneKey } from '../functions/core/subject.ts';
 import type { PurgeJob, PurgeQueue } from '../functions/enforcement/ports.ts';
 import { type PurgeOutcome, purgeAccount } from '../functions/enforcement/purge.ts';
 import { sweep } from '../functions/enforcement/sweep.ts';
+import { distinctFreePorts } from '../local/free-port.ts';
 import { createResources, createTableInput } from '../local/resources.ts';
 import { startStandIns } from '../local/stand-ins.ts';
 
@@ -88,23 +89,6 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Ports, clients, counters
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-
-const distinctFreePorts = async (n: number): Promise<number[]> => {
-  const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
-  return [...ports];
-};
 
 /** HTTP attempts per operation (SDK retries included), time in each, and items evaluated by Query and Scan. */
 class Counters {
@@ -502,11 +486,12 @@ const benchPurger = async (client: DynamoDBClient, counters: Counters) => {
     new CreateTableCommand(createTableInput(PURGE_TABLE, { partitionKey: 'pk', sortKey: 'sk' }, [])),
   );
   await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: PURGE_TABLE });
-  log(`(b) seeding two partitions of ${int(PURGE_ITEMS)} items`);
+  log(`(b) seeding three partitions of ${int(PURGE_ITEMS)} items`);
   const seedMs =
     (await seed(client, PURGE_TABLE, PURGE_ITEMS, contentItem('USER#batch'), 'partition USER#batch')) +
+    (await seed(client, PURGE_TABLE, PURGE_ITEMS, contentItem('USER#pages'), 'partition USER#pages')) +
     (await seed(client, PURGE_TABLE, PURGE_ITEMS, contentItem('USER#single'), 'partition USER#single'));
-  row(`(b) seed 2 × ${int(PURGE_ITEMS)} items`, seconds(seedMs));
+  row(`(b) seed 3 × ${int(PURGE_ITEMS)} items`, seconds(seedMs));
 
   const store: DynamoPartitionStore = {
     kind: 'dynamodb-partition',
@@ -538,6 +523,23 @@ const benchPurger = async (client: DynamoDBClient, counters: Counters) => {
   log(
     `  ${int(deleted)} deleted in ${seconds(batchMs)}, ${pages} pages, ${batchWrites} BatchWriteItem, ${batchQueries} Query, ${batchLeft} left`,
   );
+
+  // The same purger with the 1,000-key pages it used to read, run second (on a warmer, smaller table).
+  log(`(b) DynamoPurger with ${int(KEY_PAGE_SIZE)}-key pages`);
+  const smallPages = new DynamoPurger(client, { pageSize: KEY_PAGE_SIZE });
+  counters.reset();
+  started = performance.now();
+  let smallDeleted = 0;
+  cursor = undefined;
+  do {
+    const page = await smallPages.purgePage(store, 'pages', cursor);
+    smallDeleted += page.deleted;
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  const smallMs = performance.now() - started;
+  const smallRequests = counters.of('BatchWriteItemCommand') + counters.of('QueryCommand');
+  const smallLeft = await countPartition(client, PURGE_TABLE, 'USER#pages');
+  log(`  ${int(smallDeleted)} deleted in ${seconds(smallMs)}, ${smallRequests} requests, ${smallLeft} left`);
 
   log('(b) DeleteItem loop: paged Query (Limit 1000) + one DeleteItem at a time');
   counters.reset();
@@ -596,6 +598,10 @@ const benchPurger = async (client: DynamoDBClient, counters: Counters) => {
     `${requestRatio.toFixed(4)} (${int(batchQueries)} Query + ${int(batchWrites)} BatchWriteItem ÷ ${int(expected)})`,
     `≤ ${TARGET_REQUEST_RATIO}`,
     requestRatio <= TARGET_REQUEST_RATIO && deleted === PURGE_ITEMS && batchLeft === 0,
+  );
+  row(
+    `(b) DynamoPurger, ${int(DEFAULT_PAGE_SIZE)}-key pages vs ${int(KEY_PAGE_SIZE)}-key pages: items/s (requests ÷ ⌈items/25⌉)`,
+    `${int(batchRate)} vs ${int(smallDeleted / (smallMs / 1000))} (${requestRatio.toFixed(4)} vs ${(smallRequests / expected).toFixed(4)}; ${smallLeft} left)`,
   );
   row('(b) wall time: DynamoPurger / DeleteItem loop', `${seconds(batchMs)} / ${seconds(singleMs)}`);
   row(

@@ -12,7 +12,6 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,6 +22,7 @@ import yauzl from 'yauzl';
 import { dynamoStores, fillTemplate, profileStore, s3Stores } from '../functions/core/data-map.ts';
 import { config } from '../lethe.config.ts';
 import { startLocalApp } from '../local/app.ts';
+import { freePort } from '../local/free-port.ts';
 import { jwtKeyFile, signLocalToken } from '../local/jwt.ts';
 import { batchWrite } from '../local/seed.ts';
 import { readSettings } from '../local/settings.ts';
@@ -31,16 +31,6 @@ const ITEMS = Number(process.env.BENCH_ITEMS ?? 50_000);
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 200);
 const OBJECT_MB = Number(process.env.BENCH_OBJECT_MB ?? 1);
 const SESSIONS = 500;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 

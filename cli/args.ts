@@ -265,7 +265,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'check an environment against the configuration before relying on it',
     description:
       'Checks, reading only: every data-map store exists with the partition and sort key, index and\n' +
-      'attribute it names (DynamoDB DescribeTable; S3 HeadBucket, and that a versioned bucket is marked so);\n' +
+      'attribute it names (DynamoDB DescribeTable; S3 HeadBucket, and that a versioned bucket is marked so),\n' +
+      "and each retention rule's table has the lethe-retention index (and TTL for a ttl rule);\n" +
       "the sender's SES identity is verified and the account is out of the SES sandbox; the alarm topic\n" +
       'has a confirmed subscription; the JWT issuer the API trusts serves its discovery document and keys.\n' +
       'Prints one line per check: PASS, FAIL, or SKIP with the reason (local mode has no SNS and no issuer;\n' +

@@ -20,10 +20,14 @@ const started = performance.now();
 rmSync(dist, { recursive: true, force: true });
 
 // 1. JS and declarations.
-execFileSync(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-  cwd: PROJECT_ROOT,
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+  {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+  },
+);
 // tsc rewrites `.ts` imports to `.js` in JS but leaves them in declarations: do the same there.
 const walk = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

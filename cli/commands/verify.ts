@@ -1,7 +1,8 @@
 /**
  * `lethe verify`: is this environment what the configuration says, before
  * anyone relies on it? Every data-map store exists with the keys, index and
- * attribute it names; SES can send from the sender's identity outside the
+ * attribute it names, and each retention rule's table has the index it reads;
+ * SES can send from the sender's identity outside the
  * sandbox; someone hears the alarms; the JWT issuer answers. Reads only.
  *
  * A check that cannot apply where the CLI points (local mode has no SNS and
@@ -11,6 +12,7 @@ import { GetAuthorizersCommand } from '@aws-sdk/client-apigatewayv2';
 import {
   type AttributeDefinition,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   type KeySchemaElement,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
@@ -25,6 +27,13 @@ import type {
   Store,
 } from '../../functions/core/data-map.ts';
 import { senderDomain } from '../../functions/core/notices.ts';
+import {
+  RETENTION_EXPIRY_ATTRIBUTE,
+  RETENTION_INDEX,
+  type RetentionTask,
+  retentionIndex,
+  retentionTasks,
+} from '../../functions/core/retention.ts';
 import type { Services } from '../services.ts';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
@@ -124,12 +133,27 @@ const stringKeyProblem = (
     : undefined;
 };
 
-export const checkDynamoStore = async (services: Services, store: DynamoStore): Promise<Check> => {
+/** DescribeTable once per table, however many stores and retention rules name it. */
+export type Describe = (table: string) => Promise<TableDescription | undefined>;
+
+export const describer = (services: Services): Describe => {
+  const seen = new Map<string, Promise<TableDescription | undefined>>();
+  return (table) => {
+    let answer = seen.get(table);
+    if (!answer) {
+      answer = services.ddb.send(new DescribeTableCommand({ TableName: table })).then((r) => r.Table);
+      seen.set(table, answer);
+    }
+    return answer;
+  };
+};
+
+export const checkDynamoStore = async (describe: Describe, store: DynamoStore): Promise<Check> => {
   const check = 'store';
   const subject = store.name;
   let table: TableDescription | undefined;
   try {
-    ({ Table: table } = await services.ddb.send(new DescribeTableCommand({ TableName: store.table })));
+    table = await describe(store.table);
   } catch (error) {
     if ((error as Error).name === 'ResourceNotFoundException') {
       return fail(check, subject, `table ${store.table} does not exist`);
@@ -222,11 +246,11 @@ const checkUserPool = async (services: Services, store: CognitoUserPoolStore): P
   }
 };
 
-const checkStore = (services: Services, store: Store): Promise<Check> => {
+const checkStore = (services: Services, describe: Describe, store: Store): Promise<Check> => {
   switch (store.kind) {
     case 'dynamodb-partition':
     case 'dynamodb-index':
-      return checkDynamoStore(services, store);
+      return checkDynamoStore(describe, store);
     case 's3-prefix':
       return checkBucket(services, store);
     case 'processor':
@@ -239,6 +263,73 @@ const checkStore = (services: Services, store: Store): Promise<Check> => {
       return Promise.resolve(
         skip('store', (store as Store).name, `verify does not check ${(store as Store).kind} stores yet`),
       );
+  }
+};
+
+/**
+ * A retention rule over a DynamoDB store finds what expired through the
+ * sparse `lethe-retention` index the host app keeps (docs/retention.md); with
+ * `ttl`, DynamoDB's TTL must be on the expiry attribute too.
+ */
+export const checkRetentionIndex = async (
+  services: Services,
+  describe: Describe,
+  task: Extract<RetentionTask, { timeAttribute: string }>,
+): Promise<Check> => {
+  const check = 'retention';
+  const subject = `${task.rule.category}: ${task.store.name}`;
+  const table = task.store.table;
+  let description: TableDescription | undefined;
+  try {
+    description = await describe(table);
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') {
+      return fail(check, subject, `table ${table} does not exist`);
+    }
+    return failure(check, subject, error);
+  }
+  const index = description?.GlobalSecondaryIndexes?.find((i) => i.IndexName === RETENTION_INDEX);
+  const expected = { partitionKey: retentionIndex.partitionKey, sortKey: retentionIndex.sortKey };
+  if (!index) {
+    return fail(
+      check,
+      subject,
+      `table ${table} has no index ${RETENTION_INDEX} ${showKey(expected)}, which finds what expired (docs/retention.md)`,
+    );
+  }
+  const actual = keyOf(index.KeySchema);
+  if (actual.partitionKey !== expected.partitionKey || actual.sortKey !== expected.sortKey) {
+    return fail(
+      check,
+      subject,
+      `index ${RETENTION_INDEX} of table ${table} is keyed ${showKey(actual)}, it must be ${showKey(expected)}`,
+    );
+  }
+  const sortType = typeOf(description?.AttributeDefinitions, retentionIndex.sortKey ?? '');
+  if (sortType !== undefined && sortType !== 'N') {
+    return fail(
+      check,
+      subject,
+      `index ${RETENTION_INDEX} of table ${table}: ${retentionIndex.sortKey} is of type ${sortType}, it must be a number (N, epoch seconds)`,
+    );
+  }
+  if (!task.rule.ttl) return pass(check, subject, `table ${table}, index ${RETENTION_INDEX}`);
+  try {
+    const { TimeToLiveDescription: ttl } = await services.ddb.send(
+      new DescribeTimeToLiveCommand({ TableName: table }),
+    );
+    const on =
+      (ttl?.TimeToLiveStatus === 'ENABLED' || ttl?.TimeToLiveStatus === 'ENABLING') &&
+      ttl.AttributeName === RETENTION_EXPIRY_ATTRIBUTE;
+    return on
+      ? pass(check, subject, `table ${table}, index ${RETENTION_INDEX}, TTL on ${RETENTION_EXPIRY_ATTRIBUTE}`)
+      : fail(
+          check,
+          subject,
+          `the rule sets ttl, but table ${table} has TTL ${ttl?.TimeToLiveStatus ?? 'DISABLED'}${ttl?.AttributeName ? ` on ${ttl.AttributeName}` : ''}, not on ${RETENTION_EXPIRY_ATTRIBUTE}`,
+        );
+  } catch (error) {
+    return failure(check, subject, error);
   }
 };
 
@@ -414,8 +505,13 @@ const countOf = (checks: readonly Check[], status: CheckStatus) =>
 
 export const verify = async (services: Services, input: VerifyInput): Promise<VerifyReport> => {
   // Independent reads: all at once, reported in a fixed order.
+  const describe = describer(services);
+  const retention = retentionTasks(input.config.dataMap).filter(
+    (task): task is Extract<RetentionTask, { timeAttribute: string }> => 'timeAttribute' in task,
+  );
   const checks = await Promise.all([
-    ...input.config.dataMap.stores.map((store) => checkStore(services, store)),
+    ...input.config.dataMap.stores.map((store) => checkStore(services, describe, store)),
+    ...retention.map((task) => checkRetentionIndex(services, describe, task)),
     checkSesIdentity(services, input.config.notices.sender),
     checkSesAccount(services),
     checkAlarmTopic(services),

@@ -6,18 +6,13 @@
  */
 
 import type { Readable } from 'node:stream';
-import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  type DynamoDBClient,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type DynamoStore, fillTemplate, type S3PrefixStore } from '../core/data-map.ts';
 import type { DataMapReader, StoredObject } from '../export/ports.ts';
-import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
+import type { Backoff } from './backoff.ts';
+import { batchGetItems, keyOf, storeQuery } from './dynamo-stores.ts';
 
 export const EXPORT_PAGE_SIZE = 500;
 
@@ -43,25 +38,7 @@ export class StoreReader implements DataMapReader {
   ) {}
 
   async *items(store: DynamoStore, accountId: string): AsyncIterable<readonly Record<string, unknown>[]> {
-    const names: Record<string, string> = {
-      '#k': store.kind === 'dynamodb-index' ? store.attribute : store.key.partitionKey,
-    };
-    const input: QueryCommandInput =
-      store.kind === 'dynamodb-partition'
-        ? {
-            TableName: store.table,
-            KeyConditionExpression: '#k = :id',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':id': { S: fillTemplate(store.keyTemplate, accountId) } },
-            ConsistentRead: true,
-          }
-        : {
-            TableName: store.table,
-            IndexName: store.index,
-            KeyConditionExpression: '#k = :id',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':id': { S: accountId } },
-          };
+    const input = storeQuery(store, accountId);
     let start: Record<string, AttributeValue> | undefined;
     do {
       const page = await this.dynamo.send(
@@ -102,28 +79,7 @@ export class StoreReader implements DataMapReader {
 
   /** The table's items for keys an index listed (an index may project keys only). */
   private async fullItems(store: DynamoStore, listed: Record<string, AttributeValue>[]) {
-    const items: Record<string, unknown>[] = [];
-    const keyOf = (item: Record<string, AttributeValue>) => {
-      const key: Record<string, AttributeValue> = {};
-      key[store.key.partitionKey] = item[store.key.partitionKey] as AttributeValue;
-      if (store.key.sortKey) key[store.key.sortKey] = item[store.key.sortKey] as AttributeValue;
-      return key;
-    };
-    const backoff = this.options.backoff ?? defaultBackoff;
-    for (let i = 0; i < listed.length; i += 100) {
-      let pending = listed.slice(i, i + 100).map(keyOf);
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt >= backoff.attempts) throw new Error('BatchGetItem kept keys unprocessed');
-        if (attempt > 0) await backoff.sleep(jitteredDelay(backoff, attempt));
-        const { Responses, UnprocessedKeys } = await this.dynamo.send(
-          new BatchGetItemCommand({
-            RequestItems: { [store.table]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        for (const item of Responses?.[store.table] ?? []) items.push(plain(item));
-        pending = UnprocessedKeys?.[store.table]?.Keys ?? [];
-      }
-    }
-    return items;
+    const keys = listed.map((item) => keyOf(store, item));
+    return (await batchGetItems(this.dynamo, store.table, keys, this.options.backoff)).map(plain);
   }
 }

@@ -34,6 +34,7 @@ import {
 import { tombstoneKey } from '../core/subject.ts';
 import { applied } from './conditional.ts';
 import type { AuditLog } from './dynamo-audit.ts';
+import { pendingNoticeItem } from './dynamo-notices.ts';
 import type { Outbox } from './dynamo-outbox.ts';
 
 /** Internal attributes that never leave the repository. */
@@ -226,17 +227,14 @@ export class DynamoAccountRepository implements AccountRepository {
     return {
       Put: {
         TableName: this.tableName,
-        Item: {
-          accountId: key,
-          itemType: 'notice',
-          state: 'PENDING',
-          kind: notice.kind,
-          deactivatedAt,
-          target: accountId,
-          ...(options.releasedAt !== undefined && { releasedAt: options.releasedAt }),
-          noticeShard: noticeShardOf(key),
-          noticeDueAt: notice.dueAt,
-        },
+        Item: pendingNoticeItem(
+          key,
+          { ...notice, deactivatedAt },
+          {
+            target: accountId,
+            ...(options.releasedAt !== undefined && { releasedAt: options.releasedAt }),
+          },
+        ),
         ...(!options.replace && { ConditionExpression: 'attribute_not_exists(accountId)' }),
       },
     };

@@ -17,6 +17,7 @@ import { type LifecycleEvent, lifecycleEvent } from '../core/events.ts';
 import { type ExportFailure, type ExportRecord, exportIdFloor, PENDING_POINTER } from '../core/export.ts';
 import type { AccountStatuses, ExportRecords } from '../export/ports.ts';
 import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
+import { applied } from './conditional.ts';
 import type { Outbox } from './dynamo-outbox.ts';
 
 const toRecord = (item: Record<string, unknown>): ExportRecord => {
@@ -76,8 +77,8 @@ export class DynamoExportRecords implements ExportRecords {
   }
 
   async createPending(record: ExportRecord, ttl: number) {
-    try {
-      await this.client.send(
+    const created = await applied(() =>
+      this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -102,15 +103,13 @@ export class DynamoExportRecords implements ExportRecords {
             },
           ],
         }),
-      );
-      return { record, created: true };
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      // Another request holds the pending slot: answer its export.
-      const existing = await this.pending(record.accountId);
-      if (!existing) throw error;
-      return { record: existing, created: false };
-    }
+      ),
+    );
+    if (created) return { record, created: true };
+    // Another request holds the pending slot: answer its export.
+    const existing = await this.pending(record.accountId);
+    if (!existing) throw new Error('The pending export slot was taken, but holds no export');
+    return { record: existing, created: false };
   }
 
   markReady(accountId: string, exportId: string, at: string, objectKey: string, bytes: number) {

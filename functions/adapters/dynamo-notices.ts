@@ -11,15 +11,35 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { lifecycleEvent } from '../core/events.ts';
-import { subjectOfNoticeKey } from '../core/notices.ts';
+import { type NoticeKind, noticeShardOf, subjectOfNoticeKey } from '../core/notices.ts';
+import { NOTICES_DUE_INDEX } from '../core/resources.ts';
 import type { DueNotice, NoticeDueIndex, NoticeRecord, NoticeStore, Settled } from '../notices/ports.ts';
 import { applied } from './conditional.ts';
 import type { Outbox } from './dynamo-outbox.ts';
+import { decodeCursor, encodeCursor } from './dynamo-stores.ts';
 
 /** Settled states the host app hears of: the notice did not go out, or may not have. */
 const FAILURES: ReadonlySet<Settled> = new Set(['FAILED', 'UNCERTAIN']);
 
-const NOTICES_DUE_INDEX = 'notices-due';
+/**
+ * A notice record as it is first written: PENDING, and so in the sparse
+ * `notices-due` index (only PENDING records carry `noticeShard`) until a
+ * sweep finds it due. `fields` adds what the kind's sender needs.
+ */
+export const pendingNoticeItem = (
+  key: string,
+  notice: { readonly kind: NoticeKind; readonly deactivatedAt: string; readonly dueAt: string },
+  fields: Record<string, unknown>,
+) => ({
+  accountId: key,
+  itemType: 'notice',
+  state: 'PENDING',
+  kind: notice.kind,
+  deactivatedAt: notice.deactivatedAt,
+  ...fields,
+  noticeShard: noticeShardOf(key),
+  noticeDueAt: notice.dueAt,
+});
 
 export class DynamoNotices implements NoticeStore, NoticeDueIndex {
   constructor(
@@ -133,7 +153,7 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
         KeyConditionExpression: 'noticeShard = :shard AND noticeDueAt <= :now',
         ExpressionAttributeValues: { ':shard': shard, ':now': now },
         Limit: limit,
-        ...(cursor && { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) }),
+        ExclusiveStartKey: decodeCursor(cursor),
       }),
     );
     return {
@@ -141,9 +161,7 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
         key: String(item.accountId),
         noticeDueAt: String(item.noticeDueAt),
       })),
-      ...(LastEvaluatedKey && {
-        cursor: Buffer.from(JSON.stringify(LastEvaluatedKey)).toString('base64url'),
-      }),
+      ...(LastEvaluatedKey && { cursor: encodeCursor(LastEvaluatedKey) }),
     };
   }
 

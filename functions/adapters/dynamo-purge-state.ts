@@ -15,9 +15,9 @@ import {
 import type { AuditEvent } from '../core/audit.ts';
 import { lifecycleEvent } from '../core/events.ts';
 import { exportTargets } from '../core/export.ts';
-import { type NoticeKind, noticeKey, noticeShardOf } from '../core/notices.ts';
+import { type NoticeKind, noticeKey } from '../core/notices.ts';
 import type { PurgeProgress, Receipt } from '../core/purge.ts';
-import { accountsTable } from '../core/resources.ts';
+import { DUE_INDEX } from '../core/resources.ts';
 import { tombstoneKey } from '../core/subject.ts';
 import type {
   DueAccount,
@@ -26,16 +26,23 @@ import type {
   PurgeClaims,
   SavedProgress,
 } from '../enforcement/ports.ts';
-import { applied } from './conditional.ts';
+import { applied, conditionFailed } from './conditional.ts';
 import type { AuditLog } from './dynamo-audit.ts';
+import { pendingNoticeItem } from './dynamo-notices.ts';
 import type { Outbox } from './dynamo-outbox.ts';
-
-const DUE_INDEX = accountsTable.indexes[0]?.name ?? 'due';
+import { decodeCursor, encodeCursor } from './dynamo-stores.ts';
 
 /** Lethe's own export records and archives: purged too (I6), but not data the receipt mail lists. */
 const EXPORT_TARGETS = new Set(exportTargets('', '').map((store) => store.name));
 
 export class DynamoPurgeState implements PurgeClaims, DueIndex {
+  /**
+   * The record as this container's run last wrote it (`start`, the captured
+   * address): what the final transaction's notice writes need, without a read
+   * of their own. None of it changes while the account is purging.
+   */
+  private readonly held = new Map<string, Record<string, unknown>>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -51,14 +58,15 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
         KeyConditionExpression: 'dueShard = :shard AND purgeAfter <= :now',
         ExpressionAttributeValues: { ':shard': shard, ':now': now },
         Limit: limit,
-        ...(cursor && { ExclusiveStartKey: JSON.parse(cursor) }),
+        ExclusiveStartKey: decodeCursor(cursor),
       }),
     );
     const items: DueAccount[] = (result.Items ?? []).map((item) => ({
       accountId: String(item.accountId),
       purgeAfter: String(item.purgeAfter),
     }));
-    return { items, ...(result.LastEvaluatedKey && { cursor: JSON.stringify(result.LastEvaluatedKey) }) };
+    const next = encodeCursor(result.LastEvaluatedKey);
+    return { items, ...(next && { cursor: next }) };
   }
 
   async countDue(shard: string, before: string): Promise<number> {
@@ -153,6 +161,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
+      this.held.set(accountId, Attributes ?? {});
       return {
         progress: Attributes?.progress as PurgeProgress,
         version: Number(Attributes?.progressVersion ?? 0),
@@ -166,6 +175,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
   }
 
   async release(accountId: string, runId: string): Promise<void> {
+    this.held.delete(accountId);
     // Not applied when already let go of, or the purge completed and the record is gone.
     await applied(() =>
       this.client.send(
@@ -214,9 +224,8 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
   }
 
   async captureNoticeProfile(accountId: string, profile: NoticeProfile): Promise<void> {
-    // Not applied when no longer purging (completed by another run): there is nothing to capture for.
-    await applied(() =>
-      this.client.send(
+    try {
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { accountId },
@@ -224,9 +233,14 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
           UpdateExpression: 'SET noticeProfile = if_not_exists(noticeProfile, :profile)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':purging': 'PURGING', ':profile': profile },
+          ReturnValues: 'ALL_NEW',
         }),
-      ),
-    );
+      );
+      if (Attributes) this.held.set(accountId, Attributes);
+    } catch (error) {
+      // Not applied when no longer purging (completed by another run): there is nothing to capture for.
+      if (!conditionFailed(error)) throw error;
+    }
   }
 
   /**
@@ -235,9 +249,13 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
    * key is the subject's, and the address it holds is erased when it is sent.
    */
   private async noticeWrites(accountId: string, subject: string, receipt: Receipt) {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { accountId }, ConsistentRead: true }),
-    );
+    const Item =
+      this.held.get(accountId) ??
+      (
+        await this.client.send(
+          new GetCommand({ TableName: this.tableName, Key: { accountId }, ConsistentRead: true }),
+        )
+      ).Item;
     const deactivatedAt = typeof Item?.deactivatedAt === 'string' ? Item.deactivatedAt : undefined;
     const kinds = Array.isArray(Item?.noticeKinds) ? (Item.noticeKinds as NoticeKind[]) : [];
     const deletes = deactivatedAt
@@ -253,19 +271,16 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
       {
         Put: {
           TableName: this.tableName,
-          Item: {
-            accountId: key,
-            itemType: 'notice',
-            state: 'PENDING',
-            kind: 'purged',
-            deactivatedAt: deactivatedAt ?? receipt.startedAt,
-            profile,
-            purgedAt: receipt.finishedAt,
-            goneFromBackupsBy: receipt.goneFromBackupsBy,
-            dataKinds: receipt.targets.map((t) => t.name).filter((name) => !EXPORT_TARGETS.has(name)),
-            noticeShard: noticeShardOf(key),
-            noticeDueAt: receipt.finishedAt,
-          },
+          Item: pendingNoticeItem(
+            key,
+            { kind: 'purged', deactivatedAt: deactivatedAt ?? receipt.startedAt, dueAt: receipt.finishedAt },
+            {
+              profile,
+              purgedAt: receipt.finishedAt,
+              goneFromBackupsBy: receipt.goneFromBackupsBy,
+              dataKinds: receipt.targets.map((t) => t.name).filter((name) => !EXPORT_TARGETS.has(name)),
+            },
+          ),
         },
       },
     ];
@@ -276,6 +291,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     // I6: the user's words in the trail go before the record does (a retry erases what is left).
     await this.audit.eraseUserReasons(subject);
     const notices = await this.noticeWrites(accountId, subject, receipt);
+    this.held.delete(accountId);
     return applied(() =>
       this.client.send(
         new TransactWriteCommand({

@@ -9,17 +9,15 @@
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetItemCommand,
   BatchWriteItemCommand,
   type DynamoDBClient,
   QueryCommand,
-  type QueryCommandInput,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoStore } from '../core/data-map.ts';
-import { fillTemplate } from '../core/data-map.ts';
 import type { PageResult } from '../enforcement/ports.ts';
 import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
+import { batchGetItems, decodeCursor, encodeCursor, keyOf, storeQuery } from './dynamo-stores.ts';
 
 /**
  * Keys asked for per Query page. DynamoDB stops a page at 1 MB read anyway
@@ -42,42 +40,22 @@ export class DynamoPurger {
 
   /** The store's keys for the account, one page. */
   async readKeys(store: DynamoStore, accountId: string, cursor: string | undefined, limit?: number) {
-    const names: Record<string, string> = { '#pk': store.key.partitionKey };
-    if (store.key.sortKey) names['#sk'] = store.key.sortKey;
-    const projection = store.key.sortKey ? '#pk, #sk' : '#pk';
-    const startKey =
-      cursor && cursor !== RESCAN ? (JSON.parse(cursor) as Record<string, AttributeValue>) : undefined;
-    const input: QueryCommandInput =
-      store.kind === 'dynamodb-partition'
-        ? {
-            TableName: store.table,
-            KeyConditionExpression: '#pk = :id',
-            ExpressionAttributeValues: { ':id': { S: fillTemplate(store.keyTemplate, accountId) } },
-            ConsistentRead: true,
-          }
-        : {
-            TableName: store.table,
-            IndexName: store.index,
-            KeyConditionExpression: '#attr = :id',
-            ExpressionAttributeValues: { ':id': { S: accountId } },
-          };
-    if (store.kind === 'dynamodb-index') names['#attr'] = store.attribute;
+    const query = storeQuery(store, accountId);
+    const start = cursor === RESCAN ? undefined : decodeCursor<Record<string, AttributeValue>>(cursor);
     const page = await this.client.send(
       new QueryCommand({
-        ...input,
-        ExpressionAttributeNames: names,
-        ProjectionExpression: projection,
+        ...query,
+        ExpressionAttributeNames: {
+          ...query.ExpressionAttributeNames,
+          '#pk': store.key.partitionKey,
+          ...(store.key.sortKey && { '#sk': store.key.sortKey }),
+        },
+        ProjectionExpression: store.key.sortKey ? '#pk, #sk' : '#pk',
         Limit: limit ?? this.options.pageSize ?? DEFAULT_PAGE_SIZE,
-        ...(startKey && { ExclusiveStartKey: startKey }),
+        ...(start && { ExclusiveStartKey: start }),
       }),
     );
-    const keys = (page.Items ?? []).map((item) => {
-      const key: Record<string, AttributeValue> = {};
-      key[store.key.partitionKey] = item[store.key.partitionKey] as AttributeValue;
-      if (store.key.sortKey) key[store.key.sortKey] = item[store.key.sortKey] as AttributeValue;
-      return key;
-    });
-    return { keys, next: page.LastEvaluatedKey };
+    return { keys: (page.Items ?? []).map((item) => keyOf(store, item)), next: page.LastEvaluatedKey };
   }
 
   async purgePage(store: DynamoStore, accountId: string, cursor: string | undefined): Promise<PageResult> {
@@ -99,7 +77,7 @@ export class DynamoPurger {
         ? await this.stillInTable(store, read.keys)
         : read.keys;
     await this.deleteAll(store.table, keys);
-    if (next) return { deleted: keys.length, cursor: JSON.stringify(next) };
+    if (next) return { deleted: keys.length, cursor: encodeCursor(next) };
     // At the end: done if this pass began at the start and found everything it deleted;
     // otherwise look again from the start.
     const done = fromStart && keys.length === 0;
@@ -113,34 +91,14 @@ export class DynamoPurger {
     do {
       const { keys, next } = await this.readKeys(store, accountId, cursor);
       total += keys.length;
-      cursor = next ? JSON.stringify(next) : undefined;
+      cursor = encodeCursor(next);
     } while (cursor);
     return total;
   }
 
   private async stillInTable(store: DynamoStore, keys: Record<string, AttributeValue>[]) {
-    const found: Record<string, AttributeValue>[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending: Record<string, AttributeValue>[] = keys.slice(i, i + 100);
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        const backoff = this.options.backoff ?? defaultBackoff;
-        if (attempt >= backoff.attempts) throw new Error('BatchGetItem kept keys unprocessed');
-        if (attempt > 0) await backoff.sleep(jitteredDelay(backoff, attempt));
-        const { Responses, UnprocessedKeys } = await this.client.send(
-          new BatchGetItemCommand({
-            RequestItems: { [store.table]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        for (const item of Responses?.[store.table] ?? []) {
-          const key: Record<string, AttributeValue> = {};
-          key[store.key.partitionKey] = item[store.key.partitionKey] as AttributeValue;
-          if (store.key.sortKey) key[store.key.sortKey] = item[store.key.sortKey] as AttributeValue;
-          found.push(key);
-        }
-        pending = UnprocessedKeys?.[store.table]?.Keys ?? [];
-      }
-    }
-    return found;
+    const found = await batchGetItems(this.client, store.table, keys, this.options.backoff);
+    return found.map((item) => keyOf(store, item));
   }
 
   /**

@@ -8,7 +8,6 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoStore } from '../core/data-map.ts';
 import {
   accountOfItem,
   parseItemTime,
@@ -20,6 +19,7 @@ import {
   shardKey,
 } from '../core/retention.ts';
 import type { Candidate, CandidatePage, ExpirySource } from '../retention/ports.ts';
+import { decodeCursor, encodeCursor, keyOf } from './dynamo-stores.ts';
 
 type DynamoTask = Extract<RetentionTask, { timeAttribute: string }>;
 interface Ref {
@@ -29,16 +29,6 @@ interface Ref {
 
 /** Deletes at once: enough to keep DynamoDB busy, few enough not to throttle a small table. */
 const DELETE_CONCURRENCY = 25;
-
-const encode = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-const decode = (cursor: string | undefined) =>
-  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined;
-
-const keyOf = (store: DynamoStore, item: Record<string, unknown>) => ({
-  [store.key.partitionKey]: item[store.key.partitionKey],
-  ...(store.key.sortKey && { [store.key.sortKey]: item[store.key.sortKey] }),
-});
 
 export class DynamoRetention implements ExpirySource {
   constructor(
@@ -58,7 +48,7 @@ export class DynamoRetention implements ExpirySource {
     limit: number,
   ): Promise<CandidatePage> {
     const { store, timeAttribute, windowMs } = task as DynamoTask;
-    const start = decode(cursor);
+    const start = decodeCursor(cursor);
     const { Items = [], LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
         TableName: store.table,
@@ -89,7 +79,7 @@ export class DynamoRetention implements ExpirySource {
         ref,
       };
     });
-    const next = encode(LastEvaluatedKey);
+    const next = encodeCursor(LastEvaluatedKey);
     return { candidates, read: Items.length, ...(next && { cursor: next }) };
   }
 

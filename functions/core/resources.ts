@@ -32,15 +32,19 @@ export interface TableDefinition {
  * One item per account: its lifecycle state. Only DEACTIVATED, unheld accounts
  * carry `dueShard`, so the `due` index holds exactly the purge candidates.
  */
+/** The Accounts table's sparse indexes, by name: the sweeper's due accounts and due notices. */
+export const DUE_INDEX = 'due';
+export const NOTICES_DUE_INDEX = 'notices-due';
+
 export const accountsTable: TableDefinition = {
   id: 'Accounts',
   localName: 'lethe-accounts',
   env: 'ACCOUNTS_TABLE',
   key: { partitionKey: 'accountId' },
   indexes: [
-    { name: 'due', partitionKey: 'dueShard', sortKey: 'purgeAfter', projection: 'KEYS_ONLY' },
+    { name: DUE_INDEX, partitionKey: 'dueShard', sortKey: 'purgeAfter', projection: 'KEYS_ONLY' },
     // Notice records waiting to go out (functions/core/notices.ts): only PENDING ones carry `noticeShard`.
-    { name: 'notices-due', partitionKey: 'noticeShard', sortKey: 'noticeDueAt', projection: 'ALL' },
+    { name: NOTICES_DUE_INDEX, partitionKey: 'noticeShard', sortKey: 'noticeDueAt', projection: 'ALL' },
     // Processor confirmations still owed (functions/core/confirmations.ts): only PENDING ones carry `confirmShard`.
     { name: 'confirmations-due', partitionKey: 'confirmShard', sortKey: 'deadline', projection: 'KEYS_ONLY' },
     // Accounts under a legal hold: only they carry `holdShard` (`lethe list --held`).

@@ -13,11 +13,11 @@
 
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalApp } from '../../local/app.ts';
+import { freePort } from '../../local/free-port.ts';
 import { jwtKeyFile } from '../../local/jwt.ts';
 import { readSettings } from '../../local/settings.ts';
 import { leakingLines } from '../support/log-capture.ts';
@@ -33,16 +33,6 @@ declare module 'vitest' {
     handlerEnvironment: Record<string, string>;
   }
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 export default async function setup(project: TestProject) {
   const dir = await mkdtemp(join(tmpdir(), 'lethe-it-'));

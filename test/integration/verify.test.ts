@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Check, VerifyReport } from '../../cli/commands/verify.ts';
 import type { DataMap, Store } from '../../functions/core/data-map.ts';
+import { retentionTasks } from '../../functions/core/retention.ts';
 import { config } from '../../lethe.config.ts';
 import { runLethe } from '../support/cli.ts';
 
@@ -45,12 +46,15 @@ const configWith = async (name: string, change: (store: Store) => Store): Promis
   return file;
 };
 
-const byStore = (report: VerifyReport, name: string): Check | undefined =>
-  report.checks.find((c) => c.check === 'store' && c.subject === name);
-
+/** Retention rules over DynamoDB stores: each has its table's `lethe-retention` index checked. */
 /** The demo map's processors, which verify skips, and the stores it checks. */
 const processors = config.dataMap.stores.filter((s) => s.kind === 'processor').length;
 const checkedStores = config.dataMap.stores.length - processors;
+const retentionChecks = retentionTasks(config.dataMap).filter((task) => 'timeAttribute' in task).length;
+const passing = checkedStores + retentionChecks;
+
+const byStore = (report: VerifyReport, name: string): Check | undefined =>
+  report.checks.find((c) => c.check === 'store' && c.subject === name);
 
 describe('lethe verify in local mode', () => {
   it('passes on the demo data map, and says what it could not check here', async () => {
@@ -79,7 +83,12 @@ describe('lethe verify in local mode', () => {
       'ses identity',
     ]);
     for (const check of skipped) expect(check.detail).not.toBe('');
-    expect(result.counts).toEqual({ pass: checkedStores, fail: 0, skip: 4 + processors });
+    expect(retentionChecks).toBeGreaterThan(0);
+    expect(result.checks.filter((c) => c.check === 'retention').map((c) => [c.status, c.subject])).toEqual([
+      ['pass', 'sessions: sessions'],
+      ['pass', 'usage-events: usage-events'],
+    ]);
+    expect(result.counts).toEqual({ pass: passing, fail: 0, skip: 4 + processors });
   });
 
   it('prints a table of checks and the verdict', async () => {
@@ -152,7 +161,39 @@ describe('lethe verify in local mode', () => {
     expect(result.checks.filter((c) => c.status === 'fail')).toEqual([
       { check: 'store', subject: name, status: 'fail', detail },
     ]);
-    expect(result.counts.pass).toBe(checkedStores - 1);
+    expect(result.counts.pass).toBe(passing - 1);
+  });
+
+  it('fails a retention rule over a table without the lethe-retention index, naming category and store', async () => {
+    // Arrange: the demo's sessions rule, pointed at the content table, which has no such index
+    const dataMap: DataMap = {
+      ...config.dataMap,
+      retention: [
+        {
+          category: 'posts',
+          labels: { en: 'Posts' },
+          window: 'P365D',
+          stores: [{ store: 'content', timeAttribute: 'at' }],
+        },
+      ],
+    };
+    const file = join(dir, 'retention.config.mjs');
+    await writeFile(file, `export const config = ${JSON.stringify({ ...config, dataMap })};\n`);
+
+    // Act
+    const { code, report } = await lethe(['verify', '--config', file, '--json']);
+
+    // Assert
+    expect(code).toBe(1);
+    expect(report().checks.filter((c) => c.status === 'fail')).toEqual([
+      {
+        check: 'retention',
+        subject: 'posts: content',
+        status: 'fail',
+        detail:
+          'table demo-content has no index lethe-retention (letheRetention, letheExpiresAt), which finds what expired (docs/retention.md)',
+      },
+    ]);
   });
 
   it('names the failing store in the table, and says FAILED', async () => {

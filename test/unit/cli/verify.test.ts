@@ -6,7 +6,7 @@
  * test/integration/verify.test.ts.
  */
 import { ApiGatewayV2Client, GetAuthorizersCommand } from '@aws-sdk/client-apigatewayv2';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetBucketVersioningCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   GetAccountCommand,
@@ -290,5 +290,62 @@ describe('lethe verify against a deployed environment', () => {
       'AuthorizationErrorException: User is not authorized to perform: sns:ListSubscriptionsByTopic',
     );
     expect(report.counts).toEqual({ pass: 5, fail: 2, skip: 1 });
+  });
+
+  it('checks the retention index and, for a ttl rule, that TTL is on the expiry attribute', async () => {
+    // Arrange: a ttl rule over sessions; the table has the index, TTL is off
+    const withRetention: DataMap = {
+      ...dataMap,
+      retention: [
+        {
+          category: 'sessions',
+          labels: { en: 'Sessions' },
+          window: 'P30D',
+          ttl: true,
+          stores: [{ store: 'sessions', timeAttribute: 'lastSeenAt' }],
+        },
+      ],
+    };
+    ddb.on(DescribeTableCommand, { TableName: 'app-sessions' }).resolves({
+      Table: {
+        KeySchema: [{ AttributeName: 'sessionId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'letheExpiresAt', AttributeType: 'N' }],
+        GlobalSecondaryIndexes: [
+          { IndexName: 'byUser', KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }] },
+          {
+            IndexName: 'lethe-retention',
+            KeySchema: [
+              { AttributeName: 'letheRetention', KeyType: 'HASH' },
+              { AttributeName: 'letheExpiresAt', KeyType: 'RANGE' },
+            ],
+          },
+        ],
+      },
+    });
+    ddb
+      .on(DescribeTimeToLiveCommand)
+      .resolvesOnce({ TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } })
+      .resolvesOnce({
+        TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED', AttributeName: 'letheExpiresAt' },
+      });
+    const config = { dataMap: withRetention, notices: { sender: 'no-reply@mail.example.com' } };
+
+    // Act
+    const off = await run({ config });
+    const on = await run({ config });
+
+    // Assert
+    expect(find(off.checks, 'retention')).toEqual({
+      check: 'retention',
+      subject: 'sessions: sessions',
+      status: 'fail',
+      detail: 'the rule sets ttl, but table app-sessions has TTL DISABLED, not on letheExpiresAt',
+    });
+    expect(find(on.checks, 'retention')).toMatchObject({
+      status: 'pass',
+      detail: 'table app-sessions, index lethe-retention, TTL on letheExpiresAt',
+    });
+    // One DescribeTable per table, however many checks read it
+    expect(ddb.commandCalls(DescribeTableCommand, { TableName: 'app-sessions' })).toHaveLength(2);
   });
 });

@@ -45,7 +45,8 @@ export type Command =
     }
   | { readonly name: 'dlq list'; readonly max: number }
   | { readonly name: 'dlq redrive'; readonly max?: number }
-  | { readonly name: 'verify'; readonly offline: boolean; readonly config?: string };
+  | { readonly name: 'verify'; readonly offline: boolean; readonly config?: string }
+  | { readonly name: 'retention'; readonly measure: boolean };
 
 export type CommandName = Command['name'];
 
@@ -277,6 +278,24 @@ export const COMMANDS: readonly CommandSpec[] = [
       'lethe verify --stack LetheStaging --config ./staging.config.ts --json',
       'lethe verify --stack Lethe --offline',
     ],
+  },
+  {
+    name: 'retention',
+    args: [],
+    options: {
+      schedule: {
+        type: 'boolean',
+        description: 'print the schedule alone, reading nothing (no target needed)',
+      },
+    },
+    summary: 'the retention schedule, with the oldest item each category still holds',
+    description:
+      'Prints the retention schedule of the data map (P9) as a Markdown table: category, what it holds,\n' +
+      'stores, how long it is kept, legal basis. Against local mode or a deployed app (--stack) it adds the\n' +
+      'age of the oldest item each category still holds next to its window + max lag\n' +
+      '(LETHE_RETENTION_MAX_LAG, default the configured retentionMaxLag or P1D), read oldest first through\n' +
+      'the lethe-retention index (S3: a listing of the prefix); items kept by a legal hold are counted apart.',
+    examples: ['lethe retention', 'lethe retention --json', 'lethe retention --schedule'],
   },
 ];
 
@@ -563,6 +582,8 @@ const commandOf = (spec: CommandSpec, args: readonly string[], values: Tokens['v
       const max = count(spec, values.get('max'));
       return { name: 'dlq redrive', ...(max !== undefined && { max }) };
     }
+    case 'retention':
+      return { name: 'retention', measure: values.get('schedule') !== true };
     case 'verify': {
       const config = values.get('config');
       return {

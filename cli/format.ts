@@ -1,6 +1,8 @@
 /** Renders each command's report for people: aligned fields and tables, times with how far off they are. */
-import type { ListReport } from './commands/list.ts';
 
+import { parseDuration } from '../functions/core/duration.ts';
+import type { ListReport } from './commands/list.ts';
+import type { RetentionReport } from './commands/retention.ts';
 import type { VerifyReport } from './commands/verify.ts';
 import type {
   AuditReport,
@@ -318,5 +320,46 @@ export const renderVerify = (r: VerifyReport): string => {
     table(['RESULT', 'CHECK', 'WHAT', 'DETAIL'], rows),
     '',
     `${verdict}: ${r.counts.pass} passed, ${r.counts.fail} failed, ${r.counts.skip} skipped (${where}, config ${r.config})`,
+  ].join('\n');
+};
+
+/** A duration for people: `31.2 days`, `5.0 hours`, `42 seconds`. */
+const ageText = (seconds: number): string => {
+  if (seconds >= 86_400) return `${(seconds / 86_400).toFixed(1)} days`;
+  if (seconds >= 3600) return `${(seconds / 3600).toFixed(1)} hours`;
+  if (seconds >= 60) return `${(seconds / 60).toFixed(1)} minutes`;
+  return `${seconds} seconds`;
+};
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** `30 days (P30D)`; a window that is not whole days stays as written. */
+const windowText = (window: string): string => {
+  const days = parseDuration(window) / 86_400_000;
+  return Number.isInteger(days) ? `${days} day${days === 1 ? '' : 's'} (${window})` : window;
+};
+
+/** The retention schedule as a Markdown table: paste it into a privacy policy's retention section. */
+export const renderRetention = (r: RetentionReport): string => {
+  const headers = ['Category', 'What', 'Stores', 'Kept for', 'Legal basis'];
+  if (r.measured) headers.push('Oldest remaining');
+  const rows = r.categories.map((c) => {
+    const row = [c.category, c.labels.en ?? '', c.stores.join('; '), windowText(c.window), c.basis ?? ''];
+    if (r.measured) {
+      const held = c.heldPastWindow ? `; ${c.heldPastWindow} past window under legal hold` : '';
+      const age =
+        c.oldestAgeSeconds === undefined
+          ? 'not measured (log groups: CloudWatch expires them)'
+          : c.oldestAgeSeconds === null
+            ? 'none'
+            : `${ageText(c.oldestAgeSeconds)} (${c.withinDeadline ? 'within' : 'PAST'} ${c.window} + ${r.maxLag})`;
+      row.push(`${age}${held}`);
+    }
+    return row;
+  });
+  return [
+    `| ${headers.join(' | ')} |`,
+    `| ${headers.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
   ].join('\n');
 };

@@ -15,6 +15,7 @@ import { type Command, type GlobalOptions, parseArgs, UsageError } from './args.
 import { audit, hold, receipt, release, status } from './commands/account.ts';
 import { listDlq, redriveDlq } from './commands/dlq.ts';
 import { listAccounts } from './commands/list.ts';
+import { retentionSchedule } from './commands/retention.ts';
 import { dryRun, sweepNow } from './commands/sweep.ts';
 import { type VerifyInput, verify } from './commands/verify.ts';
 import { CliError, describeError } from './errors.ts';
@@ -26,6 +27,7 @@ import {
   renderList,
   renderReceipt,
   renderRedrive,
+  renderRetention,
   renderStatus,
   renderSweep,
   renderVerify,
@@ -144,6 +146,13 @@ export const execute = async (command: Command, services: Services, io: Io, now:
     case 'dlq redrive': {
       const report = await redriveDlq(services, command.max, io.stderr);
       return { data: report, text: renderRedrive(report), exitCode: report.failed > 0 ? 1 : 0 };
+    }
+    case 'retention': {
+      const report = await retentionSchedule(services, now, {
+        measure: command.measure,
+        ...(io.env.LETHE_RETENTION_MAX_LAG && { maxLag: io.env.LETHE_RETENTION_MAX_LAG }),
+      });
+      return { data: report, text: renderRetention(report) };
     }
     case 'verify': {
       const { source, ...checked } = await loadConfig(command.config);

@@ -45,7 +45,7 @@ import type { ExportsBucketRef } from './state.ts';
 export { PROJECT_ROOT } from './bundling.ts';
 
 /** What a function does with Lethe's Accounts table. */
-export type AccountsAccess = 'read' | 'write' | 'sweep' | 'purge' | 'notices';
+export type AccountsAccess = 'read' | 'write' | 'sweep' | 'purge' | 'notices' | 'holds';
 
 /**
  * Exactly the DynamoDB actions on the table each access needs. IAM checks
@@ -71,6 +71,8 @@ export const ACCOUNTS_ACTIONS: Record<AccountsAccess, readonly string[]> = {
   sweep: ['dynamodb:UpdateItem'],
   purge: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
   notices: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  // The retention sweeper (dynamo-holds.ts) reads which accounts of a page are held, 100 at a time.
+  holds: ['dynamodb:BatchGetItem'],
 };
 
 export const NOTICE_RECORD_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;

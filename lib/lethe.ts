@@ -15,7 +15,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as z from 'zod/mini';
 import { type LetheConfig, LetheConfigError, parseConfig } from '../functions/core/config-schema.ts';
-import type { DataMap, ProfileSource, Store } from '../functions/core/data-map.ts';
+import type { DataMap, ProfileSource, RetentionRule, Store } from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
 import { DEFAULT_DELETION_SLA } from '../functions/core/purge.ts';
 import { LetheAlarms } from './alarms.ts';
@@ -27,6 +27,7 @@ import { LetheExport } from './export.ts';
 import { scopedName } from './names.ts';
 import { LetheNotices } from './notices.ts';
 import { LethePromiseAlarms } from './promise-alarms.ts';
+import { LetheRetention } from './retention.ts';
 import { LetheRuntimeConfig } from './runtime-config.ts';
 import { LetheState } from './state.ts';
 
@@ -46,6 +47,8 @@ export type LetheStore<S extends Store = Store> = S extends { readonly table: st
 export interface LetheDataMap {
   readonly profile: ProfileSource;
   readonly stores: readonly LetheStore[];
+  /** The retention schedule (P9): each category kept only this long, for every account. docs/retention.md */
+  readonly retention?: readonly RetentionRule[];
 }
 
 /** Tokens from any JWT issuer (an OIDC provider: Auth0, Okta, Entra ID, Keycloak, Cognito). */
@@ -137,6 +140,8 @@ export interface LetheProps {
   readonly deletionSla?: { readonly afterPurgeAfter?: string; readonly outerBound?: string };
   /** How long audit events are kept; receipts are kept for good. @default 'P1095D' (three years) */
   readonly auditRetention?: string;
+  /** Retention (P9): how late past its window an item may be deleted at most. @default 'P1D' */
+  readonly retentionMaxLag?: string;
   /** Days the function and API access logs are kept: a CloudWatch Logs retention value. @default 30 */
   readonly logRetentionDays?: number;
   /** Where alarms go. @default a new encrypted topic with no subscriptions */
@@ -200,6 +205,7 @@ const isBucket = (value: BucketReference): value is IBucket => typeof value !== 
 /** The data map with every reference turned into its name (a token when CloudFormation decides it). */
 export const resolveDataMap = (map: LetheDataMap): DataMap => ({
   profile: map.profile,
+  ...(map.retention !== undefined && { retention: map.retention }),
   stores: map.stores.map((store): Store => {
     if ('table' in store && store.table !== undefined) {
       return { ...store, table: isTable(store.table) ? store.table.tableName : store.table } as Store;
@@ -237,6 +243,8 @@ export class Lethe extends Construct {
   /** The `service` dimension of this instance's metrics and log lines. */
   readonly serviceName!: string;
   readonly events!: LetheEvents;
+  /** The retention sweeper and what AWS expires by itself; absent when the data map has no retention rules. */
+  readonly retention?: LetheRetention;
 
   constructor(scope: Construct, id: string, props: LetheProps) {
     super(scope, id);
@@ -307,6 +315,9 @@ export class Lethe extends Construct {
     ]) {
       fn.useOutbox(outboxTable);
     }
+    if ((config.dataMap.retention ?? []).length > 0) {
+      this.retention = new LetheRetention(this, 'Retention', { ...resources, config, alarms: this.alarms });
+    }
     // One service name per instance on every function (metrics and logs), the promise alarms, the dashboard.
     this.serviceName = scopedName(this, 'lethe', { maxLength: 64 });
     for (const { fn } of this.functionsByLabel())
@@ -344,6 +355,7 @@ export class Lethe extends Construct {
       { label: 'export-worker', fn: this.export.worker },
       { label: 'events-publisher', fn: this.events.publisher },
       ...(this.events.signIn ? [{ label: 'sign-in', fn: this.events.signIn }] : []),
+      ...(this.retention ? [{ label: 'retention-sweeper', fn: this.retention.sweeper }] : []),
     ];
   }
 
@@ -366,6 +378,7 @@ export class Lethe extends Construct {
         purgeConcurrency: props.purgeConcurrency,
         auditRetention: props.auditRetention,
         logRetentionDays: props.logRetentionDays,
+        retentionMaxLag: props.retentionMaxLag,
         exports: props.exports,
         deletionSla: props.deletionSla,
         notices: {

@@ -76,4 +76,7 @@ export class LetheStatelessStack extends Stack {
   get events() {
     return this.lethe.events;
   }
+  get retention() {
+    return this.lethe.retention;
+  }
 }

@@ -51,7 +51,8 @@ Lethe is running (${Math.round(performance.now() - started)} ms).
   Data               ${settings.dataDir ?? 'in memory (set LETHE_DATA_DIR to keep it)'}
   Grace period       ${settings.gracePeriod}
   Reminders          ${settings.noticeSchedule} before the purge
-  Sweeper            every ${settings.sweepInterval} (${(app.sweepIntervalMs ?? 0) / 1000} s)
+  Sweeper            every ${settings.sweepInterval} (${(app.sweepIntervalMs ?? 0) / 1000} s), retention rules at each sweep
+  Retention          items go by window + ${settings.retentionMaxLag} (LETHE_RETENTION_MAX_LAG); npx lethe retention
   Throttle           ${settings.throttle.rateLimit} requests/s, bursts of ${settings.throttle.burstLimit} (as the stage in AWS)
   Purge queue        ${purge?.url}
   Purge DLQ          ${purge?.dlqUrl}

@@ -38,11 +38,14 @@ const actionsOn = (grants: readonly Grant[], resource: unknown) =>
     .sort();
 
 describe('the sweep schedule', () => {
-  const [, schedule] = ofType('AWS::Scheduler::Schedule')[0]!;
+  const [, schedule] = ofType('AWS::Scheduler::Schedule').find(
+    ([id]) => id === logicalIdOf(enforcement.schedule),
+  )!;
   const target = schedule.Properties.Target as Record<string, unknown>;
 
   it('is one EventBridge Scheduler schedule at the configured interval, on time', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    // This one, and retention's (lib/retention.ts) at the same interval.
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     expect(config.sweepInterval).toBe('PT15M');
     expect(schedule.Properties.ScheduleExpression).toBe('rate(15 minutes)');
     expect(schedule.Properties.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
@@ -358,9 +361,9 @@ describe('alarms', () => {
   });
 
   it('notifies the alarm topic when each alarm fires and clears', () => {
-    // Four of enforcement, the notice DLQ's, the export DLQ's; the events DLQ's, the publisher's lag, the
-    // sign-in DLQ's; and the eight on the promises (monitoring.test.ts).
-    expect(alarmResources).toHaveLength(17);
+    // Four of enforcement, the notice DLQ's, the export DLQ's; the events DLQ's, the publisher's lag, the sign-in
+    // DLQ's; the retention sweeper's; and the eight on the promises (monitoring.test.ts).
+    expect(alarmResources).toHaveLength(18);
     for (const alarm of alarmResources) {
       expect(alarm.AlarmActions).toEqual([refOf(alarms.topic)]);
       expect(alarm.OKActions).toEqual([refOf(alarms.topic)]);

@@ -3,6 +3,7 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { profileStore, s3Stores } from '../../functions/core/data-map.ts';
 import { accountsTable, auditTable } from '../../functions/core/resources.ts';
+import { retentionTasks } from '../../functions/core/retention.ts';
 import { fallbackRoute, routes } from '../../functions/http/routes.ts';
 import { config } from '../../lethe.config.ts';
 import { prefixPatternOf } from '../../lib/data-map-grants.ts';
@@ -25,7 +26,8 @@ const resources = resourcesOf(template);
 const httpFunctions = [...stateless.api.functions.entries()];
 const { sweeper, purgeWorker } = stateless.enforcement;
 const exportWorker = stateless.export.worker;
-/** Every function in the stateless stack: the HTTP ones, enforcement's and export's. */
+const retentionSweeper = stateless.retention!.sweeper;
+/** Every function in the stateless stack: the HTTP ones, enforcement's, export's and retention's. */
 const functions: [string, LetheFunction][] = [
   ...httpFunctions,
   ['sweeper', sweeper],
@@ -35,6 +37,7 @@ const functions: [string, LetheFunction][] = [
   ['event-publisher', stateless.events.publisher],
   // The demo data map names a user pool, so the sign-in follower is there.
   ['sign-in', stateless.events.signIn as LetheFunction],
+  ['retention-sweeper', retentionSweeper],
 ];
 
 interface FunctionProps {
@@ -87,7 +90,7 @@ describe('LetheStateless functions', () => {
     expect([...stateless.api.functions.keys()].sort()).toEqual(
       [...routes.map((r) => r.id), fallbackRoute.id].sort(),
     );
-    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 4 + 2);
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 4 + 2 + 1);
   });
 
   it.each(functions)('%s runs Node 24 on arm64 with active tracing', (_id, fn) => {
@@ -366,6 +369,7 @@ describe('the subject key extension', () => {
         'sweeper',
         'purge-worker',
         'notice-sender',
+        'retention-sweeper',
       ].sort(),
     );
   });
@@ -445,6 +449,15 @@ describe('least privilege: everywhere', () => {
             `s3:GetObject ${JSON.stringify(arnJson('s3', `${store.bucket}/${prefixPatternOf(store)}*`, { regional: false }))}`,
         ),
         `lambda:InvokeFunction ${JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(sweeper), 'Arn'] }, ':*']] })}`,
+        // Retention (lib/retention.ts): the prefixes its rules name, and its own schedule's invoke.
+        ...retentionTasks(config.dataMap).flatMap((task) =>
+          task.store.kind === 's3-prefix'
+            ? [
+                `s3:DeleteObject ${JSON.stringify(arnJson('s3', `${task.store.bucket}/${prefixPatternOf(task.store)}*`, { regional: false }))}`,
+              ]
+            : [],
+        ),
+        `lambda:InvokeFunction ${JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(retentionSweeper), 'Arn'] }, ':*']] })}`,
       ].sort(),
     );
     expect(exportWildcards.sort()).toEqual([

@@ -2,6 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { retentionTasks } from '../../functions/core/retention.ts';
 import { fallbackRoute, routes } from '../../functions/http/routes.ts';
 import { config } from '../../lethe.config.ts';
 import { createApp } from '../../lib/app.ts';
@@ -22,6 +23,7 @@ const expectedFindings = (): string[] => {
   const { functions, routes: httpRoutes } = stateless.api;
   const { sweeper, purgeWorker, sweepDlq, scheduleRole } = stateless.enforcement;
   const exportWorker = stateless.export.worker;
+  const retention = stateless.retention!;
   const archives = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${stateful.exportsBucket.findingName}/exports/*/*]`;
   const openRoutes = [...routes.filter((r) => r.auth === 'none').map((r) => r.id), fallbackRoute.id];
   return [
@@ -34,6 +36,7 @@ const expectedFindings = (): string[] => {
       exportWorker,
       stateless.events.publisher,
       ...(stateless.events.signIn ? [stateless.events.signIn] : []),
+      retention.sweeper,
     ].map((fn) => `AwsSolutions-IAM5[Resource::*] @ ${policyPathOf(fn.role as Role)}`),
     ...openRoutes.map((id) => `AwsSolutions-APIG4 @ ${resourcePathOf(httpRoutes.get(id)!)}`),
     `AwsSolutions-SMG4 @ ${resourcePathOf(stateful.subjectKey)}`,
@@ -55,6 +58,12 @@ const expectedFindings = (): string[] => {
     `AwsSolutions-SQS3 @ ${resourcePathOf(stateless.events.dlq)}`,
 
     `AwsSolutions-IAM5[Resource::<${logicalIdOf(sweeper)}.Arn>:*] @ ${policyPathOf(scheduleRole)}`,
+    // Retention (lib/retention.ts): the S3 prefixes its rules name, and its schedule's invoke.
+    ...s3WildcardFindings(retention.sweeper, {
+      ...config.dataMap,
+      stores: retentionTasks(config.dataMap).flatMap((t) => (t.store.kind === 's3-prefix' ? [t.store] : [])),
+    }).map(({ finding }) => `${finding} @ ${policyPathOf(retention.sweeper.role as Role)}`),
+    `AwsSolutions-IAM5[Resource::<${logicalIdOf(retention.sweeper)}.Arn>:*] @ ${policyPathOf(retention.scheduleRole)}`,
   ].sort();
 };
 

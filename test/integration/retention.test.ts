@@ -6,9 +6,11 @@
  * there, and the held account keeps everything (P4). Counted before and after.
  */
 import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import type { RetentionReport } from '../../cli/commands/retention.ts';
 import { retentionSubject } from '../../functions/core/audit.ts';
 import { parseDuration } from '../../functions/core/duration.ts';
 import { auditTable } from '../../functions/core/resources.ts';
@@ -21,8 +23,22 @@ import {
 } from '../../functions/core/retention.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { batchWrite, demoItems, demoUploads, putUploads } from '../../local/seed.ts';
+import { runLethe } from '../support/cli.ts';
 import { handlerLogs, map, s3 } from './enforcement-support.ts';
 import { call, doc, tokenFor } from './support.ts';
+
+const portOf = (url: string | undefined) => new URL(url ?? '').port;
+/** `npx lethe retention --json` against these stand-ins. */
+const schedule = async (): Promise<RetentionReport> => {
+  const env = {
+    LETHE_DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')),
+    LETHE_SQS_S3_PORT: portOf(inject('s3Endpoint')),
+    LETHE_SES_PORT: portOf(inject('handlerEnvironment').AWS_ENDPOINT_URL_SESV2),
+  };
+  const { code, json } = await runLethe(['retention', '--json'], env, { keyDir: dirname(inject('keyFile')) });
+  expect(code).toBe(0);
+  return json<RetentionReport>();
+};
 
 const tasks = retentionTasks(map);
 const maxLagMs = parseDuration(process.env.LETHE_RETENTION_MAX_LAG ?? 'P1D');
@@ -121,9 +137,12 @@ describe('retention: one run of the retention sweeper', () => {
       }
     }
 
+    const shownBefore = await schedule();
+
     // Act: one run, as the schedule invokes it
     const result = await handler({} as never, lambdaContext('retention', 5 * 60_000));
     const after = await inventory(Date.now());
+    const shownAfter = await schedule();
 
     // Assert: no unheld item is older than its window + max lag, anywhere in the demo stores
     expect(late(after).filter((i) => i.accountId !== held)).toEqual([]);
@@ -143,6 +162,14 @@ describe('retention: one run of the retention sweeper', () => {
         .map((i) => i.id)
         .sort(),
     );
+    // `lethe retention` showed items past the deadline before, none after, and the held ones apart
+    const stored = (r: RetentionReport) => r.categories.filter((c) => c.oldestAgeSeconds !== undefined);
+    expect(stored(shownBefore).length).toBe(new Set(tasks.map((t) => t.rule.category)).size);
+    for (const c of stored(shownBefore)) expect(c.withinDeadline, c.category).toBe(false);
+    for (const c of stored(shownAfter)) {
+      expect(c.withinDeadline, c.category).toBe(true);
+      expect(c.heldPastWindow, c.category).toBeGreaterThan(0);
+    }
     // every category ran to the end and counted the hold
     expect(result.runs.map((r) => r.category).sort()).toEqual(
       [...new Set(tasks.map((t) => t.rule.category))].sort(),

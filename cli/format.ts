@@ -43,7 +43,8 @@ const UNITS = [
   ['second', 1000],
 ] as const;
 
-const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+/** "1 notice", "2 notices": counts in correct English (the CLI's and local mode's lines). */
+export const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 
 /** "in 3 days 2 hours", "25 minutes ago": two units while the first is under ten, else the nearest one. */
 export const relative = (iso: string, now: Date): string => {

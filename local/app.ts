@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoProfileReader } from '../functions/adapters/dynamo-profiles.ts';
 import { CONFIG_SOURCES } from '../functions/core/config-schema.ts';
 import { cognitoStores, validateDataMap } from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
@@ -38,7 +39,7 @@ import {
   type LocalQueue,
   localQueueUrl,
 } from './resources.ts';
-import { seedDemoAccounts } from './seed.ts';
+import { demoAccountId, seedDemoAccounts } from './seed.ts';
 import { type ApiServer, startApiServer } from './server.ts';
 import type { LocalSettings } from './settings.ts';
 import { type StandIns, startStandIns } from './stand-ins.ts';
@@ -229,6 +230,8 @@ export const startLocalApp = async (
         ...(notices && { noticeQueue: notices }),
         subjectKey,
         sweepIntervalMs,
+        profiles: new DynamoProfileReader(doc, map),
+        demoIds: Array.from({ length: settings.seedAccounts }, (_, i) => demoAccountId(i + 1)),
         ...(options.onEnforcement && { log: options.onEnforcement, warn: options.onEnforcement }),
       });
     }

@@ -9,7 +9,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, ScheduledEvent, SQSRecord } from 'aws-lambda';
-import type { DataMap } from '../functions/core/data-map.ts';
+import { plural } from '../cli/format.ts';
+import type { DataMap, Profile } from '../functions/core/data-map.ts';
+import { noticeKeyOfBody } from '../functions/core/notices.ts';
 import { purgeOrder } from '../functions/core/purge.ts';
 import { accountsTable } from '../functions/core/resources.ts';
 import type { CategoryRun } from '../functions/core/retention.ts';
@@ -33,6 +35,10 @@ export interface EnforcementOptions {
   readonly purgeQueue: LocalQueue;
   /** The notice queue, consumed by the notice sender like the purge queue; absent: notices stay queued. */
   readonly noticeQueue?: LocalQueue;
+  /** The host app's profiles: an account with one and no lifecycle record is ACTIVE. */
+  readonly profiles?: { get(accountId: string): Promise<Profile | undefined> };
+  /** The demo accounts: notice lines name them by id (a notice's key holds only the subject). */
+  readonly demoIds?: readonly string[];
   /** To find a purged account's tombstone, which is keyed by subject. */
   readonly subjectKey: string;
   readonly sweepIntervalMs: number;
@@ -93,8 +99,16 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
     }
     if (Item) return `nothing to purge (${String(Item.status)})`;
     const tombstone = (await read(tombstoneKey(subjectOf(subjectKey, accountId)))).Item;
-    return tombstone ? 'purged' : 'nothing to purge (unknown account)';
+    // A duplicate job of a purge done earlier finds the same tombstone: it purged nothing itself.
+    if (tombstone) return purgedHere.has(accountId) ? 'already purged' : 'purged';
+    // A profile and no lifecycle record is an ACTIVE account (the spec), not an unknown one.
+    return (await options.profiles?.get(accountId))
+      ? 'nothing to purge (ACTIVE)'
+      : 'nothing to purge (unknown account)';
   };
+
+  /** Accounts whose purge this process reported done: a later job for one is a duplicate. */
+  const purgedHere = new Set<string>();
 
   const reportRecord = async (record: SQSRecord, outcome: RecordOutcome) => {
     const accountId = accountOfRecord(record);
@@ -110,7 +124,9 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
       return;
     }
     try {
-      log(`purge ${who}: ${accountId ? await stateOf(accountId) : 'done'}`);
+      const state = accountId ? await stateOf(accountId) : 'done';
+      if (accountId && state === 'purged') purgedHere.add(accountId);
+      log(`purge ${who}: ${state}`);
     } catch (error) {
       warn(
         `purge ${who}: done; its state could not be read (${error instanceof Error ? error.name : 'error'})`,
@@ -120,10 +136,12 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
 
   /** The sweep's lines, as soon as it is done: its purges may finish before a retention run does. */
   const reportSweep = (result: SweepResult & { noticesEnqueued: number }, ms: number) => {
-    if (result.noticesEnqueued > 0) log(`sweep: ${result.noticesEnqueued} notices due, queued to send`);
+    if (result.noticesEnqueued > 0) {
+      log(`sweep: ${plural(result.noticesEnqueued, 'notice')} due, queued to send`);
+    }
     if (result.claimed === 0 && result.complete) return;
     const rest = result.complete ? '' : '; more are due, left for the next sweep';
-    log(`sweep: claimed ${result.claimed} of ${result.read} due accounts (${ms} ms)${rest}`);
+    log(`sweep: claimed ${result.claimed} of ${plural(result.read, 'due account')} (${ms} ms)${rest}`);
   };
 
   // The sweeper, then the retention sweeper: in AWS two functions on the same schedule.
@@ -164,14 +182,39 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
           name: 'notice-sender',
           handler: noticeSender.handler,
           autoStart,
-          onRecord: (_record, outcome) => {
-            if (outcome === 'failed')
-              warn('notice: failed to send; it comes back after the visibility timeout');
-            else log('notice: handled');
+          onRecord: async (record, outcome) => {
+            const { kind, to } = noticeOf(record);
+            if (outcome === 'failed') {
+              warn(`notice ${kind} to ${to}: failed to send; it comes back after the visibility timeout`);
+              return;
+            }
+            log(`notice ${kind} to ${to}: ${await noticeStateOf(record)}`);
           },
           onError: warn,
         })
       : undefined;
+
+  /** Demo accounts by subject: a notice's key names the subject, and the log names the demo id (never the address). */
+  const demoBySubject = new Map((options.demoIds ?? []).map((id) => [subjectOf(subjectKey, id), id]));
+  const noticeOf = (record: SQSRecord) => {
+    const key = noticeKeyOfBody(record.body) ?? '';
+    const [, subject = '', , kind = 'notice'] = key.split('#');
+    return { key, kind, to: demoBySubject.get(subject) ?? 'an account outside the demo set' };
+  };
+  const noticeStateOf = async (record: SQSRecord) => {
+    const { key } = noticeOf(record);
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: accountsTable.localName, Key: { accountId: key }, ConsistentRead: true }),
+    );
+    const words: Record<string, string> = {
+      SENT: 'sent',
+      CANCELLED: 'not sent (its deactivation is over)',
+      HELD: 'held back (a legal hold is on)',
+      FAILED: `not sent (${String(Item?.detail ?? 'failed')})`,
+      UNCERTAIN: 'uncertain (a send with no answer)',
+    };
+    return Item ? (words[String(Item.state)] ?? String(Item.state).toLowerCase()) : 'nothing to send';
+  };
 
   return {
     sweepNow: () => scheduler.runNow(),

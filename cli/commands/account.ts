@@ -78,6 +78,10 @@ export const receipt = async (
 ): Promise<ReceiptReport> => {
   const found = await (await services.auditLog()).receipt(accountId);
   if (!found) {
+    // An id Lethe has never seen is not "not purged yet": say there is no such account.
+    const known =
+      (await (await services.accounts()).get(accountId)) ?? (await services.profiles.get(accountId));
+    if (!known) throw noSuchAccount(services, accountId);
     throw new CliError(
       `no deletion receipt for ${accountId}: it has not been purged (lethe status ${accountId} shows its state)`,
     );

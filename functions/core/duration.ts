@@ -19,6 +19,8 @@ export const parseDuration = (text: string): number => {
     Number(h ?? 0) * 3_600_000 +
     Number(min ?? 0) * 60_000 +
     Number(s ?? 0) * 1000;
+  // A well-formed zero (PT0S) is no grace period, schedule or window at all: say so, not "not a duration".
+  if (Math.round(ms) <= 0) throw new Error(`"${text}" must be longer than zero (e.g. PT30S or P30D)`);
   return Math.round(ms);
 };
 

@@ -83,6 +83,18 @@ export const noticeKey = (subject: string, deactivatedAt: string, kind: NoticeKi
 
 export const isNoticeKey = (key: string): boolean => key.startsWith('notice#');
 
+/** The notice record's key a notice queue message carries, or undefined for a message that is not one. */
+export const noticeKeyOfBody = (body: string): string | undefined => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const key = (parsed as { noticeKey?: unknown } | null)?.noticeKey;
+  return typeof key === 'string' && isNoticeKey(key) ? key : undefined;
+};
+
 /** Due notices are spread over shards like due accounts, by a stable hash of the record's key. */
 export const NOTICE_SHARDS = 16;
 export const noticeShardOf = (key: string, shards = NOTICE_SHARDS): string =>

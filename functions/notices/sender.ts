@@ -6,16 +6,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../commons/logger.ts';
-import { isNoticeKey } from '../core/notices.ts';
+import { noticeKeyOfBody } from '../core/notices.ts';
 import { sendNoticeDeps } from './deps.ts';
 import { sendNotice } from './send-notice.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 
 const parseJob = (record: SQSRecord): string => {
-  const { noticeKey } = JSON.parse(record.body) as { noticeKey?: unknown };
-  if (typeof noticeKey !== 'string' || !isNoticeKey(noticeKey))
-    throw new Error('Notice message without a valid key');
+  const noticeKey = noticeKeyOfBody(record.body);
+  if (noticeKey === undefined) throw new Error('Notice message without a valid key');
   return noticeKey;
 };
 

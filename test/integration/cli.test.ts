@@ -233,6 +233,13 @@ describe('lethe receipt', () => {
     );
   });
 
+  it('says an id nobody knows is no such account, not "not purged"', async () => {
+    const { code, stderr } = await lethe(['receipt', `cli-nobody-${randomUUID()}`]);
+
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^lethe: no such account: cli-nobody-\S+ has no lifecycle record.*\n$/);
+  });
+
   it("shows a purged account's receipt, and its status as PURGED", async () => {
     // Arrange: claimed and purged by the real use cases, on the later clock
     const accountId = await accountWithData();

@@ -17,6 +17,13 @@ describe('parseDuration', () => {
     expect(() => parseDuration(text)).toThrow(/ISO-8601/);
   });
 
+  it.each(['PT0S', 'P0D', 'PT0.0001S', 'P0W'])(
+    'refuses the zero %j as zero, not as a bad duration',
+    (text) => {
+      expect(() => parseDuration(text)).toThrow(/must be longer than zero/);
+    },
+  );
+
   it('reads a comma-separated schedule', () => {
     expect(parseDurationList('P7D, P1D')).toEqual([7 * 86_400_000, 86_400_000]);
   });

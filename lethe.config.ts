@@ -72,6 +72,20 @@ export const config: LetheConfig = {
         bucket: 'demo-uploads',
         prefix: 'uploads/{accountId}/',
       },
+      // Third parties asked to delete by a signed request, each confirming by its deadline (P5).
+      // Local mode sends both to its fake processor: newsletter confirms after a few seconds, analytics never does.
+      {
+        kind: 'processor',
+        name: 'newsletter',
+        deletionUrl: 'https://newsletter.example.com/lethe/deletions',
+        deadline: 'P30D',
+      },
+      {
+        kind: 'processor',
+        name: 'analytics',
+        deletionUrl: 'https://analytics.example.com/v2/erasure',
+        deadline: 'P30D',
+      },
       {
         kind: 's3-prefix',
         name: 'thumbnails',

@@ -26,6 +26,8 @@ export default defineConfig({
             POWERTOOLS_DEV: 'false',
             // What local mode passes the handlers: the example's configuration.
             [CONFIG_SOURCES.env]: JSON.stringify(config),
+            // Local mode (started by the integration setup in the same run) turns EMF off; unit tests read it.
+            POWERTOOLS_METRICS_DISABLED: 'false',
           },
         },
       },

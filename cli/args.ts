@@ -32,6 +32,17 @@ export type Command =
   | { readonly name: 'receipt'; readonly accountId: string }
   | { readonly name: 'audit'; readonly accountId: string }
   | { readonly name: 'sweep'; readonly dryRun: boolean }
+  | {
+      readonly name: 'list';
+      readonly filter: {
+        readonly state?: 'DEACTIVATED' | 'PURGING';
+        readonly held?: boolean;
+        readonly due?: boolean;
+        readonly overdue?: boolean;
+      };
+      readonly limit: number;
+      readonly cursor?: string;
+    }
   | { readonly name: 'dlq list'; readonly max: number }
   | { readonly name: 'dlq redrive'; readonly max?: number }
   | { readonly name: 'verify'; readonly offline: boolean; readonly config?: string }
@@ -65,6 +76,8 @@ interface CommandSpec {
 }
 
 export const DEFAULT_DLQ_LIST_MAX = 100;
+export const DEFAULT_LIST_LIMIT = 50;
+const LIST_STATES = ['DEACTIVATED', 'PURGING'] as const;
 const MAX_MESSAGES = 100_000;
 
 const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -165,6 +178,46 @@ export const COMMANDS: readonly CommandSpec[] = [
       "counts each one's items in every data-map store. Changes nothing.\n" +
       'With --yes, runs the sweep itself: the purges it starts cannot be undone.',
     examples: ['lethe sweep --dry-run', 'lethe sweep --dry-run --json', 'lethe sweep --yes'],
+  },
+  {
+    name: 'list',
+    args: [],
+    options: {
+      state: {
+        type: 'string',
+        value: 'state',
+        description: 'only accounts in this state: DEACTIVATED or PURGING',
+      },
+      held: { type: 'boolean', description: 'accounts under a legal hold (the `holds` index)' },
+      due: { type: 'boolean', description: 'accounts past purgeAfter and not purged, held ones aside' },
+      overdue: {
+        type: 'boolean',
+        description:
+          'accounts past purgeAfter + the deletion SLA and not purged (what OverdueAccountsAlarm counts)',
+      },
+      limit: {
+        type: 'string',
+        value: 'n',
+        description: `at most n accounts a page (default ${DEFAULT_LIST_LIMIT})`,
+      },
+      cursor: {
+        type: 'string',
+        value: 'token',
+        description: 'the next page: the cursor the last page printed',
+      },
+    },
+    summary: 'accounts by state: --state, --held, --due, --overdue (paged)',
+    description:
+      "Lists accounts from the Accounts table's sparse indexes, never a Scan: --due and --overdue read the\n" +
+      '`due` index (unheld DEACTIVATED and PURGING accounts) up to now, or now minus the deletion SLA\n' +
+      '(LETHE_DELETION_SLA, default P1D); --held reads the `holds` index; --state filters what was read.\n' +
+      'Without a filter, every account in the `due` index. A page holds --limit accounts; a next page is\n' +
+      'asked for with the --cursor the last one printed.',
+    examples: [
+      'lethe list --overdue',
+      'lethe list --due --state PURGING',
+      'lethe list --held --json | jq -r ".accounts[].accountId"',
+    ],
   },
   {
     name: 'dlq list',
@@ -488,6 +541,40 @@ const commandOf = (spec: CommandSpec, args: readonly string[], values: Tokens['v
         );
       }
       return { name: 'sweep', dryRun };
+    }
+    case 'list': {
+      const state = values.get('state');
+      if (state !== undefined && !LIST_STATES.includes(state as (typeof LIST_STATES)[number])) {
+        throw new UsageError(`--state must be DEACTIVATED or PURGING, got "${String(state)}"`, spec.name);
+      }
+      if (values.get('held') === true && (values.get('due') === true || values.get('overdue') === true)) {
+        throw new UsageError(
+          '--held lists held accounts, which are never due: not with --due or --overdue',
+          spec.name,
+        );
+      }
+      const limit = values.get('limit');
+      if (
+        limit !== undefined &&
+        (!/^\d+$/.test(String(limit)) || Number(limit) < 1 || Number(limit) > 1000)
+      ) {
+        throw new UsageError(
+          `--limit must be a whole number from 1 to 1000, got "${String(limit)}"`,
+          spec.name,
+        );
+      }
+      const cursor = values.get('cursor');
+      return {
+        name: 'list',
+        filter: {
+          ...(state !== undefined && { state: state as (typeof LIST_STATES)[number] }),
+          ...(values.get('held') === true && { held: true }),
+          ...(values.get('due') === true && { due: true }),
+          ...(values.get('overdue') === true && { overdue: true }),
+        },
+        limit: limit === undefined ? DEFAULT_LIST_LIMIT : Number(limit),
+        ...(typeof cursor === 'string' && { cursor }),
+      };
     }
     case 'dlq list':
       return { name: 'dlq list', max: count(spec, values.get('max')) ?? DEFAULT_DLQ_LIST_MAX };

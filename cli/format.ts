@@ -1,6 +1,7 @@
 /** Renders each command's report for people: aligned fields and tables, times with how far off they are. */
 
 import { parseDuration } from '../functions/core/duration.ts';
+import type { ListReport } from './commands/list.ts';
 import type { RetentionReport } from './commands/retention.ts';
 import type { VerifyReport } from './commands/verify.ts';
 import type {
@@ -184,16 +185,27 @@ export const renderReceipt = (r: ReceiptReport, now: Date): string => {
   ]);
   const processors = receipt.targets.some((t) => t.requestedAt);
   const targets = table(
-    ['TARGET', 'KIND', 'DELETED', ...(processors ? ['REQUESTED', 'DEADLINE'] : [])],
+    ['TARGET', 'KIND', 'DELETED', ...(processors ? ['REQUESTED', 'DEADLINE', 'CONFIRMED'] : [])],
     receipt.targets.map((t) => [
       t.name,
       t.kind,
       t.kind === 'processor' ? 'asked' : String(t.deleted),
-      ...(processors ? [t.requestedAt ?? '', t.deadline ?? ''] : []),
+      ...(processors
+        ? [
+            t.requestedAt ?? '',
+            t.deadline ?? '',
+            t.confirmation === 'confirmed' ? (t.confirmedAt ?? 'confirmed') : (t.confirmation ?? ''),
+          ]
+        : []),
     ]),
     [2],
   );
-  return `Deletion receipt\n\n${head}\n\n${targets}`;
+  const { sla } = receipt;
+  const slaLine = sla
+    ? `\n\nDeletion SLA: ${sla.met ? 'met' : 'MISSED'} (due by ${sla.dueBy}, purgeAfter ${sla.purgeAfter}; ` +
+      `outer bound ${sla.outerBound}${sla.withinOuterBound ? '' : ', MISSED'})`
+    : '';
+  return `Deletion receipt\n\n${head}\n\n${targets}${slaLine}`;
 };
 
 const WHY = { due: 'due', stalled: 'stalled purge' } as const;
@@ -286,6 +298,18 @@ export const renderRedrive = (r: RedriveReport): string => {
     );
   }
   return lines.join('\n');
+};
+
+export const renderList = (r: ListReport, now: Date): string => {
+  const rows = r.accounts.map((a) => [
+    a.accountId,
+    a.status,
+    a.purgeAfter ? when(a.purgeAfter, now) : '',
+    a.legalHold ? `held: ${a.legalHold.reason}` : a.overdue ? `OVERDUE (SLA ${r.sla})` : '',
+  ]);
+  const body = rows.length === 0 ? 'No accounts.' : table(['ACCOUNT', 'STATE', 'PURGE AFTER', 'NOTE'], rows);
+  const more = r.next ? `\n\nMore: lethe list … --cursor ${r.next}` : '';
+  return `${body}\n\n${plural(r.accounts.length, 'account')} on this page.${more}`;
 };
 
 /** One line per check, then the verdict: what passed, what failed and what could not be checked here. */

@@ -4,6 +4,7 @@
  * and answer the exit code. Errors are one line on stderr: exit code 2 for a
  * mistake on the command line, 1 for anything else (and for a failed check).
  */
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +14,7 @@ import { config } from '../lethe.config.ts';
 import { type Command, type GlobalOptions, parseArgs, UsageError } from './args.ts';
 import { audit, hold, receipt, release, status } from './commands/account.ts';
 import { listDlq, redriveDlq } from './commands/dlq.ts';
+import { listAccounts } from './commands/list.ts';
 import { retentionSchedule } from './commands/retention.ts';
 import { dryRun, sweepNow } from './commands/sweep.ts';
 import { type VerifyInput, verify } from './commands/verify.ts';
@@ -22,6 +24,7 @@ import {
   renderDlqList,
   renderDryRun,
   renderHold,
+  renderList,
   renderReceipt,
   renderRedrive,
   renderRetention,
@@ -32,6 +35,11 @@ import {
 import type { ErrorStream } from './progress.ts';
 import { Services } from './services.ts';
 import { localTarget, stackTarget, type Target } from './target.ts';
+
+/** The package's version, from its package.json beside cli/. */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface Io {
   readonly stdout: { write(text: string): unknown };
@@ -106,7 +114,7 @@ export const execute = async (command: Command, services: Services, io: Io, now:
       return { data: report, text: renderHold(report, now) };
     }
     case 'receipt': {
-      const report = await receipt(services, command.accountId);
+      const report = await receipt(services, command.accountId, now);
       return { data: report, text: renderReceipt(report, now) };
     }
     case 'audit': {
@@ -120,6 +128,16 @@ export const execute = async (command: Command, services: Services, io: Io, now:
       }
       const report = await sweepNow(services, now, io.env);
       return { data: report, text: renderSweep(report) };
+    }
+    case 'list': {
+      const report = await listAccounts(
+        services,
+        command.filter,
+        { limit: command.limit, ...(command.cursor !== undefined && { cursor: command.cursor }) },
+        now,
+        io.env.LETHE_DELETION_SLA || config.deletionSla?.afterPurgeAfter,
+      );
+      return { data: report, text: renderList(report, now) };
     }
     case 'dlq list': {
       const report = await listDlq(services, command.max, io.stderr);
@@ -151,6 +169,10 @@ export const run = async (argv: readonly string[], io: Io, options: RunOptions =
   let target: Target | undefined;
   let services: Services | undefined;
   try {
+    if (argv.length === 1 && argv[0] === '--version') {
+      io.stdout.write(`lethe ${VERSION}\n`);
+      return 0;
+    }
     const invocation = parseArgs(argv);
     if (invocation.kind === 'help') {
       io.stdout.write(`${invocation.text}\n`);

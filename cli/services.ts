@@ -16,6 +16,7 @@ import type { AccountDeps } from '../functions/accounts/use-cases.ts';
 import { CognitoUsers } from '../functions/adapters/cognito-users.ts';
 import { DynamoAccountRepository } from '../functions/adapters/dynamo-accounts.ts';
 import { AuditLog } from '../functions/adapters/dynamo-audit.ts';
+import { DynamoConfirmations } from '../functions/adapters/dynamo-confirmations.ts';
 import { Outbox } from '../functions/adapters/dynamo-outbox.ts';
 import { DynamoProfileReader } from '../functions/adapters/dynamo-profiles.ts';
 import { DynamoPurgeState } from '../functions/adapters/dynamo-purge-state.ts';
@@ -150,6 +151,12 @@ export class Services {
         this.outbox(),
       ]);
       return new DynamoPurgeState(this.doc, table, audit, outbox);
+    });
+  }
+
+  confirmations(): Promise<DynamoConfirmations> {
+    return this.once('confirmations', async () => {
+      return new DynamoConfirmations(this.doc, await this.target.resource('accountsTable'));
     });
   }
 

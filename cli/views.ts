@@ -3,6 +3,11 @@
  * format.ts renders it for people. Built from records by pure functions.
  */
 import type { AuditEvent } from '../functions/core/audit.ts';
+import {
+  type ConfirmationRecord,
+  type ConfirmationStatus,
+  confirmationStatus,
+} from '../functions/core/confirmations.ts';
 import type { DataMap, Store } from '../functions/core/data-map.ts';
 import { withExportTargets } from '../functions/core/export.ts';
 import {
@@ -13,7 +18,7 @@ import {
   type NoticeSent,
   type Status,
 } from '../functions/core/lifecycle.ts';
-import { type PurgeProgress, purgeOrder, type Receipt } from '../functions/core/purge.ts';
+import { type PurgeProgress, purgeOrder, type Receipt, type ReceiptTarget } from '../functions/core/purge.ts';
 import { exportsBucket, exportsTable } from '../functions/core/resources.ts';
 
 export interface TargetProgress {
@@ -145,27 +150,48 @@ export const auditReport = (
     })),
 });
 
+/** A receipt line of a processor (P5): asked when, owed by when, and whether it has confirmed. */
+export interface ReceiptTargetReport extends ReceiptTarget {
+  readonly confirmation?: ConfirmationStatus;
+  readonly confirmedAt?: string;
+}
+
 export interface ReceiptReport {
   readonly accountId: string;
-  readonly receipt: Receipt;
+  readonly receipt: Omit<Receipt, 'targets'> & { readonly targets: readonly ReceiptTargetReport[] };
   readonly totalDeleted: number;
 }
 
-/** The receipt with its fields in reading order (DynamoDB returns them in any). */
-export const receiptReport = (accountId: string, receipt: Receipt): ReceiptReport => ({
+/**
+ * The receipt with its fields in reading order (DynamoDB returns them in any),
+ * and each processor line with its confirmation as it stands at `now`.
+ */
+export const receiptReport = (
+  accountId: string,
+  receipt: Receipt,
+  confirmations: ReadonlyMap<string, ConfirmationRecord | undefined> = new Map(),
+  now: Date = new Date(),
+): ReceiptReport => ({
   accountId,
   receipt: {
     subject: receipt.subject,
     startedAt: receipt.startedAt,
     finishedAt: receipt.finishedAt,
     goneFromBackupsBy: receipt.goneFromBackupsBy,
-    targets: receipt.targets.map((t) => ({
-      name: t.name,
-      kind: t.kind,
-      deleted: t.deleted,
-      ...(t.requestedAt !== undefined && { requestedAt: t.requestedAt }),
-      ...(t.deadline !== undefined && { deadline: t.deadline }),
-    })),
+    targets: receipt.targets.map((t) => {
+      const record = confirmations.get(t.name);
+      return {
+        name: t.name,
+        kind: t.kind,
+        deleted: t.deleted,
+        ...(t.requestedAt !== undefined && { requestedAt: t.requestedAt }),
+        ...(t.deadline !== undefined && { deadline: t.deadline }),
+        ...(t.kind === 'processor' &&
+          confirmations.has(t.name) && { confirmation: confirmationStatus(record, t.deadline, now) }),
+        ...(record?.confirmedAt !== undefined && { confirmedAt: record.confirmedAt }),
+      };
+    }),
+    ...(receipt.sla !== undefined && { sla: receipt.sla }),
   },
   totalDeleted: receipt.targets.reduce((sum, t) => sum + t.deleted, 0),
 });

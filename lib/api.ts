@@ -70,6 +70,7 @@ const KNOWN_ACCESS = {
   'notices:write': true,
   'exports:read': true,
   'exports:request': true,
+  'confirmations:write': true,
 } as const satisfies Record<Access, true>;
 
 /** What an HTTP route may do with the Accounts table; sweeping and purging are enforcement's. */
@@ -123,6 +124,8 @@ const OPEN_ROUTES: Readonly<Record<string, string>> = {
     'Readiness probe for load checks and monitors: it touches no store and answers {"status":"ok"} only.',
   'GET /restore':
     "The restore link's page, opened from an email by a signed-out user: it carries its own signed, expiring, single-purpose token and never changes state.",
+  'POST /v1/processors/{name}/confirmations':
+    "A processor's deletion confirmation (P5), from a third party's server with no Lethe token: the body is HMAC-signed with that processor's own secret and the handler refuses any other.",
   'POST /restore':
     "The restore link's form post from a signed-out user: the signed, expiring, single-purpose token in the form is the credential, checked by the handler.",
 };
@@ -224,6 +227,12 @@ export class LetheApi extends Construct {
       if (access.includes('notices:write')) fn.useNoticeRecords(props.accountsTable);
       if (access.includes('exports:request')) {
         fn.useExportsTable(props.exportsTable, 'request').useQueue(props.exportQueue, exportQueue);
+      }
+      if (access.includes('confirmations:write')) {
+        // Settles the owed confirmation record (UpdateItem, GetItem); the subject key derives the secret.
+        fn.useAccountsTable(props.accountsTable, 'write')
+          .useSubjectKey(props.subjectKey)
+          .useAuditTable(props.auditTable, 'none', config.auditRetention);
       }
       if (access.includes('exports:read')) {
         fn.useExportsTable(props.exportsTable, 'read').useExportsBucket(props.exportsBucket, 'link');

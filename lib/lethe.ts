@@ -16,13 +16,17 @@ import { Construct } from 'constructs';
 import * as z from 'zod/mini';
 import { type LetheConfig, LetheConfigError, parseConfig } from '../functions/core/config-schema.ts';
 import type { DataMap, ProfileSource, RetentionRule, Store } from '../functions/core/data-map.ts';
+import { parseDuration } from '../functions/core/duration.ts';
+import { DEFAULT_DELETION_SLA } from '../functions/core/purge.ts';
 import { LetheAlarms } from './alarms.ts';
 import { type JwtSettings, LetheApi, type ThrottleSettings } from './api.ts';
+import { LetheDashboard } from './dashboard.ts';
 import { LetheEnforcement } from './enforcement.ts';
 import { LetheEvents, type LetheEventsOptions } from './events.ts';
 import { LetheExport } from './export.ts';
 import { scopedName } from './names.ts';
 import { LetheNotices } from './notices.ts';
+import { LethePromiseAlarms } from './promise-alarms.ts';
 import { LetheRetention } from './retention.ts';
 import { LetheRuntimeConfig } from './runtime-config.ts';
 import { LetheState } from './state.ts';
@@ -128,6 +132,12 @@ export interface LetheProps {
   readonly purgeConcurrency?: number;
   /** Data exports (P7). @default 3 per account per day, links valid 'PT24H' */
   readonly exports?: { readonly perDay?: number; readonly linkExpiry?: string };
+  /**
+   * The deletion SLA: purged within `afterPurgeAfter` of purgeAfter, never later than `outerBound`
+   * after it; on every receipt as met or missed, and the OverdueAccounts alarm's bound.
+   * @default { afterPurgeAfter: 'P1D', outerBound: 'P30D' }
+   */
+  readonly deletionSla?: { readonly afterPurgeAfter?: string; readonly outerBound?: string };
   /** How long audit events are kept; receipts are kept for good. @default 'P1095D' (three years) */
   readonly auditRetention?: string;
   /** Retention (P9): how late past its window an item may be deleted at most. @default 'P1D' */
@@ -227,6 +237,11 @@ export class Lethe extends Construct {
   readonly export!: LetheExport;
   readonly notices!: LetheNotices;
   readonly alarms!: LetheAlarms;
+  /** The alarms on the promises themselves (lib/promise-alarms.ts). */
+  readonly promiseAlarms!: LethePromiseAlarms;
+  readonly dashboard!: LetheDashboard;
+  /** The `service` dimension of this instance's metrics and log lines. */
+  readonly serviceName!: string;
   readonly events!: LetheEvents;
   /** The retention sweeper and what AWS expires by itself; absent when the data map has no retention rules. */
   readonly retention?: LetheRetention;
@@ -303,6 +318,45 @@ export class Lethe extends Construct {
     if ((config.dataMap.retention ?? []).length > 0) {
       this.retention = new LetheRetention(this, 'Retention', { ...resources, config, alarms: this.alarms });
     }
+    // One service name per instance on every function (metrics and logs), the promise alarms, the dashboard.
+    this.serviceName = scopedName(this, 'lethe', { maxLength: 64 });
+    for (const { fn } of this.functionsByLabel())
+      fn.addEnvironment('POWERTOOLS_SERVICE_NAME', this.serviceName);
+    this.promiseAlarms = new LethePromiseAlarms(this, 'PromiseAlarms', {
+      alarms: this.alarms,
+      serviceName: this.serviceName,
+      sweepInterval: config.sweepInterval,
+      noticeQueue: this.notices.queue,
+      exportQueue: this.export.exportQueue,
+      apiStage: this.api.stage,
+    });
+    this.dashboard = new LetheDashboard(this, 'Dashboard', {
+      dashboardName: scopedName(this, 'dashboard', { maxLength: 255 }),
+      serviceName: this.serviceName,
+      slaMs: parseDuration(config.deletionSla?.afterPurgeAfter ?? DEFAULT_DELETION_SLA.afterPurgeAfter),
+      queues: [
+        { label: 'purge', queue: this.enforcement.purgeQueue, dlq: this.enforcement.purgeDlq },
+        { label: 'notices', queue: this.notices.queue, dlq: this.notices.dlq },
+        { label: 'export', queue: this.export.exportQueue, dlq: this.export.exportDlq },
+      ],
+      functions: this.functionsByLabel(),
+      httpApi: this.api.httpApi,
+      alarms: this.alarms.alarms,
+    });
+  }
+
+  /** Every function of this instance, by a short label (the route id for the API's). */
+  private functionsByLabel() {
+    return [
+      ...[...this.api.functions].map(([label, fn]) => ({ label, fn })),
+      { label: 'sweeper', fn: this.enforcement.sweeper },
+      { label: 'purge-worker', fn: this.enforcement.purgeWorker },
+      { label: 'notice-sender', fn: this.notices.sender },
+      { label: 'export-worker', fn: this.export.worker },
+      { label: 'events-publisher', fn: this.events.publisher },
+      ...(this.events.signIn ? [{ label: 'sign-in', fn: this.events.signIn }] : []),
+      ...(this.retention ? [{ label: 'retention-sweeper', fn: this.retention.sweeper }] : []),
+    ];
   }
 
   /** The API's invoke URL. */
@@ -326,6 +380,7 @@ export class Lethe extends Construct {
         logRetentionDays: props.logRetentionDays,
         retentionMaxLag: props.retentionMaxLag,
         exports: props.exports,
+        deletionSla: props.deletionSla,
         notices: {
           sender: props.notices.sender,
           configurationSet:

@@ -29,6 +29,7 @@ import { defaultKeyDir, localSubjectKey } from './dev-keys.ts';
 import { type Enforcement, startEnforcement } from './enforcement.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
 import { type ExportWorker, startExportWorker } from './exports.ts';
+import { type FakeProcessor, startFakeProcessor } from './fake-processor.ts';
 import { createVerifier, jwtKeyFile } from './jwt.ts';
 import {
   createPlainQueue,
@@ -50,6 +51,8 @@ export interface LocalApp {
   readonly apiUrl: string;
   readonly endpoints: StandIns['endpoints'];
   readonly seeded: readonly string[];
+  /** The stand-in for the data map's processors (local/fake-processor.ts). */
+  readonly processor: FakeProcessor;
   /** Every queue of `letheQueues`, with its DLQ. */
   readonly queues: readonly LocalQueue[];
   /** What the handlers were given: tests that run a handler in their own process set the same. */
@@ -101,8 +104,12 @@ export const handlerEnvironment = (
   settings: LocalSettings,
   endpoints: StandIns['endpoints'],
   subjectKey: string,
+  processorUrl?: string,
   eventBus?: string,
 ) => ({
+  ...(processorUrl && { LETHE_PROCESSOR_ENDPOINT_URL: processorUrl }),
+  ...(settings.processorDeadline && { LETHE_PROCESSOR_DEADLINE: settings.processorDeadline }),
+  ...(settings.deletionSla && { LETHE_DELETION_SLA: settings.deletionSla }),
   AWS_REGION: LOCAL_REGION,
   AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
   AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -128,10 +135,10 @@ export const handlerEnvironment = (
   [CONFIG_SOURCES.env]: JSON.stringify(config),
   LETHE_SWEEP_INTERVAL: settings.sweepInterval,
   LETHE_RETENTION_MAX_LAG: settings.retentionMaxLag,
-  // Metrics (EMF) are CloudWatch's business; locally they would only fill the terminal.
-  POWERTOOLS_METRICS_DISABLED: 'true',
   // The terminal shows one line per request; handler logs below WARN would drown it.
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  // EMF lines are for CloudWatch; in a terminal they would bury the request log. On with =false.
+  POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
 });
 
 export const startLocalApp = async (
@@ -151,12 +158,27 @@ export const startLocalApp = async (
   let server: ApiServer | undefined;
   let enforcement: Enforcement | undefined;
   let exportWorker: ExportWorker | undefined;
+  let processor: FakeProcessor | undefined;
   let events: LocalEvents | undefined;
   try {
     const { endpoints } = standIns;
     const keyDir = options.keyDir ?? defaultKeyDir();
     const subjectKey = await localSubjectKey(keyDir);
-    const environment: Record<string, string> = handlerEnvironment(settings, endpoints, subjectKey);
+    processor = await startFakeProcessor({
+      subjectKey,
+      apiUrl: () => server?.url,
+      // newsletter confirms after a delay; analytics never answers, so its line goes overdue (P5).
+      behaviours: { analytics: 'silent' },
+      defaultDelayMs: parseDuration(settings.processorConfirmDelay),
+      failFor: settings.processorFailAccounts,
+      ...(options.onEnforcement && { log: options.onEnforcement }),
+    });
+    const environment: Record<string, string> = handlerEnvironment(
+      settings,
+      endpoints,
+      subjectKey,
+      processor.url,
+    );
     Object.assign(process.env, environment);
     const common = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const ddb = new DynamoDBClient({ ...common, endpoint: endpoints.dynamodb });
@@ -224,11 +246,13 @@ export const startLocalApp = async (
     const api = server;
     const running = enforcement;
     const exporting = exportWorker;
+    const processing = processor;
     const publishing = events;
     return {
       apiUrl: api.url,
       endpoints,
       seeded,
+      processor: processing,
       queues,
       environment,
       ...(sweepIntervalMs !== undefined && { sweepIntervalMs }),
@@ -238,6 +262,7 @@ export const startLocalApp = async (
         // Enforcement first: the batch in flight finishes and is deleted while the stand-ins still answer.
         await running?.stop();
         await exporting?.stop();
+        await processing.stop();
         await publishing?.stop();
         await api.close();
         ddb.destroy();
@@ -249,6 +274,7 @@ export const startLocalApp = async (
   } catch (error) {
     await enforcement?.stop();
     await exportWorker?.stop();
+    await processor?.stop();
     await events?.stop();
     await server?.close();
     await standIns.stop();

@@ -17,6 +17,14 @@ export interface LocalSettings {
   /** The API's throttling, as the stage's in AWS (DEFAULT_THROTTLE unless set). */
   readonly throttle: ThrottleSettings;
   readonly dataDir?: string;
+  /** The fake processor (newsletter) confirms this long after a deletion request (LETHE_PROCESSOR_CONFIRM_DELAY). */
+  readonly processorConfirmDelay: string;
+  /** Every processor's deadline, shortened to watch one go overdue (LETHE_PROCESSOR_DEADLINE); unset: the map's. */
+  readonly processorDeadline?: string;
+  /** Accounts whose deletion requests the fake processor fails, holding their purge back (LETHE_PROCESSOR_FAIL_ACCOUNTS). */
+  readonly processorFailAccounts: readonly string[];
+  /** The deletion SLA after purgeAfter (LETHE_DELETION_SLA); unset: the config's (P1D). */
+  readonly deletionSla?: string;
   /** Where lifecycle events are POSTed, signed with `webhookSecret` (both or neither). */
   readonly webhook?: { readonly url: string; readonly secret: string };
 }
@@ -68,6 +76,15 @@ export const readSettings = (env: NodeJS.ProcessEnv = process.env): LocalSetting
     burstLimit: integer(env, 'LETHE_THROTTLE_BURST', DEFAULT_THROTTLE.burstLimit, 1, 1_000_000),
   },
   ...(env.LETHE_DATA_DIR && { dataDir: env.LETHE_DATA_DIR }),
+  processorConfirmDelay: duration(env, 'LETHE_PROCESSOR_CONFIRM_DELAY', 'PT10S'),
+  ...(env.LETHE_PROCESSOR_DEADLINE && {
+    processorDeadline: duration(env, 'LETHE_PROCESSOR_DEADLINE', 'P30D'),
+  }),
+  processorFailAccounts: (env.LETHE_PROCESSOR_FAIL_ACCOUNTS ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean),
+  ...(env.LETHE_DELETION_SLA && { deletionSla: duration(env, 'LETHE_DELETION_SLA', 'P1D') }),
   ...webhook(env),
 });
 

@@ -71,7 +71,11 @@ export const release = async (
   }
 };
 
-export const receipt = async (services: Services, accountId: string): Promise<ReceiptReport> => {
+export const receipt = async (
+  services: Services,
+  accountId: string,
+  now: Date = new Date(),
+): Promise<ReceiptReport> => {
   const found = await (await services.auditLog()).receipt(accountId);
   if (!found) {
     // An id Lethe has never seen is not "not purged yet": say there is no such account.
@@ -82,7 +86,14 @@ export const receipt = async (services: Services, accountId: string): Promise<Re
       `no deletion receipt for ${accountId}: it has not been purged (lethe status ${accountId} shows its state)`,
     );
   }
-  return receiptReport(accountId, found);
+  // Each processor's line: confirmed, still within its deadline, or overdue (P5).
+  const confirmations = await services.confirmations();
+  const lines = await Promise.all(
+    found.targets
+      .filter((t) => t.kind === 'processor')
+      .map(async (t) => [t.name, await confirmations.get(found.subject, t.name)] as const),
+  );
+  return receiptReport(accountId, found, new Map(lines), now);
 };
 
 export const audit = async (services: Services, accountId: string): Promise<AuditReport> => {

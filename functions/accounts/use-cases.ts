@@ -12,6 +12,7 @@ import {
   refuseIfFinal,
   toView,
 } from '../core/lifecycle.ts';
+import { type MetricKey, type Metrics, noMetrics } from '../core/metrics.ts';
 import { planNotices } from '../core/notices.ts';
 import type { AccountRepository, ProfileReader } from './ports.ts';
 
@@ -22,6 +23,8 @@ export interface AccountDeps {
   /** Reminder offsets before purgeAfter (LETHE_NOTICE_SCHEDULE); undefined plans no notices. */
   readonly noticeSchedule?: readonly string[];
   readonly now: () => Date;
+  /** Counts each transition that changed the state; absent: nothing is counted. */
+  readonly metrics?: Metrics;
 }
 
 export interface Result {
@@ -31,6 +34,11 @@ export interface Result {
 }
 
 /** An account is known if Lethe has a record or the host app has a profile. */
+/** Counts a transition that happened, by actor kind (never the account). */
+const count = (deps: AccountDeps, metric: MetricKey, changed: boolean, actor: Actor) => {
+  if (changed) (deps.metrics ?? noMetrics).record(metric, 1, { actor: actor.kind });
+};
+
 const findAccount = async (deps: AccountDeps, accountId: string): Promise<AccountRecord> => {
   const record = await deps.accounts.get(accountId);
   if (record) return record;
@@ -70,6 +78,7 @@ export const deactivateAccount = async (
   );
   // 3. The write's own answer says whether the state was final after all.
   refuseIfFinal(record, 'deactivate');
+  count(deps, 'accountsDeactivated', changed, input.actor);
   return { view: toView(record, { operator: input.actor.kind === 'operator' }), changed };
 };
 
@@ -87,6 +96,7 @@ export const restoreAccount = async (
     found,
   );
   refuseIfFinal(record, 'restore');
+  count(deps, 'accountsRestored', changed, input.actor);
   return { view: toView(record, { operator: input.actor.kind === 'operator' }), changed };
 };
 
@@ -105,6 +115,7 @@ export const placeLegalHold = async (
     found,
   );
   refuseIfFinal(record, 'place a legal hold');
+  count(deps, 'legalHoldsPlaced', changed, input.actor);
   return { view: toView(record, { operator: true }), changed };
 };
 
@@ -121,5 +132,6 @@ export const releaseLegalHold = async (
     found,
   );
   refuseIfFinal(record, 'release a legal hold');
+  count(deps, 'legalHoldsReleased', changed, input.actor);
   return { view: toView(record, { operator: true }), changed };
 };

@@ -289,8 +289,16 @@ export class DynamoAccountRepository implements AccountRepository {
               '(attribute_not_exists(accountId) OR #status IN (:active, :deactivated)) AND attribute_not_exists(legalHold)',
             reason: hold.reason,
             update:
-              'SET legalHold = :hold, updatedAt = :now, #status = if_not_exists(#status, :active) REMOVE dueShard',
-            values: { ':active': 'ACTIVE', ':deactivated': 'DEACTIVATED', ':hold': hold, ':now': now },
+              'SET legalHold = :hold, holdShard = :holdShard, updatedAt = :now, ' +
+              '#status = if_not_exists(#status, :active) REMOVE dueShard',
+            values: {
+              ':active': 'ACTIVE',
+              ':deactivated': 'DEACTIVATED',
+              ':hold': hold,
+              // The sparse `holds` index: `lethe list --held` reads it, never a Scan.
+              ':holdShard': dueShardOf(accountId),
+              ':now': now,
+            },
             result: (old) => ({
               ...old,
               accountId,
@@ -320,7 +328,7 @@ export class DynamoAccountRepository implements AccountRepository {
         // resumed notice (in this same write) tells the user by when.
         return {
           condition: '#status = :deactivated AND attribute_exists(legalHold)',
-          update: `SET dueShard = :shard, updatedAt = :now${addResumed ? ', noticeKinds = list_append(if_not_exists(noticeKinds, :none), :resumed)' : ''} REMOVE legalHold`,
+          update: `SET dueShard = :shard, updatedAt = :now${addResumed ? ', noticeKinds = list_append(if_not_exists(noticeKinds, :none), :resumed)' : ''} REMOVE legalHold, holdShard`,
           values: {
             ':deactivated': 'DEACTIVATED',
             ':shard': dueShardOf(accountId),
@@ -349,7 +357,7 @@ export class DynamoAccountRepository implements AccountRepository {
       if (old.status === 'ACTIVE') {
         return {
           condition: '#status = :active AND attribute_exists(legalHold)',
-          update: 'SET updatedAt = :now REMOVE legalHold',
+          update: 'SET updatedAt = :now REMOVE legalHold, holdShard',
           values: { ':active': 'ACTIVE', ':now': now },
           result: released,
           reason: old.legalHold.reason,

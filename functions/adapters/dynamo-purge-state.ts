@@ -69,6 +69,26 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     return { items, ...(next && { cursor: next }) };
   }
 
+  async countDue(shard: string, before: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'dueShard = :shard AND purgeAfter <= :before',
+          ExpressionAttributeValues: { ':shard': shard, ':before': before },
+          Select: 'COUNT',
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      count += result.Count ?? 0;
+      start = result.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
   /**
    * I1, I2: only a still-deactivated, due, unheld account, and that claim
    * alone announces the purge; or, without a new event, a purge whose worker

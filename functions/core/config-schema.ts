@@ -39,7 +39,19 @@ export interface LetheConfig {
   readonly logRetentionDays: number;
   /** Data exports (P7). */
   readonly exports?: ExportSettings;
+  /**
+   * The deletion SLA (P2): purged within `afterPurgeAfter` of purgeAfter, and
+   * never later than `outerBound` after it. Each receipt records it as met or
+   * missed; the OverdueAccounts alarm fires past `afterPurgeAfter`.
+   * @default { afterPurgeAfter: 'P1D', outerBound: 'P30D' }
+   */
+  readonly deletionSla?: DeletionSlaSettings;
   readonly dataMap: DataMap;
+}
+
+export interface DeletionSlaSettings {
+  readonly afterPurgeAfter?: string;
+  readonly outerBound?: string;
 }
 
 export interface ExportSettings {
@@ -259,6 +271,9 @@ export const letheConfigSchema = z.looseObject({
       ),
     }),
     { ...CONFIG_DEFAULTS.exports },
+  ),
+  deletionSla: z.optional(
+    z.looseObject({ afterPurgeAfter: z.optional(duration()), outerBound: z.optional(duration()) }),
   ),
   dataMap: dataMapSchema,
 });

@@ -14,6 +14,8 @@ export interface ProcessorRequest {
 
 export interface PurgeProgress {
   readonly startedAt: string;
+  /** When the account became due (from the claim): the deletion SLA runs from here. */
+  readonly purgeAfter?: string;
   /** Index into `purgeOrder(map)` of the store being purged. */
   readonly target: number;
   /** Where the current store's next page starts; undefined at a store's first page. */
@@ -32,8 +34,9 @@ export const purgeOrder = (map: DataMap): Store[] => {
   return [...map.stores.filter((s) => s.name !== profile.name), profile];
 };
 
-export const startPurge = (startedAt: string): PurgeProgress => ({
+export const startPurge = (startedAt: string, purgeAfter?: string): PurgeProgress => ({
   startedAt,
+  ...(purgeAfter !== undefined && { purgeAfter }),
   target: 0,
   counts: {},
   processors: {},
@@ -47,7 +50,12 @@ export const afterPage = (
   cursor?: string,
 ): PurgeProgress => {
   const counts = { ...progress.counts, [store.name]: (progress.counts[store.name] ?? 0) + deleted };
-  const base = { startedAt: progress.startedAt, counts, processors: progress.processors };
+  const base = {
+    startedAt: progress.startedAt,
+    ...(progress.purgeAfter !== undefined && { purgeAfter: progress.purgeAfter }),
+    counts,
+    processors: progress.processors,
+  };
   return cursor === undefined
     ? { ...base, target: progress.target + 1 }
     : { ...base, target: progress.target, cursor };
@@ -73,6 +81,48 @@ export interface ReceiptTarget {
   readonly deadline?: string;
 }
 
+/**
+ * The deletion SLA: purged within `afterPurgeAfter` of `purgeAfter` (the
+ * team's promise, default P1D), and never later than `outerBound` after it
+ * (the regulator's month, default P30D: the erasure is due at purgeAfter, the
+ * grace period before it being the user's own chance to change their mind).
+ */
+export interface DeletionSla {
+  readonly afterPurgeAfterMs: number;
+  readonly outerBoundMs: number;
+}
+
+export const DEFAULT_DELETION_SLA = { afterPurgeAfter: 'P1D', outerBound: 'P30D' } as const;
+
+/** On the receipt: the times the SLA was measured against, and whether it was met. */
+export interface SlaRecord {
+  readonly purgeAfter: string;
+  /** purgeAfter + the SLA. */
+  readonly dueBy: string;
+  /** purgeAfter + the outer bound. */
+  readonly outerBound: string;
+  readonly finishedAt: string;
+  readonly met: boolean;
+  readonly withinOuterBound: boolean;
+}
+
+export const slaRecord = (purgeAfter: string, finishedAt: string, sla: DeletionSla): SlaRecord => {
+  const due = Date.parse(purgeAfter);
+  const done = Date.parse(finishedAt);
+  return {
+    purgeAfter,
+    dueBy: new Date(due + sla.afterPurgeAfterMs).toISOString(),
+    outerBound: new Date(due + sla.outerBoundMs).toISOString(),
+    finishedAt,
+    met: done <= due + sla.afterPurgeAfterMs,
+    withinOuterBound: done <= due + sla.outerBoundMs,
+  };
+};
+
+/** Past purgeAfter + the SLA and not purged: the `--overdue` list and the OverdueAccounts alarm. */
+export const overdueBefore = (now: Date, sla: DeletionSla): string =>
+  new Date(now.getTime() - sla.afterPurgeAfterMs).toISOString();
+
 /** The deletion receipt: no raw id, no address, only counts, times and target names (I6). */
 export interface Receipt {
   readonly subject: string;
@@ -81,6 +131,8 @@ export interface Receipt {
   /** When backups that may still hold the data have all expired. */
   readonly goneFromBackupsBy: string;
   readonly targets: readonly ReceiptTarget[];
+  /** Met or missed, with the times; absent on receipts from before the SLA was recorded. */
+  readonly sla?: SlaRecord;
 }
 
 export const buildReceipt = (
@@ -89,6 +141,7 @@ export const buildReceipt = (
   progress: PurgeProgress,
   finishedAt: string,
   backupWindowMs: number,
+  sla?: DeletionSla,
 ): Receipt => ({
   subject,
   startedAt: progress.startedAt,
@@ -103,4 +156,5 @@ export const buildReceipt = (
       ...(request && { requestedAt: request.requestedAt, deadline: request.deadline }),
     };
   }),
+  ...(sla && progress.purgeAfter !== undefined && { sla: slaRecord(progress.purgeAfter, finishedAt, sla) }),
 });

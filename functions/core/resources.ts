@@ -45,6 +45,10 @@ export const accountsTable: TableDefinition = {
     { name: DUE_INDEX, partitionKey: 'dueShard', sortKey: 'purgeAfter', projection: 'KEYS_ONLY' },
     // Notice records waiting to go out (functions/core/notices.ts): only PENDING ones carry `noticeShard`.
     { name: NOTICES_DUE_INDEX, partitionKey: 'noticeShard', sortKey: 'noticeDueAt', projection: 'ALL' },
+    // Processor confirmations still owed (functions/core/confirmations.ts): only PENDING ones carry `confirmShard`.
+    { name: 'confirmations-due', partitionKey: 'confirmShard', sortKey: 'deadline', projection: 'KEYS_ONLY' },
+    // Accounts under a legal hold: only they carry `holdShard` (`lethe list --held`).
+    { name: 'holds', partitionKey: 'holdShard', sortKey: 'accountId', projection: 'KEYS_ONLY' },
   ],
 };
 

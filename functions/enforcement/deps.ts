@@ -5,14 +5,18 @@
  * carries no S3 client.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoConfirmations } from '../adapters/dynamo-confirmations.ts';
 import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoPurgeState } from '../adapters/dynamo-purge-state.ts';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.ts';
 import { auditLog } from '../commons/audit-log.ts';
-import { dynamo } from '../commons/clients.ts';
+import { dynamo, dynamoClient } from '../commons/clients.ts';
+import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { outbox } from '../commons/outbox.ts';
+import { traced } from '../commons/tracer.ts';
 import { parseDuration } from '../core/duration.ts';
+import { DEFAULT_DELETION_SLA } from '../core/purge.ts';
 import {
   accountsTable,
   noticeQueue as noticeQueueDefinition,
@@ -22,10 +26,14 @@ import type { NoticeJob } from '../notices/ports.ts';
 import type { PurgeJob, PurgeQueue } from './ports.ts';
 
 // The queue URL is used as given; fauxqs's URLs name hosts that only exist in its own world.
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+const sqs = traced(new SQSClient({ useQueueUrlAsEndpoint: false }));
+// The workers' DynamoDB calls are traced too (the document client shares this client's middleware).
+traced(dynamoClient);
 
 export const purgeState = new DynamoPurgeState(dynamo, requireEnv(accountsTable.env), auditLog, outbox);
 export const purgeQueue: PurgeQueue = new SqsJobQueue<PurgeJob>(sqs, requireEnv(purgeQueueDefinition.env));
+/** Processor confirmations owed (P5): the worker records them, the sweeper counts the overdue. */
+export const confirmations = new DynamoConfirmations(dynamo, requireEnv(accountsTable.env));
 
 /** The sweeper also finds due notices; the purge worker does not need these. */
 export const noticeIndex = () => new DynamoNotices(dynamo, requireEnv(accountsTable.env), outbox);
@@ -39,4 +47,16 @@ export const timing = {
   /** DynamoDB point-in-time recovery keeps 35 days: data is gone from backups that long after a purge. */
   backupWindowMs: parseDuration(envOr('LETHE_BACKUP_WINDOW', 'P35D')),
   pageSize: Number(envOr('LETHE_SWEEP_PAGE_SIZE', '500')),
+  /** The deletion SLA every receipt records as met or missed, and the overdue gauge counts against. */
+  sla: {
+    afterPurgeAfterMs: parseDuration(
+      envOr(
+        'LETHE_DELETION_SLA',
+        config.deletionSla?.afterPurgeAfter ?? DEFAULT_DELETION_SLA.afterPurgeAfter,
+      ),
+    ),
+    outerBoundMs: parseDuration(
+      envOr('LETHE_DELETION_OUTER_BOUND', config.deletionSla?.outerBound ?? DEFAULT_DELETION_SLA.outerBound),
+    ),
+  },
 };

@@ -49,6 +49,26 @@ export interface DueIndex {
     cursor: string | undefined,
     limit: number,
   ): Promise<{ items: DueAccount[]; cursor?: string }>;
+  /** How many in one shard have a `purgeAfter` at or before `before` (a count, not the items). */
+  countDue(shard: string, before: string): Promise<number>;
+}
+
+/** Processor deletion requests waiting for the processor's confirmation (P5). */
+export interface ConfirmationIndex {
+  /** Pending confirmations whose deadline has passed. */
+  countOverdue(now: string): Promise<number>;
+}
+
+export interface PendingConfirmation {
+  readonly subject: string;
+  readonly processor: string;
+  readonly requestedAt: string;
+  readonly deadline: string;
+}
+
+export interface Confirmations extends ConfirmationIndex {
+  /** Records that a processor owes a confirmation; a repeat of the same request changes nothing. */
+  expect(pending: PendingConfirmation): Promise<void>;
 }
 
 export interface SavedProgress {

@@ -6,8 +6,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger, maskId } from '../commons/logger.ts';
+import { metrics } from '../commons/metrics.ts';
 import { isAccountId } from '../core/account-id.ts';
-import { purgeQueue, purgeState, timing } from './deps.ts';
+import { confirmations, purgeQueue, purgeState, timing } from './deps.ts';
 import { purgeAccount } from './purge.ts';
 import { map, processors, profiles, storePurger } from './worker-deps.ts';
 
@@ -35,6 +36,8 @@ export const handler = async (event: SQSEvent, context: Context) => {
           queue: purgeQueue,
           now: () => new Date(),
           remainingMs: () => context.getRemainingTimeInMillis(),
+          metrics,
+          confirmations,
         },
         accountId,
         timing,

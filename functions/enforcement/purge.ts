@@ -7,8 +7,17 @@
 import { randomUUID } from 'node:crypto';
 import type { DataMap } from '../core/data-map.ts';
 import { parseDuration } from '../core/duration.ts';
-import { afterPage, afterProcessorRequest, buildReceipt, currentStore } from '../core/purge.ts';
+import { type Metrics, noMetrics } from '../core/metrics.ts';
+import {
+  afterPage,
+  afterProcessorRequest,
+  buildReceipt,
+  currentStore,
+  type DeletionSla,
+  type Receipt,
+} from '../core/purge.ts';
 import type {
+  Confirmations,
   ProcessorRequests,
   ProfileLookup,
   PurgeClaims,
@@ -27,6 +36,9 @@ export interface PurgeDeps {
   readonly remainingMs: () => number;
   /** Reads the address for the deletion receipt before the profile is purged; absent: no purged notice. */
   readonly profiles?: ProfileLookup;
+  readonly metrics?: Metrics;
+  /** Where a processor's owed confirmation is recorded before it is asked (P5). */
+  readonly confirmations?: Confirmations;
 }
 
 export interface PurgeOptions {
@@ -35,6 +47,8 @@ export interface PurgeOptions {
   readonly leaseMs: number;
   /** How long backups may still hold deleted data (the tables' recovery window). */
   readonly backupWindowMs: number;
+  /** Recorded on the receipt as met or missed. */
+  readonly sla?: DeletionSla;
 }
 
 const MAX_RUN_MS = 15 * 60_000;
@@ -61,13 +75,29 @@ export const purgeAccount = async (
       const profile = await deps.profiles.get(accountId);
       if (profile?.email) await deps.claims.captureNoticeProfile(accountId, profile);
     }
+    if (start.version === 0) metricsOf(deps).record('purgesStarted');
     result = await run(deps, accountId, runId, start, options);
     return result;
+  } catch (error) {
+    metricsOf(deps).record('purgesFailed');
+    throw error;
   } finally {
     // Nothing to let go of once purged (the record is gone) or continued (let go before the send).
     if (result?.outcome !== 'purged' && result?.outcome !== 'continued') {
       await deps.claims.release(accountId, runId);
     }
+  }
+};
+
+const metricsOf = (deps: PurgeDeps) => deps.metrics ?? noMetrics;
+
+/** What a finished purge adds to the dashboard: how long it took, how late it was, whether the SLA held. */
+const recordCompleted = (metrics: Metrics, receipt: Receipt) => {
+  metrics.record('purgesCompleted');
+  metrics.record('purgeDuration', Date.parse(receipt.finishedAt) - Date.parse(receipt.startedAt));
+  if (receipt.sla) {
+    metrics.record('purgeLatency', Date.parse(receipt.finishedAt) - Date.parse(receipt.sla.purgeAfter));
+    if (!receipt.sla.met) metrics.record('deletionSlaMissed');
   }
 };
 
@@ -91,8 +121,10 @@ const run = async (
         saved.progress,
         now,
         options.backupWindowMs,
+        options.sla,
       );
       const done = await deps.claims.complete(accountId, runId, saved, receipt);
+      if (done) recordCompleted(metricsOf(deps), receipt);
       return { outcome: done ? 'purged' : 'superseded', pages };
     }
     // 3. Out of time: continue in a new message from the saved checkpoint.
@@ -106,10 +138,19 @@ const run = async (
     let next: typeof saved.progress;
     if (store.kind === 'processor') {
       const deadline = new Date(Date.parse(now) + parseDuration(store.deadline)).toISOString();
+      // Owed before asked: a processor that confirms at once finds its confirmation expected.
+      await deps.confirmations?.expect({
+        subject: deps.claims.event(accountId, now, 'target-done').subject,
+        processor: store.name,
+        requestedAt: now,
+        deadline,
+      });
       await deps.processors.requestDeletion(store, accountId, now, deadline);
+      metricsOf(deps).record('processorRequests', 1, { processor: store.name });
       next = afterProcessorRequest(saved.progress, store, { requestedAt: now, deadline });
     } else {
       const page = await deps.purger.purgePage(store, accountId, saved.progress.cursor);
+      if (page.deleted > 0) metricsOf(deps).record('itemsDeleted', page.deleted, { store: store.name });
       next = afterPage(saved.progress, store, page.deleted, page.cursor);
     }
     pages += 1;

@@ -5,8 +5,9 @@
  */
 
 import { DUE_SHARDS } from '../core/lifecycle.ts';
-import { startPurge } from '../core/purge.ts';
-import type { DueIndex, PurgeClaims, PurgeQueue } from './ports.ts';
+import { type Metrics, noMetrics } from '../core/metrics.ts';
+import { type DeletionSla, overdueBefore, startPurge } from '../core/purge.ts';
+import type { ConfirmationIndex, DueIndex, PurgeClaims, PurgeQueue } from './ports.ts';
 
 export interface SweepDeps {
   readonly due: DueIndex;
@@ -15,6 +16,9 @@ export interface SweepDeps {
   readonly now: () => Date;
   /** Milliseconds left in this invocation. */
   readonly remainingMs: () => number;
+  readonly metrics?: Metrics;
+  /** Pending processor confirmations, counted past their deadline for the alarm (P5). */
+  readonly confirmations?: ConfirmationIndex;
 }
 
 export interface SweepOptions {
@@ -24,6 +28,8 @@ export interface SweepOptions {
   readonly leaseMs: number;
   readonly pageSize: number;
   readonly shards?: number;
+  /** Accounts past purgeAfter + this are counted as overdue (the OverdueAccounts gauge). */
+  readonly sla?: DeletionSla;
 }
 
 export interface SweepResult {
@@ -32,9 +38,41 @@ export interface SweepResult {
   readonly claimed: number;
   /** False when the budget ran out with candidates left. */
   readonly complete: boolean;
+  /** Accounts past purgeAfter + the SLA and not purged, when an SLA is given. */
+  readonly overdue?: number;
+  /** Processor deletions past their deadline and not confirmed, when confirmations are given. */
+  readonly overdueConfirmations?: number;
 }
 
 export const sweep = async (deps: SweepDeps, options: SweepOptions): Promise<SweepResult> => {
+  const metrics = deps.metrics ?? noMetrics;
+  // The gauges the promise alarms read, as things stand when the sweep begins.
+  const shards = options.shards ?? DUE_SHARDS;
+  const now = deps.now();
+  let overdue: number | undefined;
+  if (options.sla) {
+    overdue = 0;
+    const before = overdueBefore(now, options.sla);
+    for (let shard = 0; shard < shards; shard += 1) overdue += await deps.due.countDue(`S${shard}`, before);
+    metrics.record('overdueAccounts', overdue);
+  }
+  const overdueConfirmations = deps.confirmations
+    ? await deps.confirmations.countOverdue(now.toISOString())
+    : undefined;
+  if (overdueConfirmations !== undefined) metrics.record('overdueConfirmations', overdueConfirmations);
+  const result = await claimDue(deps, options);
+  // Then what it found and claimed, and the heartbeat: a run that got this far counts.
+  metrics.record('dueAccountsFound', result.read);
+  metrics.record('purgesClaimed', result.claimed);
+  metrics.record('sweepRuns');
+  return {
+    ...result,
+    ...(overdue !== undefined && { overdue }),
+    ...(overdueConfirmations !== undefined && { overdueConfirmations }),
+  };
+};
+
+const claimDue = async (deps: SweepDeps, options: SweepOptions): Promise<SweepResult> => {
   const now = deps.now().toISOString();
   const leaseUntil = new Date(Date.parse(now) + options.leaseMs).toISOString();
   let read = 0;
@@ -49,7 +87,7 @@ export const sweep = async (deps: SweepDeps, options: SweepOptions): Promise<Swe
       // 2. Claim each: the conditional write re-checks state, due date and hold (I1, I2).
       const won = await Promise.all(
         page.items.map(async (item) =>
-          (await deps.claims.claim(item.accountId, now, leaseUntil, startPurge(now)))
+          (await deps.claims.claim(item.accountId, now, leaseUntil, startPurge(now, item.purgeAfter)))
             ? item.accountId
             : undefined,
         ),

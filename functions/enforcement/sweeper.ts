@@ -1,8 +1,9 @@
 /** The scheduled sweeper: claims due accounts and enqueues their purges, then enqueues due notices. */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../commons/logger.ts';
+import { metrics } from '../commons/metrics.ts';
 import { scheduleNotices } from '../notices/schedule-notices.ts';
-import { noticeIndex, noticeQueue, purgeQueue, purgeState, timing } from './deps.ts';
+import { confirmations, noticeIndex, noticeQueue, purgeQueue, purgeState, timing } from './deps.ts';
 import { sweep } from './sweep.ts';
 
 const dueNotices = noticeIndex();
@@ -27,8 +28,10 @@ export const handler = async (_event: ScheduledEvent, context: Context) => {
       queue: purgeQueue,
       now: () => new Date(),
       remainingMs: () => context.getRemainingTimeInMillis(),
+      metrics,
+      confirmations,
     },
-    { reserveMs: timing.reserveMs, leaseMs: timing.leaseMs, pageSize: timing.pageSize },
+    { reserveMs: timing.reserveMs, leaseMs: timing.leaseMs, pageSize: timing.pageSize, sla: timing.sla },
   );
   logger.info('Sweep finished', { ...result, noticesEnqueued: notices.enqueued });
   return { ...result, noticesEnqueued: notices.enqueued };

@@ -4,25 +4,39 @@ import { CognitoUsers } from '../adapters/cognito-users.ts';
 import { DataMapPurger } from '../adapters/data-map-purger.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { DynamoPurger } from '../adapters/dynamo-purger.ts';
-import { ProcessorClient } from '../adapters/processor-client.ts';
+import { localProcessorEndpoint, ProcessorClient } from '../adapters/processor-client.ts';
 import { S3Purger } from '../adapters/s3-purger.ts';
 import { subjectKey } from '../commons/audit-log.ts';
 import { cognitoClient, dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
-import { requireEnv } from '../commons/env.ts';
-import { cognitoStores, validateDataMap } from '../core/data-map.ts';
+import { envOr, requireEnv } from '../commons/env.ts';
+import { traced } from '../commons/tracer.ts';
+import { cognitoStores, type DataMap, validateDataMap } from '../core/data-map.ts';
 import { withExportTargets } from '../core/export.ts';
 import { exportsBucket, exportsTable } from '../core/resources.ts';
 
+/** Every processor's deadline, shortened (local mode and tests, to see one go overdue); '' keeps the map's. */
+function withProcessorDeadline(dataMap: DataMap, deadline: string): DataMap {
+  if (deadline === '') return dataMap;
+  return { ...dataMap, stores: dataMap.stores.map((s) => (s.kind === 'processor' ? { ...s, deadline } : s)) };
+}
+
 /** The data map, then Lethe's own export records and archives: a purge leaves none behind (I6). */
 export const map = validateDataMap(
-  withExportTargets(config.dataMap, requireEnv(exportsTable.env), requireEnv(exportsBucket.env)),
+  withProcessorDeadline(
+    withExportTargets(config.dataMap, requireEnv(exportsTable.env), requireEnv(exportsBucket.env)),
+    envOr('LETHE_PROCESSOR_DEADLINE', ''),
+  ),
 );
 export const storePurger = new DataMapPurger(
   new DynamoPurger(dynamoClient),
-  new S3Purger(new S3Client({})),
+  new S3Purger(traced(new S3Client({}))),
   cognitoStores(map).length > 0 ? new CognitoUsers(cognitoClient()) : undefined,
 );
-export const processors = new ProcessorClient(subjectKey);
+export const processors = new ProcessorClient(
+  subjectKey,
+  10_000,
+  localProcessorEndpoint(process.env.LETHE_PROCESSOR_ENDPOINT_URL),
+);
 /** The deletion receipt's address is read before the profile store is purged. */
 export const profiles = new DynamoProfileReader(dynamo, map);

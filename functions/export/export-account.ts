@@ -20,6 +20,7 @@ import {
 } from '../core/data-map.ts';
 import { ARCHIVE_SCHEMA_VERSION, archiveKeyOf } from '../core/export.ts';
 import { isFinal, type Status } from '../core/lifecycle.ts';
+import { type Metrics, noMetrics } from '../core/metrics.ts';
 import { FALLBACK_LANGUAGE, READMES } from '../notices/messages.ts';
 import { dateTime, readerOf } from '../notices/reader.ts';
 import type { AccountStatuses, ArchiveStore, ArchiveWriter, DataMapReader, ExportRecords } from './ports.ts';
@@ -34,6 +35,7 @@ export interface ExportDeps {
   readonly reader: DataMapReader;
   readonly archives: ArchiveStore;
   readonly now: () => Date;
+  readonly metrics?: Metrics;
   /** The data map's user pools: the user's attributes and state (never a password hash or MFA secret). */
   readonly identities?: {
     read(store: CognitoUserPoolStore, accountId: string): Promise<unknown | undefined>;
@@ -108,6 +110,7 @@ export const exportAccount = async (
   const status = (await deps.accounts.status(accountId)) as Status | undefined;
   if (status !== undefined && isFinal(status)) {
     await deps.exports.markFailed(accountId, exportId, deps.now().toISOString(), 'account_purging');
+    (deps.metrics ?? noMetrics).record('exportsFailed');
     return { outcome: 'refused', counts: [], bytes: 0 };
   }
   // 3. Stream every store into the archive; listing S3 adds entries, bodies are read in turn.
@@ -184,7 +187,11 @@ export const exportAccount = async (
       objectKey,
       bytes,
     );
-    if (marked) return { outcome: 'ready', counts, bytes };
+    if (marked) {
+      (deps.metrics ?? noMetrics).record('exportsCompleted');
+      (deps.metrics ?? noMetrics).record('exportBytes', bytes);
+      return { outcome: 'ready', counts, bytes };
+    }
     // 5. The record is gone: a purge deleted it while this ran, and may have passed the
     //    archives by. Delete this one too, so no archive outlives the purge (I6).
     if (!(await deps.exports.get(accountId, exportId))) {

@@ -15,6 +15,7 @@ import {
   toExportView,
 } from '../core/export.ts';
 import { isFinal } from '../core/lifecycle.ts';
+import { type Metrics, noMetrics } from '../core/metrics.ts';
 import type { DownloadLinks, ExportJobs, ExportRecords } from './ports.ts';
 
 export interface RequestExportDeps {
@@ -24,6 +25,7 @@ export interface RequestExportDeps {
   readonly jobs: ExportJobs;
   readonly settings: ExportSettings;
   readonly now: () => Date;
+  readonly metrics?: Metrics;
 }
 
 export interface ReadExportDeps {
@@ -66,8 +68,10 @@ export const requestExport = async (
     await deps.jobs.send({ accountId, exportId: created.exportId });
   } catch (error) {
     await deps.exports.markFailed(accountId, created.exportId, deps.now().toISOString(), 'queue_unavailable');
+    (deps.metrics ?? noMetrics).record('exportsFailed');
     throw error;
   }
+  (deps.metrics ?? noMetrics).record('exportsRequested');
   return { view: toExportView(created), created: true };
 };
 

@@ -8,12 +8,15 @@ import { S3ZipArchives } from '../adapters/s3-zip-archive.ts';
 import { cognitoClient, dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { requireEnv } from '../commons/env.ts';
+import { metrics } from '../commons/metrics.ts';
+import { traced } from '../commons/tracer.ts';
 import { cognitoStores } from '../core/data-map.ts';
 import { accountsTable, exportsBucket } from '../core/resources.ts';
 import { exportRecords } from './deps.ts';
 import type { ExportDeps } from './export-account.ts';
 
-const s3 = new S3Client({});
+const s3 = traced(new S3Client({}));
+traced(dynamoClient);
 
 export const exportDeps: ExportDeps = {
   map: config.dataMap,
@@ -24,5 +27,6 @@ export const exportDeps: ExportDeps = {
   reader: new StoreReader(dynamoClient, s3),
   archives: new S3ZipArchives(s3, requireEnv(exportsBucket.env)),
   now: () => new Date(),
+  metrics,
   ...(cognitoStores(config.dataMap).length > 0 && { identities: new CognitoUsers(cognitoClient()) }),
 };

@@ -8,7 +8,11 @@ import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
+
+import { metrics } from '../commons/metrics.ts';
+
 import { outbox } from '../commons/outbox.ts';
+
 import { restoreKey } from '../commons/restore-key.ts';
 import { parseDuration, parseDurationList } from '../core/duration.ts';
 import { accountsTable } from '../core/resources.ts';
@@ -29,6 +33,7 @@ export const accountDeps: AccountDeps = {
   gracePeriodMs: parseDuration(envOr('LETHE_GRACE_PERIOD', config.gracePeriod)),
   noticeSchedule: noticeSchedule(envOr('LETHE_NOTICE_SCHEDULE', config.noticeSchedule.join(','))),
   now: () => new Date(),
+  metrics,
 };
 
 export const restoreLinkDeps: RestoreLinkDeps = { ...accountDeps, restoreKey };

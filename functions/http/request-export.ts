@@ -1,6 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsExportJobs } from '../adapters/sqs-export-jobs.ts';
 import { requireEnv } from '../commons/env.ts';
+import { metrics } from '../commons/metrics.ts';
 import { exportQueue } from '../core/resources.ts';
 import { exportRecords, exportSettings } from '../export/deps.ts';
 import { requestExport } from '../export/use-cases.ts';
@@ -13,7 +14,7 @@ const jobs = new SqsExportJobs(new SQSClient({ useQueueUrlAsEndpoint: false }), 
 /** 202 with a new PENDING export; 200 with the one already pending. */
 export const handler = accountHandler({}, async ({ accountId }) => {
   const { view, created } = await requestExport(
-    { ...accountDeps, exports: exportRecords, jobs, settings: exportSettings },
+    { ...accountDeps, exports: exportRecords, jobs, settings: exportSettings, metrics },
     accountId,
   );
   return { statusCode: created ? 202 : 200, body: view };

@@ -9,7 +9,8 @@ export type Access =
   | 'profiles:read'
   | 'notices:write'
   | 'exports:read'
-  | 'exports:request';
+  | 'exports:request'
+  | 'confirmations:write';
 
 export interface RouteDefinition {
   /** The function's name: kebab-case, also its file under functions/http/. */
@@ -59,6 +60,14 @@ export const routes: readonly RouteDefinition[] = [
     path: `${account}/exports/{exportId}`,
     auth: 'jwt',
     access: ['exports:read'],
+  },
+  // A processor's deletion confirmation (P5): the HMAC signature with its own secret is the credential.
+  {
+    id: 'confirm-deletion',
+    method: 'POST',
+    path: '/v1/processors/{name}/confirmations',
+    auth: 'none',
+    access: ['confirmations:write'],
   },
 ];
 

@@ -5,7 +5,10 @@
  * nothing.
  */
 import type { AccountRecord } from '../core/lifecycle.ts';
+
+import { type MetricKey, type Metrics, noMetrics } from '../core/metrics.ts';
 import { isHeldBack, NOTICE_SENDING_TIMEOUT_MS, templateKindOf } from '../core/notices.ts';
+
 import { signRestoreToken } from '../core/restore-token.ts';
 import type { NoticeProfile } from '../enforcement/ports.ts';
 import { type Mailer, MailNotSent, MailRejected, type NoticeRecord, type NoticeStore } from './ports.ts';
@@ -23,6 +26,7 @@ export interface SendNoticeDeps {
   /** How often the sweeper runs: a purge resumed by a hold's release runs within one interval. */
   readonly sweepIntervalMs: number;
   readonly now: () => Date;
+  readonly metrics?: Metrics;
 }
 
 export type SendOutcome = 'sent' | 'duplicate' | 'cancelled' | 'failed' | 'uncertain' | 'held';
@@ -106,6 +110,10 @@ const compose = async (
   };
 };
 
+/** Counts what became of a notice, by template kind (deactivated, reminder, purged): never by account. */
+const count = (deps: SendNoticeDeps, metric: MetricKey, record: NoticeRecord) =>
+  (deps.metrics ?? noMetrics).record(metric, 1, { kind: templateKindOf(record.kind) });
+
 export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<SendOutcome> => {
   const now = deps.now().toISOString();
   // 1. Only a PENDING record is sent; SENDING is another delivery's (or a send whose fate is unknown).
@@ -117,6 +125,7 @@ export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<Sen
       Date.parse(now) - Date.parse(record.sendingSince) > NOTICE_SENDING_TIMEOUT_MS;
     if (!stuck) return 'duplicate';
     await deps.notices.settle(key, 'UNCERTAIN', now);
+    count(deps, 'noticesUncertain', record);
     return 'uncertain';
   }
   if (record.state !== 'PENDING') return 'duplicate';
@@ -132,6 +141,7 @@ export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<Sen
   }
   if (mail === 'no-address') {
     await deps.notices.settle(key, 'FAILED', now, 'no-address');
+    count(deps, 'noticesFailed', record);
     return 'failed';
   }
   // 3. The conditional record before the send: only one delivery gets past it.
@@ -142,6 +152,7 @@ export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<Sen
   } catch (error) {
     if (error instanceof MailRejected) {
       await deps.notices.settle(key, 'FAILED', now, 'rejected');
+      count(deps, 'noticesFailed', record);
       return 'failed';
     }
     // SES said no: nothing went out, so the retry may send. Anything else leaves SENDING (at most once).
@@ -150,6 +161,7 @@ export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<Sen
   }
   // 5. Settled, and shown in the account view.
   await deps.notices.settle(key, 'SENT', now);
+  count(deps, 'noticesSent', record);
   if (record.target) {
     await deps.notices.recordSent(record.target, record.deactivatedAt, { kind: record.kind, sentAt: now });
   }

@@ -120,7 +120,8 @@ describe('LetheStateless functions', () => {
 
   it.each(functions)('%s sets the service name and source maps', (_id, fn) => {
     expect(propsOf(fn).Environment.Variables).toMatchObject({
-      POWERTOOLS_SERVICE_NAME: 'lethe',
+      // One per Lethe instance, so two instances' metrics stay apart (test/cdk/monitoring.test.ts).
+      POWERTOOLS_SERVICE_NAME: expect.stringMatching(/-lethe$/),
       NODE_OPTIONS: '--enable-source-maps',
     });
   });
@@ -314,7 +315,12 @@ describe('least privilege: enforcement', () => {
       expect(isFromStateful(tableArn, stateful.accountsTable, 'Arn')).toBe(true);
       return suffix;
     });
-    expect(suffixes).toEqual(['/index/due', '/index/notices-due']);
+    expect(suffixes).toEqual([
+      '/index/confirmations-due',
+      '/index/due',
+      '/index/holds',
+      '/index/notices-due',
+    ]);
     expect(dynamoActionsOf(sweeper)).toEqual(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 
@@ -359,6 +365,7 @@ describe('the subject key extension', () => {
     expect(readers.map(([id]) => id).sort()).toEqual(
       [
         ...accountRoutes.map((r) => r.id),
+        'confirm-deletion',
         'sweeper',
         'purge-worker',
         'notice-sender',

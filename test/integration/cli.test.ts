@@ -199,6 +199,9 @@ describe('lethe sweep --dry-run', () => {
         sessions: 0,
         'usage-events': 0,
         uploads: 1,
+        // Processors are asked, not read: nothing to count.
+        newsletter: null,
+        analytics: null,
         thumbnails: 0,
         'sign-in': 0,
         profiles: 1,
@@ -298,6 +301,9 @@ describe('lethe receipt', () => {
           { name: 'sessions', deleted: 0 },
           { name: 'usage-events', deleted: 0 },
           { name: 'uploads', deleted: 1 },
+          // The processors: asked, never confirmed here (this test's stand-in answers nothing back).
+          { name: 'newsletter', kind: 'processor', deleted: 0, confirmation: 'pending' },
+          { name: 'analytics', kind: 'processor', deleted: 0, confirmation: 'pending' },
           { name: 'thumbnails', deleted: 0 },
           { name: 'sign-in', deleted: 0 },
           { name: 'profiles', deleted: 1 },

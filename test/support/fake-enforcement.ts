@@ -4,12 +4,15 @@
  * conditional claims, versioned progress, and stores that delete for real.
  */
 import type { AuditEvent } from '../../functions/core/audit.ts';
+import type { ConfirmationRecord } from '../../functions/core/confirmations.ts';
 import type { DataMap, Store } from '../../functions/core/data-map.ts';
 import { dueShardOf } from '../../functions/core/lifecycle.ts';
 import type { PurgeProgress, Receipt } from '../../functions/core/purge.ts';
 import type {
+  Confirmations,
   DueIndex,
   PageResult,
+  PendingConfirmation,
   PurgeClaims,
   PurgeJob,
   PurgeQueue,
@@ -37,11 +40,19 @@ export class FakeAccountsState implements DueIndex, PurgeClaims {
   /** Calls to release: each is a request in the real adapter. */
   releases = 0;
 
-  async page(shard: string, now: string, cursor: string | undefined, limit: number) {
-    const all = [...this.records.values()]
+  private indexed(shard: string, now: string) {
+    return [...this.records.values()]
       .filter((r) => (r.status === 'DEACTIVATED' && !r.legalHold) || r.status === 'PURGING')
       .filter((r) => dueShardOf(r.accountId) === shard && (r.purgeAfter ?? '') <= now)
       .sort((a, b) => (a.purgeAfter ?? '').localeCompare(b.purgeAfter ?? ''));
+  }
+
+  async countDue(shard: string, before: string) {
+    return this.indexed(shard, before).length;
+  }
+
+  async page(shard: string, now: string, cursor: string | undefined, limit: number) {
+    const all = this.indexed(shard, now);
     const start = cursor ? Number(cursor) : 0;
     const items = all
       .slice(start, start + limit)
@@ -158,5 +169,27 @@ export class FakeStores implements StorePurger {
     const items = this.items.get(this.key(store, accountId)) ?? [];
     const page = items.splice(0, this.pageSize);
     return page.length === 0 ? { deleted: 0 } : { deleted: page.length, cursor: 'more' };
+  }
+}
+
+/** Processor confirmations owed, with the adapter's once-only settling. */
+export class FakeConfirmations implements Confirmations {
+  readonly records = new Map<string, ConfirmationRecord>();
+
+  async expect(pending: PendingConfirmation) {
+    const key = `${pending.subject}#${pending.processor}`;
+    if (!this.records.has(key)) this.records.set(key, { ...pending, state: 'PENDING' });
+  }
+
+  async confirm(subject: string, processor: string, at: string) {
+    const record = this.records.get(`${subject}#${processor}`);
+    if (!record) return undefined;
+    if (record.state === 'PENDING')
+      this.records.set(`${subject}#${processor}`, { ...record, state: 'CONFIRMED', confirmedAt: at });
+    return this.records.get(`${subject}#${processor}`);
+  }
+
+  async countOverdue(now: string) {
+    return [...this.records.values()].filter((r) => r.state === 'PENDING' && r.deadline < now).length;
   }
 }

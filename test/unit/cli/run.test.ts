@@ -40,6 +40,7 @@ describe('run', () => {
     [['bogus'], 'lethe: unknown command "bogus"'],
     [['hold', 'demo-0001', '--json'], 'lethe: hold needs --reason'],
     [['dlq', 'list', '--max', 'lots', '--json'], 'lethe: --max must be a whole number'],
+    [['list', '--state', 'ACTIVE'], 'lethe: --state must be DEACTIVATED or PURGING'],
     [['verify', '--offline=yes'], 'lethe: --offline takes no value'],
   ])('answers %j with one line on stderr, nothing on stdout, exit 2 (a usage error)', async (argv, start) => {
     const { code, stdout, stderr } = await lethe(argv);
@@ -67,6 +68,13 @@ describe('run', () => {
     expect(stderr).toBe(
       `lethe: cannot reach DynamoDB Local at http://127.0.0.1:${port}: is \`npm start\` running? If it uses other ports, set LETHE_DYNAMODB_PORT (and the others) as you did for it\n`,
     );
+  });
+
+  it('prints its version with --version, exit 0', async () => {
+    const { code, stdout } = await lethe(['--version']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^lethe \d+\.\d+\.\d+\n$/);
   });
 
   it('says where local mode looked for its keys', async () => {

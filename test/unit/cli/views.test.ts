@@ -100,6 +100,8 @@ describe('statusReport', () => {
         { name: 'sessions', kind: 'dynamodb-index', state: 'in progress', deleted: 1 },
         { name: 'usage-events', kind: 'dynamodb-index', state: 'pending', deleted: 0 },
         { name: 'uploads', kind: 's3-prefix', state: 'pending', deleted: 0 },
+        { name: 'newsletter', kind: 'processor', state: 'pending', deleted: 0 },
+        { name: 'analytics', kind: 'processor', state: 'pending', deleted: 0 },
         { name: 'thumbnails', kind: 's3-prefix', state: 'pending', deleted: 0 },
         { name: 'sign-in', kind: 'cognito-user-pool', state: 'pending', deleted: 0 },
         // Lethe's own export records and archives, which the purge deletes too (I6)

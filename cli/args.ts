@@ -323,7 +323,8 @@ const usageOf = (spec: CommandSpec) => `lethe ${synopsis(spec)} [options]`;
 
 const TARGETS =
   'Target: local mode by default (the stand-ins `npm start` runs on 127.0.0.1, ports from\n' +
-  'LETHE_DYNAMODB_PORT, LETHE_SQS_S3_PORT and LETHE_SES_PORT, subject key from .lethe/ in this directory);\n' +
+  'LETHE_DYNAMODB_PORT, LETHE_SQS_S3_PORT, LETHE_SES_PORT and LETHE_COGNITO_PORT, subject key from .lethe/\n' +
+  'in this directory);\n' +
   'with --stack, a deployed app (outputs from CloudFormation, subject key from Secrets Manager).';
 
 export const mainHelp = (): string =>

@@ -25,7 +25,9 @@ const unreachable = (error: { port?: unknown; message: string }, endpoints: Endp
       ? ['the SQS and S3 stand-in', endpoints.sqsS3, 'LETHE_SQS_S3_PORT']
       : port === portOf(endpoints.ses)
         ? ['the SES stand-in', endpoints.ses, 'LETHE_SES_PORT']
-        : ['DynamoDB Local', endpoints.dynamodb, 'LETHE_DYNAMODB_PORT'];
+        : endpoints.cognito !== undefined && port === portOf(endpoints.cognito)
+          ? ['the Cognito stand-in', endpoints.cognito, 'LETHE_COGNITO_PORT']
+          : ['DynamoDB Local', endpoints.dynamodb, 'LETHE_DYNAMODB_PORT'];
   return `cannot reach ${service} at ${url}: is \`npm start\` running? If it uses other ports, set ${variable} (and the others) as you did for it`;
 };
 

@@ -70,7 +70,7 @@ export const readSettings = (env: NodeJS.ProcessEnv = process.env): LocalSetting
   dynamodbPort: integer(env, 'LETHE_DYNAMODB_PORT', 8000, 1, 65_535),
   sesPort: integer(env, 'LETHE_SES_PORT', 8005, 1, 65_535),
   sqsS3Port: integer(env, 'LETHE_SQS_S3_PORT', 4566, 1, 65_535),
-  cognitoPort: integer(env, 'LETHE_COGNITO_PORT', 9229, 1, 65_535),
+  cognitoPort: integer(env, 'LETHE_COGNITO_PORT', 8006, 1, 65_535),
   throttle: {
     rateLimit: integer(env, 'LETHE_THROTTLE_RATE', DEFAULT_THROTTLE.rateLimit, 1, 1_000_000),
     burstLimit: integer(env, 'LETHE_THROTTLE_BURST', DEFAULT_THROTTLE.burstLimit, 1, 1_000_000),

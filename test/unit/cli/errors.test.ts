@@ -6,6 +6,7 @@ const endpoints = {
   dynamodb: 'http://127.0.0.1:8100',
   sqsS3: 'http://127.0.0.1:4666',
   ses: 'http://127.0.0.1:8105',
+  cognito: 'http://127.0.0.1:8106',
 };
 
 const refused = (port: number) =>
@@ -34,6 +35,9 @@ describe('describeError', () => {
     expect(describeError(refused(4666), endpoints)).toContain('LETHE_SQS_S3_PORT');
     expect(describeError(refused(8105), endpoints)).toContain(
       'cannot reach the SES stand-in at http://127.0.0.1:8105: is `npm start` running? If it uses other ports, set LETHE_SES_PORT',
+    );
+    expect(describeError(refused(8106), endpoints)).toContain(
+      'cannot reach the Cognito stand-in at http://127.0.0.1:8106: is `npm start` running? If it uses other ports, set LETHE_COGNITO_PORT',
     );
   });
 

@@ -35,7 +35,7 @@ describe('local mode', () => {
       dynamodb: 'http://127.0.0.1:8100',
       sqsS3: 'http://127.0.0.1:4666',
       ses: 'http://127.0.0.1:8105',
-      cognito: 'http://127.0.0.1:9229',
+      cognito: 'http://127.0.0.1:8006',
     });
     expect(await target.resource('purgeDlqUrl')).toBe('http://127.0.0.1:4666/000000000000/lethe-purge-dlq');
   });
@@ -45,7 +45,7 @@ describe('local mode', () => {
       dynamodb: 'http://127.0.0.1:8000',
       sqsS3: 'http://127.0.0.1:4566',
       ses: 'http://127.0.0.1:8005',
-      cognito: 'http://127.0.0.1:9229',
+      cognito: 'http://127.0.0.1:8006',
     });
   });
 

@@ -98,8 +98,16 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
     },
   ];
   assertDistinctPorts(ports);
-  // Check every port before starting anything, so a clash never leaves a half-started set behind.
-  for (const spec of ports) await assertPortFree(spec);
+  // Check every port before starting anything, so a clash never leaves a half-started set behind,
+  // and name every busy one at once, so one change of settings is enough.
+  const refusals = (await Promise.allSettled(ports.map(assertPortFree))).flatMap((result) =>
+    result.status === 'rejected' ? [result.reason as unknown] : [],
+  );
+  const unexpected = refusals.find((reason) => !(reason instanceof StandInError));
+  if (unexpected !== undefined) throw unexpected;
+  if (refusals.length > 0) {
+    throw new StandInError(refusals.map((reason) => (reason as StandInError).message).join('\n'));
+  }
 
   const dataDir = options.dataDir === undefined ? undefined : path.resolve(options.dataDir);
   const quiet = options.quiet ?? false;

@@ -81,7 +81,9 @@ Press Ctrl-C to stop.
 main().catch((error: unknown) => {
   if (error instanceof SettingsError || error instanceof StandInError) fail(error.message);
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    fail(`port ${process.env.PORT ?? 3000} is in use: set PORT to a free port (e.g. PORT=3001 npm start)`);
+    fail(
+      `Port ${process.env.PORT ?? 3000} (the HTTP API) is already in use: stop what holds it or set PORT to a free port`,
+    );
   }
   fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
 });

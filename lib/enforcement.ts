@@ -70,6 +70,30 @@ export interface LetheEnforcementProps {
   readonly sweepMaxEventAge?: Duration;
 }
 
+/**
+ * EventBridge Scheduler's own role for one schedule, trusted only from this
+ * account's default schedule group (as the role LambdaInvoke would create),
+ * kept in Lethe's code so its grants are in view.
+ */
+export const schedulerRole = (scope: Construct, id: string, description: string): Role => {
+  const stack = Stack.of(scope);
+  return new Role(scope, id, {
+    description,
+    assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: {
+        StringEquals: {
+          'aws:SourceAccount': stack.account,
+          'aws:SourceArn': stack.formatArn({
+            service: 'scheduler',
+            resource: 'schedule-group',
+            resourceName: 'default',
+          }),
+        },
+      },
+    }),
+  });
+};
+
 /** The sweep interval as whole minutes, checked at synth: Scheduler's rates are in minutes. */
 export const sweepRateMinutes = (sweepInterval: string): number => {
   const minutes = parseDuration(sweepInterval) / 60_000;
@@ -183,24 +207,12 @@ export class LetheEnforcement extends Construct {
       maxEventAge,
       onFailure: new SqsDestination(this.sweepDlq),
     });
-    // Scheduler's own role for this one schedule, trusted only from this account's default
-    // schedule group (as the role LambdaInvoke would create), kept here so its grants are in view.
     const stack = Stack.of(this);
-    this.scheduleRole = new Role(this, 'SweepScheduleRole', {
-      description: 'Lethe sweep schedule: invokes the sweeper, sends undeliverable sweeps to its DLQ',
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': stack.account,
-            'aws:SourceArn': stack.formatArn({
-              service: 'scheduler',
-              resource: 'schedule-group',
-              resourceName: 'default',
-            }),
-          },
-        },
-      }),
-    });
+    this.scheduleRole = schedulerRole(
+      this,
+      'SweepScheduleRole',
+      'Lethe sweep schedule: invokes the sweeper, sends undeliverable sweeps to its DLQ',
+    );
     this.schedule = new Schedule(this, 'SweepSchedule', {
       description: `Lethe: sweep for accounts due for purge every ${sweepMinutes} min`,
       schedule: ScheduleExpression.rate(Duration.minutes(sweepMinutes)),

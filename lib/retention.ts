@@ -8,7 +8,7 @@
 import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -22,7 +22,7 @@ import {
 } from '../functions/core/retention.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { bucketArnOf, indexArnOf, objectsArnOf, s3WildcardFindings, tableArnOf } from './data-map-grants.ts';
-import { sweepRateMinutes } from './enforcement.ts';
+import { schedulerRole, sweepRateMinutes } from './enforcement.ts';
 import { LetheFunction } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
 
@@ -110,21 +110,11 @@ export class LetheRetention extends Construct {
 
     // 2. On the sweep schedule, as the sweeper: a missed run is made up by the next one.
     const stack = Stack.of(this);
-    this.scheduleRole = new Role(this, 'RetentionScheduleRole', {
-      description: 'Lethe retention schedule: invokes the retention sweeper',
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': stack.account,
-            'aws:SourceArn': stack.formatArn({
-              service: 'scheduler',
-              resource: 'schedule-group',
-              resourceName: 'default',
-            }),
-          },
-        },
-      }),
-    });
+    this.scheduleRole = schedulerRole(
+      this,
+      'RetentionScheduleRole',
+      'Lethe retention schedule: invokes the retention sweeper',
+    );
     this.schedule = new Schedule(this, 'RetentionSchedule', {
       description: `Lethe: delete what is past its retention window every ${sweepMinutes} min`,
       schedule: ScheduleExpression.rate(Duration.minutes(sweepMinutes)),

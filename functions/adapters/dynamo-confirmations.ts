@@ -3,7 +3,7 @@
  * owed before the request goes out, settled once by the processor's signed
  * confirmation, counted past their deadline through the sparse index.
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   CONFIRM_SHARDS,
   type ConfirmationRecord,
@@ -13,6 +13,7 @@ import {
 import { accountsTable } from '../core/resources.ts';
 import type { Confirmations, PendingConfirmation } from '../enforcement/ports.ts';
 import { applied } from './conditional.ts';
+import { countMatches } from './dynamo-stores.ts';
 
 const INDEX = accountsTable.indexes.find((index) => index.partitionKey === 'confirmShard')?.name ?? '';
 
@@ -92,21 +93,12 @@ export class DynamoConfirmations implements Confirmations {
   async countOverdue(now: string): Promise<number> {
     let count = 0;
     for (let shard = 0; shard < CONFIRM_SHARDS; shard += 1) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const result = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: INDEX,
-            KeyConditionExpression: 'confirmShard = :shard AND deadline < :now',
-            ExpressionAttributeValues: { ':shard': `S${shard}`, ':now': now },
-            Select: 'COUNT',
-            ...(start && { ExclusiveStartKey: start }),
-          }),
-        );
-        count += result.Count ?? 0;
-        start = result.LastEvaluatedKey;
-      } while (start);
+      count += await countMatches(this.client, {
+        TableName: this.tableName,
+        IndexName: INDEX,
+        KeyConditionExpression: 'confirmShard = :shard AND deadline < :now',
+        ExpressionAttributeValues: { ':shard': `S${shard}`, ':now': now },
+      });
     }
     return count;
   }

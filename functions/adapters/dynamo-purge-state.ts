@@ -30,7 +30,7 @@ import { applied, conditionFailed } from './conditional.ts';
 import type { AuditLog } from './dynamo-audit.ts';
 import { pendingNoticeItem } from './dynamo-notices.ts';
 import type { Outbox } from './dynamo-outbox.ts';
-import { decodeCursor, encodeCursor } from './dynamo-stores.ts';
+import { countMatches, decodeCursor, encodeCursor } from './dynamo-stores.ts';
 
 /** Lethe's own export records and archives: purged too (I6), but not data the receipt mail lists. */
 const EXPORT_TARGETS = new Set(exportTargets('', '').map((store) => store.name));
@@ -69,24 +69,13 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     return { items, ...(next && { cursor: next }) };
   }
 
-  async countDue(shard: string, before: string): Promise<number> {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: DUE_INDEX,
-          KeyConditionExpression: 'dueShard = :shard AND purgeAfter <= :before',
-          ExpressionAttributeValues: { ':shard': shard, ':before': before },
-          Select: 'COUNT',
-          ...(start && { ExclusiveStartKey: start }),
-        }),
-      );
-      count += result.Count ?? 0;
-      start = result.LastEvaluatedKey;
-    } while (start);
-    return count;
+  countDue(shard: string, before: string): Promise<number> {
+    return countMatches(this.client, {
+      TableName: this.tableName,
+      IndexName: DUE_INDEX,
+      KeyConditionExpression: 'dueShard = :shard AND purgeAfter <= :before',
+      ExpressionAttributeValues: { ':shard': shard, ':before': before },
+    });
   }
 
   /**

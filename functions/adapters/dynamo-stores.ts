@@ -10,6 +10,11 @@ import {
   type DynamoDBClient,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import {
+  QueryCommand as DocQueryCommand,
+  type QueryCommandInput as DocQueryInput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { type DynamoStore, fillTemplate } from '../core/data-map.ts';
 import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
 
@@ -81,3 +86,20 @@ export const encodeCursor = (key: Record<string, unknown> | undefined): string |
 
 export const decodeCursor = <Key = Record<string, unknown>>(cursor: string | undefined): Key | undefined =>
   cursor === undefined ? undefined : (JSON.parse(cursor) as Key);
+
+/** How many items a Query matches, over every page (Select COUNT: keys are read, no items returned). */
+export const countMatches = async (
+  client: DynamoDBDocumentClient,
+  input: Omit<DocQueryInput, 'Select' | 'ExclusiveStartKey'>,
+): Promise<number> => {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const result = await client.send(
+      new DocQueryCommand({ ...input, Select: 'COUNT', ...(start && { ExclusiveStartKey: start }) }),
+    );
+    count += result.Count ?? 0;
+    start = result.LastEvaluatedKey;
+  } while (start);
+  return count;
+};

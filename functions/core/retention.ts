@@ -11,7 +11,6 @@
  * what expires and nothing else.
  */
 
-import { LOG_RETENTION_DAYS } from './config-schema.ts';
 import {
   ACCOUNT_ID_PLACEHOLDER,
   type DataMap,
@@ -20,6 +19,7 @@ import {
   type S3PrefixStore,
 } from './data-map.ts';
 import { parseDuration } from './duration.ts';
+import { LOG_RETENTION_DAYS } from './lethe-config.ts';
 import type { IndexDefinition } from './resources.ts';
 
 export const RETENTION_INDEX = 'lethe-retention';

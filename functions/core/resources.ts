@@ -191,6 +191,10 @@ export const STACK_OUTPUTS = {
   outboxTable: 'OutboxTableName',
   purgeQueueUrl: 'PurgeQueueUrl',
   purgeDlqUrl: 'PurgeDlqUrl',
+  noticeQueueUrl: 'NoticeQueueUrl',
+  noticeDlqUrl: 'NoticeDlqUrl',
+  exportQueueUrl: 'ExportQueueUrl',
+  exportDlqUrl: 'ExportDlqUrl',
   subjectKeySecret: 'SubjectKeySecretArn',
   apiUrl: 'ApiUrl',
 } as const;

@@ -386,6 +386,11 @@ describe('stateless outputs', () => {
     template.hasOutput(STACK_OUTPUTS.apiUrl, {});
     template.hasOutput(STACK_OUTPUTS.purgeQueueUrl, { Value: refOf(enforcement.purgeQueue) });
     template.hasOutput(STACK_OUTPUTS.purgeDlqUrl, { Value: refOf(enforcement.purgeDlq) });
+    // `lethe sweep --yes` enqueues due notices; `lethe dlq --queue notices|export` reads these DLQs
+    template.hasOutput(STACK_OUTPUTS.noticeQueueUrl, { Value: refOf(stateless.notices.queue) });
+    template.hasOutput(STACK_OUTPUTS.noticeDlqUrl, { Value: refOf(stateless.notices.dlq) });
+    template.hasOutput(STACK_OUTPUTS.exportQueueUrl, { Value: refOf(stateless.export.exportQueue) });
+    template.hasOutput(STACK_OUTPUTS.exportDlqUrl, { Value: refOf(stateless.export.exportDlq) });
   });
 
   it('outputs the alarm topic to subscribe to', () => {

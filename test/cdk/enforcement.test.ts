@@ -175,12 +175,14 @@ describe('the purge worker', () => {
     expect(resourceOf(purgeWorker).Properties.MemorySize).toBe(512);
   });
 
-  it('may consume and continue on its own queue only', () => {
+  it('may consume and continue on its own queue, and only send to its DLQ', () => {
     const sqs = workerGrants.filter((g) => g.action.startsWith('sqs:'));
     expect(new Set(sqs.map((g) => JSON.stringify(g.resource)))).toEqual(
-      new Set([JSON.stringify(arnOf(enforcement.purgeQueue))]),
+      new Set([JSON.stringify(arnOf(enforcement.purgeQueue)), JSON.stringify(arnOf(enforcement.purgeDlq))]),
     );
-    expect(sqs.map((g) => g.action).sort()).toEqual([
+    // An unreadable job goes to the DLQ at once: SendMessage there, nothing more.
+    expect(actionsOn(workerGrants, arnOf(enforcement.purgeDlq))).toEqual(['sqs:SendMessage']);
+    expect(actionsOn(workerGrants, arnOf(enforcement.purgeQueue))).toEqual([
       'sqs:ChangeMessageVisibility',
       'sqs:DeleteMessage',
       'sqs:GetQueueAttributes',

@@ -12,8 +12,8 @@ import { metrics } from '../commons/metrics.ts';
 import { traced } from '../commons/tracer.ts';
 import { cognitoStores } from '../core/data-map.ts';
 import { accountsTable, exportsBucket } from '../core/resources.ts';
-import { exportRecords } from './deps.ts';
-import type { ExportDeps } from './export-account.ts';
+import type { ExportDeps } from '../export/export-account.ts';
+import { exportRecords } from './export-deps.ts';
 
 const s3 = traced(new S3Client({}));
 traced(dynamoClient);

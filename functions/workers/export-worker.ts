@@ -10,8 +10,8 @@ import { logger, maskId } from '../commons/logger.ts';
 import { isAccountId } from '../core/account-id.ts';
 import { isExportId } from '../core/export.ts';
 import { exportQueue } from '../core/resources.ts';
-import { exportAccount } from './export-account.ts';
-import { exportDeps } from './worker-deps.ts';
+import { exportAccount } from '../export/export-account.ts';
+import { exportDeps } from './export-worker-deps.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 

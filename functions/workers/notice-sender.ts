@@ -7,8 +7,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../commons/logger.ts';
 import { noticeKeyOfBody } from '../core/notices.ts';
-import { sendNoticeDeps } from './deps.ts';
-import { sendNotice } from './send-notice.ts';
+import { sendNotice } from '../notices/send-notice.ts';
+import { sendNoticeDeps } from './notice-deps.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 

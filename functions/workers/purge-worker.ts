@@ -8,9 +8,9 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger, maskId } from '../commons/logger.ts';
 import { metrics } from '../commons/metrics.ts';
 import { isAccountId } from '../core/account-id.ts';
-import { confirmations, purgeQueue, purgeState, timing } from './deps.ts';
-import { purgeAccount } from './purge.ts';
-import { map, processors, profiles, storePurger } from './worker-deps.ts';
+import { purgeAccount } from '../enforcement/purge.ts';
+import { confirmations, purgeQueue, purgeState, timing } from './enforcement-deps.ts';
+import { map, processors, profiles, storePurger } from './purge-deps.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 

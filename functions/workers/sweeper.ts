@@ -2,9 +2,16 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../commons/logger.ts';
 import { metrics } from '../commons/metrics.ts';
+import { sweep } from '../enforcement/sweep.ts';
 import { scheduleNotices } from '../notices/schedule-notices.ts';
-import { confirmations, noticeIndex, noticeQueue, purgeQueue, purgeState, timing } from './deps.ts';
-import { sweep } from './sweep.ts';
+import {
+  confirmations,
+  noticeIndex,
+  noticeQueue,
+  purgeQueue,
+  purgeState,
+  timing,
+} from './enforcement-deps.ts';
 
 const dueNotices = noticeIndex();
 const noticeJobs = noticeQueue();

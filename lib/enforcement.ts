@@ -151,7 +151,7 @@ export class LetheEnforcement extends Construct {
 
     // 2. The purge worker: exactly the data map, the Accounts and Audit writes, its own queue and DLQ.
     this.purgeWorker = new LetheFunction(this, 'PurgeWorker', {
-      entry: 'functions/enforcement/purge-worker.ts',
+      entry: 'functions/workers/purge-worker.ts',
       description: 'Lethe purge worker: deletes a claimed account from every store in the data map',
       timeout: Duration.seconds(purgeQueueDefinition.consumerTimeoutSeconds),
       // Deletes are I/O bound, but the SDK's signing and JSON work is not: more memory, more CPU.
@@ -191,7 +191,7 @@ export class LetheEnforcement extends Construct {
     const retryAttempts = props.sweepRetryAttempts ?? 2;
     const maxEventAge = props.sweepMaxEventAge ?? Duration.hours(1);
     this.sweeper = new LetheFunction(this, 'Sweeper', {
-      entry: 'functions/enforcement/sweeper.ts',
+      entry: 'functions/workers/sweeper.ts',
       description: 'Lethe sweeper: claims accounts whose grace period has ended and enqueues their purges',
       // It checks its remaining time and stops early; the next sweep continues (the claims are durable).
       timeout: Duration.minutes(5),

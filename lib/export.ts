@@ -53,7 +53,7 @@ export class LetheExport extends Construct {
     });
 
     this.worker = new LetheFunction(this, 'ExportWorker', {
-      entry: 'functions/export/export-worker.ts',
+      entry: 'functions/workers/export-worker.ts',
       description:
         'Lethe export worker: streams an account’s data-map stores into a ZIP in the exports bucket',
       timeout: Duration.seconds(exportQueueDefinition.consumerTimeoutSeconds),

@@ -85,7 +85,7 @@ export const ACCOUNTS_INDEX_ACTIONS: Partial<Record<AccountsAccess, readonly str
 /**
  * What a function does with the audit trail. `append`: events and receipts,
  * each a Put inside the transaction that makes the change. `none`: only the
- * table's name, which functions/commons/audit-log.ts reads at cold start in
+ * table's name, which functions/workers/audit-log.ts reads at cold start in
  * every function that imports it, including those that never write.
  */
 export type AuditAccess = 'append' | 'purge' | 'none';

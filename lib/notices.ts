@@ -70,7 +70,7 @@ export class LetheNotices extends Construct {
       });
 
     this.sender = new LetheFunction(this, 'Sender', {
-      entry: 'functions/notices/sender.ts',
+      entry: 'functions/workers/notice-sender.ts',
       description:
         'Lethe notice sender: deactivation notices, reminders and deletion receipts, each at most once',
       timeout: Duration.seconds(noticeQueueDefinition.consumerTimeoutSeconds),

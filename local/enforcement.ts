@@ -78,10 +78,10 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
   // Not imported at the top: the handlers build their logger and clients from env at first import.
   const withRetention = options.retention ?? true;
   const [sweeper, purgeWorker, noticeSender, retention] = await Promise.all([
-    import('../functions/enforcement/sweeper.ts'),
-    import('../functions/enforcement/purge-worker.ts'),
-    options.noticeQueue ? import('../functions/notices/sender.ts') : undefined,
-    withRetention ? import('../functions/retention/retention-sweeper.ts') : undefined,
+    import('../functions/workers/sweeper.ts'),
+    import('../functions/workers/purge-worker.ts'),
+    options.noticeQueue ? import('../functions/workers/notice-sender.ts') : undefined,
+    withRetention ? import('../functions/workers/retention-sweeper.ts') : undefined,
   ]);
   const autoStart = options.autoStart ?? true;
   const stores = purgeOrder(map);

@@ -25,7 +25,7 @@ import {
 } from '../views.ts';
 import { queueMustExist } from './dlq.ts';
 
-/** The sweeper's page size (functions/enforcement/deps.ts, LETHE_SWEEP_PAGE_SIZE). */
+/** The sweeper's page size (functions/workers/enforcement-deps.ts, LETHE_SWEEP_PAGE_SIZE). */
 const PAGE_SIZE = 500;
 /** Accounts counted at once: enough to overlap round trips, few enough not to throttle a table. */
 const PARALLEL = 4;
@@ -148,7 +148,7 @@ export const sweepNow = async (
       now: () => now,
       remainingMs: () => Number.POSITIVE_INFINITY,
     },
-    // The lease the scheduled sweeper grants (functions/enforcement/deps.ts).
+    // The lease the scheduled sweeper grants (functions/workers/enforcement-deps.ts).
     { reserveMs: 0, leaseMs: parseDuration(env.LETHE_PURGE_LEASE || 'PT15M'), pageSize: PAGE_SIZE },
   );
   return { dryRun: false, at: now.toISOString(), ...result };

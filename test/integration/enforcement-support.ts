@@ -143,11 +143,11 @@ process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
 }) as typeof process.stdout.write;
 
 // The real handlers and their dependencies, loaded now that env is set.
-export const { handler: sweeperHandler } = await import('../../functions/enforcement/sweeper.ts');
-export const { handler: purgeWorkerHandler } = await import('../../functions/enforcement/purge-worker.ts');
+export const { handler: sweeperHandler } = await import('../../functions/workers/sweeper.ts');
+export const { handler: purgeWorkerHandler } = await import('../../functions/workers/purge-worker.ts');
 export const deps = {
-  ...(await import('../../functions/enforcement/deps.ts')),
-  ...(await import('../../functions/enforcement/worker-deps.ts')),
+  ...(await import('../../functions/workers/enforcement-deps.ts')),
+  ...(await import('../../functions/workers/purge-deps.ts')),
 };
 export { maskId } from '../../functions/core/account-id.ts';
 export const { readJob } = await import('../../functions/commons/unreadable-jobs.ts');

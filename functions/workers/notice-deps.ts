@@ -6,19 +6,17 @@ import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SqsJobDeadLetters } from '../adapters/sqs-dead-letters.ts';
-import { auditLog } from '../commons/audit-log.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
-
 import { metrics } from '../commons/metrics.ts';
 import { outbox } from '../commons/outbox.ts';
-import { restoreKey } from '../commons/restore-key.ts';
 import { traced } from '../commons/tracer.ts';
 import { parseDuration } from '../core/duration.ts';
-
 import { accountsTable, noticeQueue } from '../core/resources.ts';
-import type { SendNoticeDeps } from './send-notice.ts';
+import type { SendNoticeDeps } from '../notices/send-notice.ts';
+import { auditLog } from './audit-log.ts';
+import { restoreKey } from './restore-key.ts';
 
 const table = requireEnv(accountsTable.env);
 traced(dynamoClient);

@@ -9,9 +9,9 @@ import { logger, maskId } from '../commons/logger.ts';
 import { metrics } from '../commons/metrics.ts';
 import { readJob } from '../commons/unreadable-jobs.ts';
 import { purgeJobOfBody } from '../core/jobs.ts';
-import { confirmations, purgeDeadLetters, purgeQueue, purgeState, timing } from './deps.ts';
-import { purgeAccount } from './purge.ts';
-import { map, processors, profiles, storePurger } from './worker-deps.ts';
+import { purgeAccount } from '../enforcement/purge.ts';
+import { confirmations, purgeDeadLetters, purgeQueue, purgeState, timing } from './enforcement-deps.ts';
+import { map, processors, profiles, storePurger } from './purge-deps.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 const deadLetters = purgeDeadLetters();

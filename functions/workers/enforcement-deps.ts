@@ -1,7 +1,7 @@
 /**
  * What the sweeper and the purge worker share, wired once per container at
  * cold start: the purge state on the Accounts table, the purge queue, timing.
- * The worker's store adapters live in worker-deps.ts, so the sweeper's bundle
+ * The worker's store adapters live in purge-deps.ts, so the sweeper's bundle
  * carries no S3 client.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -10,7 +10,6 @@ import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoPurgeState } from '../adapters/dynamo-purge-state.ts';
 import { SqsJobDeadLetters } from '../adapters/sqs-dead-letters.ts';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.ts';
-import { auditLog } from '../commons/audit-log.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
@@ -23,8 +22,9 @@ import {
   noticeQueue as noticeQueueDefinition,
   purgeQueue as purgeQueueDefinition,
 } from '../core/resources.ts';
+import type { PurgeJob, PurgeQueue } from '../enforcement/ports.ts';
 import type { NoticeJob } from '../notices/ports.ts';
-import type { PurgeJob, PurgeQueue } from './ports.ts';
+import { auditLog } from './audit-log.ts';
 
 // The queue URL is used as given; fauxqs's URLs name hosts that only exist in its own world.
 const sqs = traced(new SQSClient({ useQueueUrlAsEndpoint: false }));

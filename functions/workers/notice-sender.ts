@@ -8,8 +8,8 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../commons/logger.ts';
 import { readJob } from '../commons/unreadable-jobs.ts';
 import { noticeKeyOfBody } from '../core/notices.ts';
-import { noticeDeadLetters, sendNoticeDeps } from './deps.ts';
-import { sendNotice } from './send-notice.ts';
+import { sendNotice } from '../notices/send-notice.ts';
+import { noticeDeadLetters, sendNoticeDeps } from './notice-deps.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -2,8 +2,15 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../commons/logger.ts';
 import { metrics } from '../commons/metrics.ts';
-import { confirmations, noticeIndex, noticeQueue, purgeQueue, purgeState, timing } from './deps.ts';
-import { sweepWithNotices } from './sweep.ts';
+import { sweepWithNotices } from '../enforcement/sweep.ts';
+import {
+  confirmations,
+  noticeIndex,
+  noticeQueue,
+  purgeQueue,
+  purgeState,
+  timing,
+} from './enforcement-deps.ts';
 
 const dueNotices = noticeIndex();
 const noticeJobs = noticeQueue();

@@ -14,8 +14,8 @@ import { metrics } from '../commons/metrics.ts';
 import { traced } from '../commons/tracer.ts';
 import { cognitoStores } from '../core/data-map.ts';
 import { accountsTable, exportQueue, exportsBucket } from '../core/resources.ts';
-import { exportRecords } from './deps.ts';
-import type { ExportDeps } from './export-account.ts';
+import type { ExportDeps } from '../export/export-account.ts';
+import { exportRecords } from './export-deps.ts';
 
 const s3 = traced(new S3Client({}));
 traced(dynamoClient);

@@ -10,8 +10,8 @@ import { logger, maskId } from '../commons/logger.ts';
 import { readJob } from '../commons/unreadable-jobs.ts';
 import { exportJobOfBody } from '../core/jobs.ts';
 import { exportQueue } from '../core/resources.ts';
-import { exportAccount } from './export-account.ts';
-import { exportDeadLetters, exportDeps } from './worker-deps.ts';
+import { exportAccount } from '../export/export-account.ts';
+import { exportDeadLetters, exportDeps } from './export-worker-deps.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -12,18 +12,17 @@ import { logger } from './logger.ts';
 
 /**
  * The record's job, or undefined once an unreadable body is in the DLQ.
- * `what` names the job in the reason ("not a purge job"); the reason never
- * quotes the body, which may hold an account id (I7).
+ * `reason` says what the body is not ("not a purge job"); it never quotes
+ * the body, which may hold an account id (I7).
  */
 export const readJob = async <J>(
   record: SQSRecord,
   parse: (body: string) => J | undefined,
   deadLetters: JobDeadLetters,
-  what: string,
+  reason: string,
 ): Promise<J | undefined> => {
   const job = parse(record.body);
   if (job !== undefined) return job;
-  const reason = `not a ${what}`;
   await deadLetters.send(record.body, reason);
   logger.warn('Unreadable message moved to the DLQ at once', { messageId: record.messageId, reason });
   return undefined;

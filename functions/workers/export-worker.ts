@@ -21,7 +21,7 @@ export const handler = async (event: SQSEvent, context: Context) => {
     event,
     async (record: SQSRecord) => {
       // A body that can never be read goes to the DLQ at once, not after three deliveries 90 minutes apart.
-      const job = await readJob(record, exportJobOfBody, exportDeadLetters, 'export job');
+      const job = await readJob(record, exportJobOfBody, exportDeadLetters, 'not an export job');
       if (job === undefined) return;
       const started = Date.now();
       try {

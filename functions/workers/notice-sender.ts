@@ -19,7 +19,7 @@ export const handler = async (event: SQSEvent, context: Context) => {
     event,
     async (record: SQSRecord) => {
       // A body that can never be read goes to the DLQ at once, not after five deliveries.
-      const key = await readJob(record, noticeKeyOfBody, noticeDeadLetters, 'notice job');
+      const key = await readJob(record, noticeKeyOfBody, noticeDeadLetters, 'not a notice job');
       if (key === undefined) return;
       const outcome = await sendNotice(sendNoticeDeps, key);
       logger.info('Notice handled', { kind: key.slice(key.lastIndexOf('#') + 1), outcome });

@@ -22,7 +22,7 @@ export const handler = async (event: SQSEvent, context: Context) => {
     event,
     async (record: SQSRecord) => {
       // A body that can never be read goes to the DLQ at once, not after five deliveries.
-      const job = await readJob(record, purgeJobOfBody, deadLetters, 'purge job');
+      const job = await readJob(record, purgeJobOfBody, deadLetters, 'not a purge job');
       if (job === undefined) return;
       const { accountId } = job;
       const { outcome, pages } = await purgeAccount(

@@ -190,7 +190,7 @@ describe('purge recovery', () => {
     const record = { messageId: 'm-gone', body: 'not json at all' } as SQSRecord;
 
     // Act / Assert: the send fails, so readJob throws and the batch reports the record failed
-    await expect(readJob(record, purgeJobOfBody, gone, 'purge job')).rejects.toThrow();
+    await expect(readJob(record, purgeJobOfBody, gone, 'not a purge job')).rejects.toThrow();
   });
 
   it('moves a job that keeps failing to the DLQ after maxReceiveCount deliveries, data untouched', async () => {

@@ -72,7 +72,7 @@ describe('readJob', () => {
     const body = '{"accountId":"user-1", oops';
 
     // Act
-    const job = await readJob(recordOf(body), purgeJobOfBody, dlq, 'purge job');
+    const job = await readJob(recordOf(body), purgeJobOfBody, dlq, 'not a purge job');
 
     // Assert: handled (no retry), and the body kept as it was
     expect(job).toBeUndefined();
@@ -84,7 +84,7 @@ describe('readJob', () => {
     const dlq = new FakeDeadLetters(new Error('AccessDenied'));
 
     // Act / Assert
-    await expect(readJob(recordOf('not json'), purgeJobOfBody, dlq, 'purge job')).rejects.toThrow(
+    await expect(readJob(recordOf('not json'), purgeJobOfBody, dlq, 'not a purge job')).rejects.toThrow(
       'AccessDenied',
     );
   });

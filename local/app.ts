@@ -135,6 +135,8 @@ export const handlerEnvironment = (
   [CONFIG_SOURCES.env]: JSON.stringify(config),
   LETHE_SWEEP_INTERVAL: settings.sweepInterval,
   LETHE_RETENTION_MAX_LAG: settings.retentionMaxLag,
+  // No CloudWatch Logs stand-in: the retention sweeper leaves the rules' log groups to AWS.
+  LETHE_LOG_RETENTION: 'off',
   // The terminal shows one line per request; handler logs below WARN would drown it.
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   // EMF lines are for CloudWatch; in a terminal they would bury the request log. On with =false.

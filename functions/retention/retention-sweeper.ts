@@ -1,8 +1,10 @@
 /** The scheduled retention run (P9): deletes what is past its category's window, keeps what holds cover. */
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { config } from '../commons/config.ts';
 import { logger } from '../commons/logger.ts';
-import { evidence, holds, settings, sources, tasks } from './deps.ts';
+import { evidence, holds, logGroups, settings, sources, tasks } from './deps.ts';
 import { enforceRetention } from './enforce-retention.ts';
+import { holdLogRetention } from './log-retention.ts';
 
 export const handler = async (_event: ScheduledEvent, context: Context) => {
   logger.addContext(context);
@@ -17,6 +19,13 @@ export const handler = async (_event: ScheduledEvent, context: Context) => {
     },
     settings,
   );
+  // Log groups after the items: a failure here (access denied) fails the run and raises its alarm.
+  const groups = logGroups ? await holdLogRetention(config.dataMap, logGroups) : [];
+  for (const group of groups) {
+    if (group.result === 'set') logger.info('Log group retention set', { ...group });
+    if (group.result === 'missing')
+      logger.warn('Log group named by a retention rule does not exist', { ...group });
+  }
   logger.info('Retention run finished', { runs });
-  return { runs };
+  return { runs, logGroups: groups };
 };

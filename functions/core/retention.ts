@@ -210,19 +210,13 @@ export const lifecycleExpiryOf = (rule: RetentionRule, store: S3PrefixStore): Li
   versioned: store.versioned === true,
 });
 
-/** Every lifecycle expiry the `ttl` rules ask for, with the store's bucket. */
+/** Every lifecycle expiry the `ttl` rules ask for, with its rule and store. */
 export const lifecycleExpiries = (
   map: DataMap,
-): { store: S3PrefixStore; expiry: LifecycleExpiry; category: string }[] =>
+): { readonly rule: RetentionRule; readonly store: S3PrefixStore; readonly expiry: LifecycleExpiry }[] =>
   retentionTasks(map).flatMap((task) =>
     task.store.kind === 's3-prefix' && task.rule.ttl === true
-      ? [
-          {
-            store: task.store,
-            expiry: lifecycleExpiryOf(task.rule, task.store),
-            category: task.rule.category,
-          },
-        ]
+      ? [{ rule: task.rule, store: task.store, expiry: lifecycleExpiryOf(task.rule, task.store) }]
       : [],
   );
 

@@ -26,7 +26,7 @@ import {
 } from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
 import { defaultKeyDir, localSubjectKey } from './dev-keys.ts';
-import { type Enforcement, startEnforcement } from './enforcement.ts';
+import { type Enforcement, type LocalSweepResult, startEnforcement } from './enforcement.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
 import { type ExportWorker, startExportWorker } from './exports.ts';
 import { type FakeProcessor, startFakeProcessor } from './fake-processor.ts';
@@ -61,6 +61,8 @@ export interface LocalApp {
   readonly events?: LocalEvents;
   /** The sweep interval in use; undefined when enforcement is left to the caller. */
   readonly sweepIntervalMs?: number;
+  /** One sweep (and retention run) now, as the timer runs it; undefined when enforcement is left to the caller. */
+  readonly sweepNow?: () => Promise<LocalSweepResult>;
   readonly clients: {
     readonly ddb: DynamoDBClient;
     readonly doc: DynamoDBDocumentClient;
@@ -258,6 +260,7 @@ export const startLocalApp = async (
       queues,
       environment,
       ...(sweepIntervalMs !== undefined && { sweepIntervalMs }),
+      ...(running && { sweepNow: () => running.sweepNow() }),
       ...(publishing && { events: publishing }),
       clients: { ddb, doc, s3, sqs },
       stop: async () => {

@@ -2,9 +2,9 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { config } from '../commons/config.ts';
 import { logger } from '../commons/logger.ts';
-import { evidence, holds, logGroups, settings, sources, tasks } from './deps.ts';
-import { enforceRetention } from './enforce-retention.ts';
-import { holdLogRetention } from './log-retention.ts';
+import { enforceRetention } from '../retention/enforce-retention.ts';
+import { holdLogRetention } from '../retention/log-retention.ts';
+import { evidence, holds, logGroups, settings, sources, tasks } from './retention-deps.ts';
 
 export const handler = async (_event: ScheduledEvent, context: Context) => {
   logger.addContext(context);

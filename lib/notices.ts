@@ -10,16 +10,14 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, type IConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { LetheConfig } from '../functions/core/config-schema.ts';
 import { senderDomain } from '../functions/core/notices.ts';
-import {
-  noticeQueue as noticeQueueDefinition,
-  visibilityTimeoutSeconds,
-} from '../functions/core/resources.ts';
+import { noticeQueue as noticeQueueDefinition } from '../functions/core/resources.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
+import { queueSettingsOf, queueWithDlq } from './queues.ts';
 
 export interface LetheNoticesProps {
   readonly accountsTable: ITable;
@@ -48,17 +46,21 @@ export class LetheNotices extends Construct {
   constructor(scope: Construct, id: string, props: LetheNoticesProps) {
     super(scope, id);
     const { config } = props;
-    const queueDefaults = {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    } as const;
-    this.dlq = new Queue(this, 'NoticeDlq', queueDefaults);
-    this.queue = new Queue(this, 'NoticeQueue', {
-      ...queueDefaults,
-      visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(noticeQueueDefinition)),
-      deadLetterQueue: { queue: this.dlq, maxReceiveCount: noticeQueueDefinition.maxReceiveCount },
+    const notices = queueWithDlq(this, {
+      id: 'NoticeQueue',
+      ...queueSettingsOf(noticeQueueDefinition),
+      dlq: {
+        id: 'NoticeDlq',
+        alarmId: 'NoticeDlqDepthAlarm',
+        alarmDescription:
+          'Lethe: a notice failed every retry and is in the notice DLQ (P6). Purges are not held up. Read the ' +
+          "sender's logs, fix the cause (SES sending quota, identity), then redrive the DLQ.",
+        alarms: props.alarms,
+      },
     });
+    this.queue = notices.queue;
+    this.dlq = notices.dlq;
+    this.dlqAlarm = notices.dlqAlarm;
 
     // Bounces and complaints put addresses on the account's suppression list; SES then drops
     // mail to them, and the sender records a refusal without ever holding up a purge.
@@ -110,14 +112,6 @@ export class LetheNotices extends Construct {
         batchSize: noticeQueueDefinition.batchSize,
         reportBatchItemFailures: true,
       }),
-    );
-
-    this.dlqAlarm = props.alarms.whenDlqHasMessages(
-      this,
-      'NoticeDlqDepthAlarm',
-      this.dlq,
-      'Lethe: a notice failed every retry and is in the notice DLQ (P6). Purges are not held up. Read the ' +
-        "sender's logs, fix the cause (SES sending quota, identity), then redrive the DLQ.",
     );
   }
 }

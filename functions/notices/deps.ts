@@ -11,7 +11,7 @@ import { envOr, requireEnv } from '../commons/env.ts';
 
 import { metrics } from '../commons/metrics.ts';
 import { outbox } from '../commons/outbox.ts';
-import { restoreKey } from '../commons/restore-key.ts';
+import { addressKey, restoreKey } from '../commons/restore-key.ts';
 import { traced } from '../commons/tracer.ts';
 import { parseDuration } from '../core/duration.ts';
 
@@ -31,6 +31,7 @@ export const sendNoticeDeps: SendNoticeDeps = {
     envOr('LETHE_SES_CONFIGURATION_SET', config.notices.configurationSet),
   ),
   restoreKey,
+  addressKey,
   branding: {
     productName: config.productName,
     supportUrl: config.notices.supportUrl,

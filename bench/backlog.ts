@@ -106,8 +106,8 @@ try {
     [
       import('../functions/http/deps.ts'),
       import('../functions/accounts/use-cases.ts'),
-      import('../functions/enforcement/sweeper.ts'),
-      import('../functions/enforcement/purge-worker.ts'),
+      import('../functions/workers/sweeper.ts'),
+      import('../functions/workers/purge-worker.ts'),
       import('../functions/commons/clients.ts'),
       loadAdapters(),
     ],

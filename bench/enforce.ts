@@ -68,7 +68,7 @@ const LARGE_ITEMS = knob('BENCH_LARGE_ITEMS', 1_000_000);
 const BUDGET_MS = knob('BENCH_BUDGET_MS', 10_000);
 const RESERVE_MS = knob('BENCH_RESERVE_MS', 2_000);
 const SEED_CONCURRENCY = knob('BENCH_SEED_CONCURRENCY', 6);
-/** The sweeper's production page size (LETHE_SWEEP_PAGE_SIZE default in functions/enforcement/deps.ts). */
+/** The sweeper's production page size (LETHE_SWEEP_PAGE_SIZE default in functions/workers/enforcement-deps.ts). */
 const SWEEP_PAGE_SIZE = 500;
 /** Scan page for the Scan-based sweep: DynamoDB Local pages are only fast with a Limit of a few thousand. */
 const SCAN_PAGE_SIZE = 5_000;

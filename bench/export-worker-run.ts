@@ -1,13 +1,13 @@
 /**
  * The export worker's use case in a process of its own, for bench/export.ts:
- * the same wiring as the Lambda (functions/export/worker-deps.ts), one job,
+ * the same wiring as the Lambda (functions/workers/export-worker-deps.ts), one job,
  * then its time and peak RSS as one JSON line.
  */
 import { existsSync, readFileSync } from 'node:fs';
 
 const accountId = process.env.BENCH_ACCOUNT ?? '';
 const exportId = process.env.BENCH_EXPORT ?? '';
-const { exportDeps } = await import('../functions/export/worker-deps.ts');
+const { exportDeps } = await import('../functions/workers/export-worker-deps.ts');
 const { exportAccount } = await import('../functions/export/export-account.ts');
 
 const baselineRssMb = process.memoryUsage().rss / 1024 / 1024;

@@ -149,9 +149,9 @@ export class LetheEnforcement extends Construct {
       deadLetterQueue: { queue: this.purgeDlq, maxReceiveCount: purgeQueueDefinition.maxReceiveCount },
     });
 
-    // 2. The purge worker: exactly the data map, the Accounts and Audit writes, and its own queue.
+    // 2. The purge worker: exactly the data map, the Accounts and Audit writes, its own queue and DLQ.
     this.purgeWorker = new LetheFunction(this, 'PurgeWorker', {
-      entry: 'functions/enforcement/purge-worker.ts',
+      entry: 'functions/workers/purge-worker.ts',
       description: 'Lethe purge worker: deletes a claimed account from every store in the data map',
       timeout: Duration.seconds(purgeQueueDefinition.consumerTimeoutSeconds),
       // Deletes are I/O bound, but the SDK's signing and JSON work is not: more memory, more CPU.
@@ -163,6 +163,8 @@ export class LetheEnforcement extends Construct {
       .useSubjectKey(subjectKey)
       // Continuations: a purge larger than one invocation re-enqueues itself.
       .useQueue(this.purgeQueue, purgeQueueDefinition)
+      // A job whose body can never be read goes to the DLQ at once, not after five deliveries.
+      .useDeadLetterQueue(this.purgeDlq, purgeQueueDefinition)
       .useDataMapForPurge(config.dataMap)
       // Lethe's own copies: the account's export records and archives.
       .useExportsTable(props.exportsTable, 'purge')
@@ -189,7 +191,7 @@ export class LetheEnforcement extends Construct {
     const retryAttempts = props.sweepRetryAttempts ?? 2;
     const maxEventAge = props.sweepMaxEventAge ?? Duration.hours(1);
     this.sweeper = new LetheFunction(this, 'Sweeper', {
-      entry: 'functions/enforcement/sweeper.ts',
+      entry: 'functions/workers/sweeper.ts',
       description: 'Lethe sweeper: claims accounts whose grace period has ended and enqueues their purges',
       // It checks its remaining time and stops early; the next sweep continues (the claims are durable).
       timeout: Duration.minutes(5),

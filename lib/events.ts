@@ -34,7 +34,7 @@ import { LetheFunction } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
 import { scopedName } from './names.ts';
 
-/** The env the publisher reads (functions/events/publisher.ts). */
+/** The env the publisher reads (functions/workers/outbox-publisher.ts). */
 const EVENT_BUS_ENV = 'LETHE_EVENT_BUS';
 const EVENT_SOURCE_ENV = 'LETHE_EVENT_SOURCE';
 const EVENTS_DLQ_ENV = 'EVENTS_DLQ_URL';
@@ -109,7 +109,7 @@ export class LetheEvents extends Construct {
         'destination. Nothing consumes it; an alarm fires on its first message.',
     );
     this.publisher = new LetheFunction(this, 'Publisher', {
-      entry: 'functions/events/publisher.ts',
+      entry: 'functions/workers/outbox-publisher.ts',
       description:
         'Lethe event publisher: the outbox stream to EventBridge, at least once, in order per account',
       timeout: Duration.seconds(60),
@@ -220,7 +220,7 @@ export class LetheEvents extends Construct {
         targets: [new SqsQueue(this.signInQueue, { deadLetterQueue: signInDlq })],
       });
       this.signIn = new LetheFunction(this, 'SignIn', {
-        entry: 'functions/events/sign-in.ts',
+        entry: 'functions/workers/sign-in-follower.ts',
         description: 'Lethe sign-in follower: user pools follow the account (disable, sign out, enable)',
         timeout: Duration.seconds(30),
         logRetentionDays: config.logRetentionDays,

@@ -53,7 +53,7 @@ export class LetheExport extends Construct {
     });
 
     this.worker = new LetheFunction(this, 'ExportWorker', {
-      entry: 'functions/export/export-worker.ts',
+      entry: 'functions/workers/export-worker.ts',
       description:
         'Lethe export worker: streams an account’s data-map stores into a ZIP in the exports bucket',
       timeout: Duration.seconds(exportQueueDefinition.consumerTimeoutSeconds),
@@ -64,7 +64,9 @@ export class LetheExport extends Construct {
       .useAccountsTable(props.accountsTable, 'read')
       .useExportsTable(props.exportsTable, 'worker')
       .useExportsBucket(props.exportsBucket, 'write')
-      .useDataMapForExport(config.dataMap);
+      .useDataMapForExport(config.dataMap)
+      // A message whose body can never be read goes to the DLQ at once, not after three deliveries.
+      .useDeadLetterQueue(this.exportDlq, exportQueueDefinition);
     this.worker.addEventSource(
       new SqsEventSource(this.exportQueue, {
         batchSize: exportQueueDefinition.batchSize,

@@ -85,7 +85,7 @@ export const ACCOUNTS_INDEX_ACTIONS: Partial<Record<AccountsAccess, readonly str
 /**
  * What a function does with the audit trail. `append`: events and receipts,
  * each a Put inside the transaction that makes the change. `none`: only the
- * table's name, which functions/commons/audit-log.ts reads at cold start in
+ * table's name, which functions/workers/audit-log.ts reads at cold start in
  * every function that imports it, including those that never write.
  */
 export type AuditAccess = 'append' | 'purge' | 'none';
@@ -345,6 +345,18 @@ export class LetheFunction extends LambdaFunction {
       new PolicyStatement({ actions: [...QUEUE_SEND_ACTIONS], resources: [queue.queueArn] }),
     );
     this.addEnvironment(definition.env, queue.queueUrl);
+    return this;
+  }
+
+  /**
+   * The consumer of `definition`'s queue sends a message whose body can never
+   * be read to this DLQ at once (functions/commons/unreadable-jobs.ts):
+   * sqs:SendMessage on the DLQ and nothing else (the queue is SQS-encrypted,
+   * so no key grant either).
+   */
+  useDeadLetterQueue(dlq: IQueue, definition: QueueDefinition): this {
+    this.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [dlq.queueArn] }));
+    this.addEnvironment(definition.dlqEnv, dlq.queueUrl);
     return this;
   }
 

@@ -90,7 +90,7 @@ export class LetheNotices extends Construct {
       });
 
     this.sender = new LetheFunction(this, 'Sender', {
-      entry: 'functions/notices/sender.ts',
+      entry: 'functions/workers/notice-sender.ts',
       description:
         'Lethe notice sender: deactivation notices, reminders and deletion receipts, each at most once',
       timeout: Duration.seconds(noticeQueueDefinition.consumerTimeoutSeconds),
@@ -99,7 +99,9 @@ export class LetheNotices extends Construct {
       .useAccountsTable(props.accountsTable, 'notices')
       .useAuditTable(props.auditTable, 'none', config.auditRetention)
       .useSubjectKey(props.subjectKey)
-      .useProfileStore(config.dataMap);
+      .useProfileStore(config.dataMap)
+      // A message whose body can never be read goes to the DLQ at once, not after five deliveries.
+      .useDeadLetterQueue(this.dlq, noticeQueueDefinition);
     const stack = Stack.of(this);
     this.sender.addToRolePolicy(
       new PolicyStatement({
@@ -153,7 +155,7 @@ export class LetheNotices extends Construct {
       targets: [new SqsQueue(this.feedbackQueue, { deadLetterQueue: this.feedbackDlq })],
     });
     this.feedback = new LetheFunction(this, 'Feedback', {
-      entry: 'functions/notices/ses-events.ts',
+      entry: 'functions/workers/notice-feedback.ts',
       description: 'Lethe notice feedback: SES deliveries, bounces and complaints recorded on the notices',
       timeout: Duration.seconds(30),
       logRetentionDays: config.logRetentionDays,

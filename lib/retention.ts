@@ -48,7 +48,7 @@ export class LetheRetention extends Construct {
 
     // 1. The retention sweeper: the rules' stores, the holds, the audit trail; nothing wider.
     this.sweeper = new LetheFunction(this, 'RetentionSweeper', {
-      entry: 'functions/retention/retention-sweeper.ts',
+      entry: 'functions/workers/retention-sweeper.ts',
       description:
         'Lethe retention sweeper: deletes what is past its category window (P9), keeps what holds cover',
       timeout: Duration.minutes(5),

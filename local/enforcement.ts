@@ -87,11 +87,13 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
   // Not imported at the top: the handlers build their logger and clients from env at first import.
   const withRetention = options.retention ?? true;
   const [sweeper, purgeWorker, noticeSender, retention, sesEvents] = await Promise.all([
-    import('../functions/enforcement/sweeper.ts'),
-    import('../functions/enforcement/purge-worker.ts'),
-    options.noticeQueue ? import('../functions/notices/sender.ts') : undefined,
-    withRetention ? import('../functions/retention/retention-sweeper.ts') : undefined,
-    options.noticeQueue && options.sesSimulation ? import('../functions/notices/ses-events.ts') : undefined,
+    import('../functions/workers/sweeper.ts'),
+    import('../functions/workers/purge-worker.ts'),
+    options.noticeQueue ? import('../functions/workers/notice-sender.ts') : undefined,
+    withRetention ? import('../functions/workers/retention-sweeper.ts') : undefined,
+    options.noticeQueue && options.sesSimulation
+      ? import('../functions/workers/notice-feedback.ts')
+      : undefined,
   ]);
   const autoStart = options.autoStart ?? true;
   const stores = purgeOrder(map);
@@ -133,9 +135,14 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
       warn(`purge ${who}: failed on delivery ${delivery} of ${max}; ${next}`);
       return;
     }
+    if (!accountId) {
+      // The worker sent it to the DLQ at once: it would read no better on a later delivery.
+      warn(`purge ${who}: not a purge job; it went to the DLQ at once (${purgeQueue.dlqUrl})`);
+      return;
+    }
     try {
-      const state = accountId ? await stateOf(accountId) : 'done';
-      if (accountId && state === 'purged') purgedHere.add(accountId);
+      const state = await stateOf(accountId);
+      if (state === 'purged') purgedHere.add(accountId);
       log(`purge ${who}: ${state}`);
     } catch (error) {
       warn(

@@ -45,7 +45,7 @@ export const startLocalEvents = async (options: LocalEventsOptions): Promise<Loc
     // Imported at the first delivery: it reads the tables and endpoints at cold start.
     targets.push(
       signInTarget(async (event, context) => {
-        const { handler } = await import('../functions/events/sign-in.ts');
+        const { handler } = await import('../functions/workers/sign-in-follower.ts');
         return handler(event, context);
       }),
     );
@@ -61,7 +61,7 @@ export const startLocalEvents = async (options: LocalEventsOptions): Promise<Loc
   return {
     bus,
     start: async () => {
-      const { handler } = await import('../functions/events/publisher.ts');
+      const { handler } = await import('../functions/workers/outbox-publisher.ts');
       stream = await startOutboxStream({
         ddb: options.ddb,
         endpoint: options.endpoints.dynamodb,

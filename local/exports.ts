@@ -33,7 +33,7 @@ export interface ExportWorker {
 export const startExportWorker = async (options: ExportWorkerOptions): Promise<ExportWorker> => {
   const log = options.log ?? (() => undefined);
   const warn = options.warn ?? ((line: string) => console.error(line));
-  const worker = await import('../functions/export/export-worker.ts');
+  const worker = await import('../functions/workers/export-worker.ts');
   const report = (record: SQSRecord, outcome: RecordOutcome) => {
     const who = describeRecord(accountOfRecord(record));
     if (outcome === 'failed') {

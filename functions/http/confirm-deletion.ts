@@ -7,7 +7,6 @@ import middy from '@middy/core';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { DynamoConfirmations } from '../adapters/dynamo-confirmations.ts';
 import { processorSecret } from '../adapters/processor-client.ts';
-import { auditLog, subjectKey } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { requireEnv } from '../commons/env.ts';
@@ -17,6 +16,7 @@ import { LetheError } from '../core/errors.ts';
 import { accountsTable } from '../core/resources.ts';
 import { SIGNATURE_HEADER } from '../core/signature.ts';
 import { confirmDeletion } from '../enforcement/confirm-deletion.ts';
+import { auditLog, subjectKey } from '../workers/audit-log.ts';
 import { type Event, httpErrors, jsonResponse, MAX_BODY_BYTES, requestLogging } from './middleware.ts';
 
 const deps = {

@@ -4,18 +4,15 @@ import type { RestoreLinkDeps } from '../accounts/restore-link.ts';
 import type { AccountDeps } from '../accounts/use-cases.ts';
 import { DynamoAccountRepository } from '../adapters/dynamo-accounts.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
-import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
-
 import { metrics } from '../commons/metrics.ts';
-
 import { outbox } from '../commons/outbox.ts';
-
-import { restoreKey } from '../commons/restore-key.ts';
 import { parseDuration, parseDurationList } from '../core/duration.ts';
 import { accountsTable } from '../core/resources.ts';
+import { auditLog } from '../workers/audit-log.ts';
+import { restoreKey } from '../workers/restore-key.ts';
 import type { Site } from './html.ts';
 
 /** Checked at cold start: a bad schedule fails loudly here, not at the first deactivation. */

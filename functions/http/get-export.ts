@@ -4,8 +4,8 @@ import { requireEnv } from '../commons/env.ts';
 import { invalidRequest } from '../core/errors.ts';
 import { isExportId } from '../core/export.ts';
 import { exportsBucket } from '../core/resources.ts';
-import { exportRecords, exportSettings } from '../export/deps.ts';
 import { readExport } from '../export/use-cases.ts';
+import { exportRecords, exportSettings } from '../workers/export-deps.ts';
 import { accountHandler } from './middleware.ts';
 
 const links = new S3DownloadLinks(new S3Client({}), requireEnv(exportsBucket.env));

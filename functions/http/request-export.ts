@@ -3,8 +3,8 @@ import { SqsExportJobs } from '../adapters/sqs-export-jobs.ts';
 import { requireEnv } from '../commons/env.ts';
 import { metrics } from '../commons/metrics.ts';
 import { exportQueue } from '../core/resources.ts';
-import { exportRecords, exportSettings } from '../export/deps.ts';
 import { requestExport } from '../export/use-cases.ts';
+import { exportRecords, exportSettings } from '../workers/export-deps.ts';
 import { accountDeps } from './deps.ts';
 import { accountHandler } from './middleware.ts';
 

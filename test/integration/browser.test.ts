@@ -19,7 +19,7 @@ const CHROMIUM = process.env.LETHE_CHROMIUM ?? '/usr/bin/chromium';
 const OUT = 'test-results';
 const environment = inject('handlerEnvironment');
 Object.assign(process.env, environment);
-const { handler } = await import('../../functions/notices/sender.ts');
+const { handler } = await import('../../functions/workers/notice-sender.ts');
 
 const sendNoticeNow = (key: string) =>
   handler(sqsEvent([JSON.stringify({ noticeKey: key })], 'lethe-notices'), lambdaContext as never);

@@ -183,7 +183,7 @@ describe('lifecycle events', () => {
     const asked = await api(id, 'POST', '/export');
     const exportId = (asked.json as { exportId: string }).exportId;
     // The export worker is not running in this worker: mark it as the worker would, through the adapter.
-    const { exportRecords } = await import('../../functions/export/deps.ts');
+    const { exportRecords } = await import('../../functions/workers/export-deps.ts');
     expect(
       await exportRecords.markReady(
         id,

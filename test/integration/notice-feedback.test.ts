@@ -14,8 +14,8 @@ import { call, newAccount, readRecord, tokenFor } from './support.ts';
 
 const environment = inject('handlerEnvironment');
 Object.assign(process.env, environment);
-const sender = await import('../../functions/notices/sender.ts');
-const feedback = await import('../../functions/notices/ses-events.ts');
+const sender = await import('../../functions/workers/notice-sender.ts');
+const feedback = await import('../../functions/workers/notice-feedback.ts');
 const subjectKey = environment.LETHE_SUBJECT_KEY ?? '';
 
 type Batch = { batchItemFailures: unknown[] };

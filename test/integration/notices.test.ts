@@ -15,8 +15,8 @@ import { call, doc, newAccount, readRecord, tokenFor } from './support.ts';
 
 const environment = inject('handlerEnvironment');
 Object.assign(process.env, environment);
-const { handler } = await import('../../functions/notices/sender.ts');
-const { sendNoticeDeps } = await import('../../functions/notices/deps.ts');
+const { handler } = await import('../../functions/workers/notice-sender.ts');
+const { sendNoticeDeps } = await import('../../functions/workers/notice-deps.ts');
 const { sendNotice } = await import('../../functions/notices/send-notice.ts');
 const subjectKey = environment.LETHE_SUBJECT_KEY ?? '';
 

@@ -42,7 +42,7 @@ const schedule = async (): Promise<RetentionReport> => {
 
 const tasks = retentionTasks(map);
 const maxLagMs = parseDuration(process.env.LETHE_RETENTION_MAX_LAG ?? 'P1D');
-const { handler } = await import('../../functions/retention/retention-sweeper.ts');
+const { handler } = await import('../../functions/workers/retention-sweeper.ts');
 
 interface Held {
   readonly category: string;

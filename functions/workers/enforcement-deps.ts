@@ -1,15 +1,15 @@
 /**
  * What the sweeper and the purge worker share, wired once per container at
  * cold start: the purge state on the Accounts table, the purge queue, timing.
- * The worker's store adapters live in worker-deps.ts, so the sweeper's bundle
+ * The worker's store adapters live in purge-deps.ts, so the sweeper's bundle
  * carries no S3 client.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoConfirmations } from '../adapters/dynamo-confirmations.ts';
 import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoPurgeState } from '../adapters/dynamo-purge-state.ts';
+import { SqsJobDeadLetters } from '../adapters/sqs-dead-letters.ts';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.ts';
-import { auditLog } from '../commons/audit-log.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
@@ -22,8 +22,9 @@ import {
   noticeQueue as noticeQueueDefinition,
   purgeQueue as purgeQueueDefinition,
 } from '../core/resources.ts';
+import type { PurgeJob, PurgeQueue } from '../enforcement/ports.ts';
 import type { NoticeJob } from '../notices/ports.ts';
-import type { PurgeJob, PurgeQueue } from './ports.ts';
+import { auditLog } from './audit-log.ts';
 
 // The queue URL is used as given; fauxqs's URLs name hosts that only exist in its own world.
 const sqs = traced(new SQSClient({ useQueueUrlAsEndpoint: false }));
@@ -32,6 +33,8 @@ traced(dynamoClient);
 
 export const purgeState = new DynamoPurgeState(dynamo, requireEnv(accountsTable.env), auditLog, outbox);
 export const purgeQueue: PurgeQueue = new SqsJobQueue<PurgeJob>(sqs, requireEnv(purgeQueueDefinition.env));
+/** The purge worker sends a job whose body can never be read here at once; the sweeper does not need it. */
+export const purgeDeadLetters = () => new SqsJobDeadLetters(sqs, requireEnv(purgeQueueDefinition.dlqEnv));
 /** Processor confirmations owed (P5): the worker records them, the sweeper counts the overdue. */
 export const confirmations = new DynamoConfirmations(dynamo, requireEnv(accountsTable.env));
 

@@ -6,7 +6,6 @@ import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { DynamoPurger } from '../adapters/dynamo-purger.ts';
 import { localProcessorEndpoint, ProcessorClient } from '../adapters/processor-client.ts';
 import { S3Purger } from '../adapters/s3-purger.ts';
-import { subjectKey } from '../commons/audit-log.ts';
 import { cognitoClient, dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
@@ -14,6 +13,7 @@ import { traced } from '../commons/tracer.ts';
 import { cognitoStores, type DataMap, validateDataMap } from '../core/data-map.ts';
 import { withExportTargets } from '../core/export.ts';
 import { exportsBucket, exportsTable } from '../core/resources.ts';
+import { subjectKey } from './audit-log.ts';
 
 /** Every processor's deadline, shortened (local mode and tests, to see one go overdue); '' keeps the map's. */
 function withProcessorDeadline(dataMap: DataMap, deadline: string): DataMap {

@@ -1,8 +1,8 @@
 /** The scheduled retention run (P9): deletes what is past its category's window, keeps what holds cover. */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../commons/logger.ts';
-import { evidence, holds, settings, sources, tasks } from './deps.ts';
-import { enforceRetention } from './enforce-retention.ts';
+import { enforceRetention } from '../retention/enforce-retention.ts';
+import { evidence, holds, settings, sources, tasks } from './retention-deps.ts';
 
 export const handler = async (_event: ScheduledEvent, context: Context) => {
   logger.addContext(context);

@@ -14,7 +14,7 @@ import { logger, maskId } from '../commons/logger.ts';
 import { isAccountId } from '../core/account-id.ts';
 import { cognitoStores } from '../core/data-map.ts';
 import { accountsTable } from '../core/resources.ts';
-import { type FollowDeps, followSignIn } from './follow-sign-in.ts';
+import { type FollowDeps, followSignIn } from '../events/follow-sign-in.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 const statuses = new DynamoAccountStatuses(dynamo, requireEnv(accountsTable.env));

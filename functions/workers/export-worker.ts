@@ -7,26 +7,22 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger, maskId } from '../commons/logger.ts';
-import { isAccountId } from '../core/account-id.ts';
-import { isExportId } from '../core/export.ts';
+import { readJob } from '../commons/unreadable-jobs.ts';
+import { exportJobOfBody } from '../core/jobs.ts';
 import { exportQueue } from '../core/resources.ts';
-import { exportAccount } from './export-account.ts';
-import { exportDeps } from './worker-deps.ts';
+import { exportAccount } from '../export/export-account.ts';
+import { exportDeadLetters, exportDeps } from './export-worker-deps.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
-
-const parseJob = (record: SQSRecord) => {
-  const { accountId, exportId } = JSON.parse(record.body) as { accountId?: unknown; exportId?: unknown };
-  if (!isAccountId(accountId) || !isExportId(exportId)) throw new Error('Export message without valid ids');
-  return { accountId, exportId };
-};
 
 export const handler = async (event: SQSEvent, context: Context) => {
   logger.addContext(context);
   return processPartialResponse(
     event,
     async (record: SQSRecord) => {
-      const job = parseJob(record);
+      // A body that can never be read goes to the DLQ at once, not after three deliveries 90 minutes apart.
+      const job = await readJob(record, exportJobOfBody, exportDeadLetters, 'not an export job');
+      if (job === undefined) return;
       const started = Date.now();
       try {
         const { outcome, counts, bytes } = await exportAccount(exportDeps, job);

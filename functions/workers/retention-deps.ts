@@ -5,13 +5,13 @@ import { DynamoHolds } from '../adapters/dynamo-holds.ts';
 import { DynamoRetention } from '../adapters/dynamo-retention.ts';
 import { RetentionAuditAndMetrics } from '../adapters/retention-evidence.ts';
 import { S3Retention } from '../adapters/s3-retention.ts';
-import { auditLog } from '../commons/audit-log.ts';
 import { dynamo } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { parseDuration } from '../core/duration.ts';
 import { accountsTable } from '../core/resources.ts';
 import { DEFAULT_MAX_LAG, retentionTasks } from '../core/retention.ts';
+import { auditLog } from './audit-log.ts';
 
 export const tasks = retentionTasks(config.dataMap);
 

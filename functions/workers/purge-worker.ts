@@ -7,25 +7,24 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger, maskId } from '../commons/logger.ts';
 import { metrics } from '../commons/metrics.ts';
-import { isAccountId } from '../core/account-id.ts';
-import { confirmations, purgeQueue, purgeState, timing } from './deps.ts';
-import { purgeAccount } from './purge.ts';
-import { map, processors, profiles, storePurger } from './worker-deps.ts';
+import { readJob } from '../commons/unreadable-jobs.ts';
+import { purgeJobOfBody } from '../core/jobs.ts';
+import { purgeAccount } from '../enforcement/purge.ts';
+import { confirmations, purgeDeadLetters, purgeQueue, purgeState, timing } from './enforcement-deps.ts';
+import { map, processors, profiles, storePurger } from './purge-deps.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
-
-const parseJob = (record: SQSRecord): string => {
-  const { accountId } = JSON.parse(record.body) as { accountId?: unknown };
-  if (!isAccountId(accountId)) throw new Error('Purge message without a valid accountId');
-  return accountId;
-};
+const deadLetters = purgeDeadLetters();
 
 export const handler = async (event: SQSEvent, context: Context) => {
   logger.addContext(context);
   return processPartialResponse(
     event,
     async (record: SQSRecord) => {
-      const accountId = parseJob(record);
+      // A body that can never be read goes to the DLQ at once, not after five deliveries.
+      const job = await readJob(record, purgeJobOfBody, deadLetters, 'not a purge job');
+      if (job === undefined) return;
+      const { accountId } = job;
       const { outcome, pages } = await purgeAccount(
         {
           map,

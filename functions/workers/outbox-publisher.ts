@@ -16,7 +16,7 @@ import { envOr, requireEnv } from '../commons/env.ts';
 import { logger } from '../commons/logger.ts';
 import { DEFAULT_EVENT_SOURCE } from '../core/events.ts';
 import { outboxTable } from '../core/resources.ts';
-import { type OutboxRecord, type PublishDeps, publishRecords } from './publish.ts';
+import { type OutboxRecord, type PublishDeps, publishRecords } from '../events/publish.ts';
 
 export const EVENT_BUS_ENV = 'LETHE_EVENT_BUS';
 export const EVENT_SOURCE_ENV = 'LETHE_EVENT_SOURCE';

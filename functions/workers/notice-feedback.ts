@@ -2,7 +2,7 @@
  * SES's events for sent notices (delivery, bounce, complaint): the
  * configuration set publishes them to EventBridge's default bus, a rule
  * sends Lethe's own (by the configuration set's name) to a queue, and this
- * handler records each (record-feedback.ts). What it cannot use (another
+ * handler records each (functions/notices/record-feedback.ts). What it cannot use (another
  * event type, a malformed body, a message Lethe does not know) is logged
  * without any address and dropped: only a failing write is retried, then
  * lands in the DLQ.
@@ -17,7 +17,7 @@ import { metrics } from '../commons/metrics.ts';
 import { outbox } from '../commons/outbox.ts';
 import { accountsTable } from '../core/resources.ts';
 import { feedbackOf, type NoticeFeedback } from '../core/ses-feedback.ts';
-import { type RecordFeedbackDeps, recordFeedback } from './record-feedback.ts';
+import { type RecordFeedbackDeps, recordFeedback } from '../notices/record-feedback.ts';
 
 const processor = new BatchProcessor(EventType.SQS);
 const deps: RecordFeedbackDeps = {

@@ -1,12 +1,12 @@
 /** The audit log every function that changes an account writes to, wired at cold start. */
 
 import { AuditLog } from '../adapters/dynamo-audit.ts';
+import { dynamo } from '../commons/clients.ts';
+import { config } from '../commons/config.ts';
+import { envOr, requireEnv } from '../commons/env.ts';
+import { loadSubjectKey } from '../commons/subject-key.ts';
 import { parseDuration } from '../core/duration.ts';
 import { auditTable } from '../core/resources.ts';
-import { dynamo } from './clients.ts';
-import { config } from './config.ts';
-import { envOr, requireEnv } from './env.ts';
-import { loadSubjectKey } from './subject-key.ts';
 
 export const subjectKey = await loadSubjectKey();
 

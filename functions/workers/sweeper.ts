@@ -1,0 +1,36 @@
+/** The scheduled sweeper: enqueues due notices, then claims due accounts and enqueues their purges. */
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { logger } from '../commons/logger.ts';
+import { metrics } from '../commons/metrics.ts';
+import { sweepWithNotices } from '../enforcement/sweep.ts';
+import {
+  confirmations,
+  noticeIndex,
+  noticeQueue,
+  purgeQueue,
+  purgeState,
+  timing,
+} from './enforcement-deps.ts';
+
+const dueNotices = noticeIndex();
+const noticeJobs = noticeQueue();
+
+export const handler = async (_event: ScheduledEvent, context: Context) => {
+  logger.addContext(context);
+  const result = await sweepWithNotices(
+    {
+      notices: dueNotices,
+      noticeQueue: noticeJobs,
+      due: purgeState,
+      claims: purgeState,
+      queue: purgeQueue,
+      now: () => new Date(),
+      remainingMs: () => context.getRemainingTimeInMillis(),
+      metrics,
+      confirmations,
+    },
+    { reserveMs: timing.reserveMs, leaseMs: timing.leaseMs, pageSize: timing.pageSize, sla: timing.sla },
+  );
+  logger.info('Sweep finished', { ...result });
+  return result;
+};

@@ -4,16 +4,14 @@
  * (freeing the account's pending slot) and the message still goes to the
  * DLQ, which raises the alarm.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { logger, maskId } from '../commons/logger.ts';
 import { isAccountId } from '../core/account-id.ts';
 import { isExportId } from '../core/export.ts';
 import { exportQueue } from '../core/resources.ts';
 import { exportAccount } from '../export/export-account.ts';
 import { exportDeps } from './export-worker-deps.ts';
-
-const processor = new BatchProcessor(EventType.SQS);
+import { sqsWorker } from './sqs-worker.ts';
 
 const parseJob = (record: SQSRecord) => {
   const { accountId, exportId } = JSON.parse(record.body) as { accountId?: unknown; exportId?: unknown };
@@ -21,41 +19,32 @@ const parseJob = (record: SQSRecord) => {
   return { accountId, exportId };
 };
 
-export const handler = async (event: SQSEvent, context: Context) => {
-  logger.addContext(context);
-  return processPartialResponse(
-    event,
-    async (record: SQSRecord) => {
-      const job = parseJob(record);
-      const started = Date.now();
-      try {
-        const { outcome, counts, bytes } = await exportAccount(exportDeps, job);
-        logger.info('Export step', {
-          account: maskId(job.accountId),
-          outcome,
-          items: counts.reduce((sum, c) => sum + c.items, 0),
-          bytes,
-          ms: Date.now() - started,
-        });
-      } catch (error) {
-        const delivery = Number(record.attributes.ApproximateReceiveCount);
-        if (delivery >= exportQueue.maxReceiveCount) {
-          await exportDeps.exports.markFailed(
-            job.accountId,
-            job.exportId,
-            new Date().toISOString(),
-            'export_failed',
-          );
-        }
-        logger.error('Export failed', {
-          account: maskId(job.accountId),
-          delivery,
-          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-        });
-        throw error;
-      }
-    },
-    processor,
-    { context },
-  );
-};
+export const handler = sqsWorker(parseJob, async (job, record) => {
+  const started = Date.now();
+  try {
+    const { outcome, counts, bytes } = await exportAccount(exportDeps, job);
+    logger.info('Export step', {
+      account: maskId(job.accountId),
+      outcome,
+      items: counts.reduce((sum, c) => sum + c.items, 0),
+      bytes,
+      ms: Date.now() - started,
+    });
+  } catch (error) {
+    const delivery = Number(record.attributes.ApproximateReceiveCount);
+    if (delivery >= exportQueue.maxReceiveCount) {
+      await exportDeps.exports.markFailed(
+        job.accountId,
+        job.exportId,
+        new Date().toISOString(),
+        'export_failed',
+      );
+    }
+    logger.error('Export failed', {
+      account: maskId(job.accountId),
+      delivery,
+      error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+    });
+    throw error;
+  }
+});

@@ -51,7 +51,12 @@ describe('sqsWorker', () => {
       handled.push(n);
     });
     const response = await handler(
-      event(record('a', '{"n":1}'), record('bad', 'not json'), record('c', '{"m":3}'), record('d', '{"n":4}')),
+      event(
+        record('a', '{"n":1}'),
+        record('bad', 'not json'),
+        record('c', '{"m":3}'),
+        record('d', '{"n":4}'),
+      ),
       context,
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }, { itemIdentifier: 'c' }]);

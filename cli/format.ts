@@ -257,7 +257,8 @@ export const renderDryRun = (r: DryRunReport, now: Date): string => {
 
 export const renderSweep = (r: SweepReport): string =>
   [
-    `Sweep at ${r.at}: ${r.read} due-index entries read, ${r.claimed} accounts claimed and their purges enqueued.`,
+    `Sweep at ${r.at}: ${r.read} due-index entries read, ${plural(r.claimed, 'account')} claimed and their purges enqueued.`,
+    `${plural(r.noticesEnqueued, 'due notice')} sent to the notice queue.`,
     ...(r.complete ? [] : ['It stopped before the end of the index; the next sweep continues.']),
   ].join('\n');
 

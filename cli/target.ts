@@ -13,12 +13,15 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import {
   accountsTable,
   auditTable,
+  exportQueue,
+  noticeQueue,
   outboxTable,
   purgeQueue,
   STACK_OUTPUTS,
 } from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
 import { defaultKeyDir, localSubjectKey } from '../local/dev-keys.ts';
+import { dlqName, localQueueUrl } from '../local/resources.ts';
 import { readSettings, SettingsError } from '../local/settings.ts';
 import { CliError, type Endpoints } from './errors.ts';
 
@@ -42,8 +45,6 @@ export interface Target {
 }
 
 const LOOPBACK = '127.0.0.1';
-/** The account id in the queue URLs fauxqs answers to. */
-const LOCAL_AWS_ACCOUNT = '000000000000';
 /** Any region and credentials reach the stand-ins (DynamoDB Local runs with -sharedDb). */
 const LOCAL_REGION = 'us-east-1';
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -53,13 +54,17 @@ export const localResources = (ports: {
   port: number;
   sqsS3Port: number;
 }): Record<Exclude<ResourceName, 'subjectKeySecret'>, string> => {
-  const queues = `http://${LOOPBACK}:${ports.sqsS3Port}/${LOCAL_AWS_ACCOUNT}`;
+  const queue = (name: string) => localQueueUrl(`http://${LOOPBACK}:${ports.sqsS3Port}`, name);
   return {
     accountsTable: accountsTable.localName,
     auditTable: auditTable.localName,
     outboxTable: outboxTable.localName,
-    purgeQueueUrl: `${queues}/${purgeQueue.localName}`,
-    purgeDlqUrl: `${queues}/${purgeQueue.localName}-dlq`,
+    purgeQueueUrl: queue(purgeQueue.localName),
+    purgeDlqUrl: queue(dlqName(purgeQueue)),
+    noticeQueueUrl: queue(noticeQueue.localName),
+    noticeDlqUrl: queue(dlqName(noticeQueue)),
+    exportQueueUrl: queue(exportQueue.localName),
+    exportDlqUrl: queue(dlqName(exportQueue)),
     apiUrl: `http://${LOOPBACK}:${ports.port}`,
   };
 };

@@ -271,6 +271,8 @@ export interface SweepReport {
   readonly read: number;
   readonly claimed: number;
   readonly complete: boolean;
+  /** Due notices sent to the notice queue, which the notice sender reads. */
+  readonly noticesEnqueued: number;
 }
 
 export interface DlqMessage {

@@ -149,7 +149,7 @@ export class LetheEnforcement extends Construct {
       deadLetterQueue: { queue: this.purgeDlq, maxReceiveCount: purgeQueueDefinition.maxReceiveCount },
     });
 
-    // 2. The purge worker: exactly the data map, the Accounts and Audit writes, and its own queue.
+    // 2. The purge worker: exactly the data map, the Accounts and Audit writes, its own queue and DLQ.
     this.purgeWorker = new LetheFunction(this, 'PurgeWorker', {
       entry: 'functions/workers/purge-worker.ts',
       description: 'Lethe purge worker: deletes a claimed account from every store in the data map',
@@ -163,6 +163,8 @@ export class LetheEnforcement extends Construct {
       .useSubjectKey(subjectKey)
       // Continuations: a purge larger than one invocation re-enqueues itself.
       .useQueue(this.purgeQueue, purgeQueueDefinition)
+      // A job whose body can never be read goes to the DLQ at once, not after five deliveries.
+      .useDeadLetterQueue(this.purgeDlq, purgeQueueDefinition)
       .useDataMapForPurge(config.dataMap)
       // Lethe's own copies: the account's export records and archives.
       .useExportsTable(props.exportsTable, 'purge')

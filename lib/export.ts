@@ -64,7 +64,9 @@ export class LetheExport extends Construct {
       .useAccountsTable(props.accountsTable, 'read')
       .useExportsTable(props.exportsTable, 'worker')
       .useExportsBucket(props.exportsBucket, 'write')
-      .useDataMapForExport(config.dataMap);
+      .useDataMapForExport(config.dataMap)
+      // A message whose body can never be read goes to the DLQ at once, not after three deliveries.
+      .useDeadLetterQueue(this.exportDlq, exportQueueDefinition);
     this.worker.addEventSource(
       new SqsEventSource(this.exportQueue, {
         batchSize: exportQueueDefinition.batchSize,

@@ -260,6 +260,18 @@ export class LetheFunction extends LambdaFunction {
   }
 
   /**
+   * The consumer of `definition`'s queue sends a message whose body can never
+   * be read to this DLQ at once (functions/commons/unreadable-jobs.ts):
+   * sqs:SendMessage on the DLQ and nothing else (the queue is SQS-encrypted,
+   * so no key grant either).
+   */
+  useDeadLetterQueue(dlq: IQueue, definition: QueueDefinition): this {
+    this.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [dlq.queueArn] }));
+    this.addEnvironment(definition.dlqEnv, dlq.queueUrl);
+    return this;
+  }
+
+  /**
    * Grants what purging an account needs on every store of the data map
    * (lib/data-map-grants.ts): find and delete, nothing wider. Like the
    * profile store, the stores are the host app's and addressed by name; the

@@ -79,7 +79,9 @@ export class LetheNotices extends Construct {
       .useAccountsTable(props.accountsTable, 'notices')
       .useAuditTable(props.auditTable, 'none', config.auditRetention)
       .useSubjectKey(props.subjectKey)
-      .useProfileStore(config.dataMap);
+      .useProfileStore(config.dataMap)
+      // A message whose body can never be read goes to the DLQ at once, not after five deliveries.
+      .useDeadLetterQueue(this.dlq, noticeQueueDefinition);
     const stack = Stack.of(this);
     this.sender.addToRolePolicy(
       new PolicyStatement({

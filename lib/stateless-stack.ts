@@ -12,7 +12,6 @@ import { Lethe, type LetheProps } from './lethe.ts';
 export const EXTRA_OUTPUTS = {
   alarmTopic: 'AlarmTopicArn',
   sweepDlqUrl: 'SweepDlqUrl',
-  noticeDlqUrl: 'NoticeDlqUrl',
 } as const;
 
 export interface LetheStatelessStackProps extends StackProps {
@@ -48,9 +47,21 @@ export class LetheStatelessStack extends Stack {
       value: this.enforcement.sweepDlq.queueUrl,
       description: 'Sweeps that could not be delivered or failed every retry',
     });
-    new CfnOutput(this, EXTRA_OUTPUTS.noticeDlqUrl, {
+    new CfnOutput(this, STACK_OUTPUTS.noticeQueueUrl, {
+      value: this.notices.queue.queueUrl,
+      description: 'Notices to send, one per notice record (a sweep enqueues the due ones)',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.noticeDlqUrl, {
       value: this.notices.dlq.queueUrl,
       description: 'Notices that failed every retry: inspect, fix, redrive',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.exportQueueUrl, {
+      value: this.export.exportQueue.queueUrl,
+      description: 'Export jobs, one per export',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.exportDlqUrl, {
+      value: this.export.exportDlq.queueUrl,
+      description: 'Export jobs that failed every retry: inspect, fix, redrive',
     });
     new CfnOutput(this, EXTRA_OUTPUTS.alarmTopic, {
       value: this.alarms.topic.topicArn,

@@ -123,9 +123,14 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
       warn(`purge ${who}: failed on delivery ${delivery} of ${max}; ${next}`);
       return;
     }
+    if (!accountId) {
+      // The worker sent it to the DLQ at once: it would read no better on a later delivery.
+      warn(`purge ${who}: not a purge job; it went to the DLQ at once (${purgeQueue.dlqUrl})`);
+      return;
+    }
     try {
-      const state = accountId ? await stateOf(accountId) : 'done';
-      if (accountId && state === 'purged') purgedHere.add(accountId);
+      const state = await stateOf(accountId);
+      if (state === 'purged') purgedHere.add(accountId);
       log(`purge ${who}: ${state}`);
     } catch (error) {
       warn(

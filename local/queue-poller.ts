@@ -21,7 +21,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { isAccountId, maskId } from '../functions/core/account-id.ts';
+import { maskId } from '../functions/core/account-id.ts';
+import { purgeJobOfBody } from '../functions/core/jobs.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LocalQueue } from './resources.ts';
 import { describeError } from './scheduler.ts';
@@ -31,14 +32,8 @@ export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatch
 export type RecordOutcome = 'done' | 'failed';
 
 /** The account a job is about, if its body names a valid one: for one-line reports keyed by masked id. */
-export const accountOfRecord = (record: SQSRecord): string | undefined => {
-  try {
-    const { accountId } = JSON.parse(record.body) as { accountId?: unknown };
-    return isAccountId(accountId) ? accountId : undefined;
-  } catch {
-    return undefined;
-  }
-};
+export const accountOfRecord = (record: SQSRecord): string | undefined =>
+  purgeJobOfBody(record.body)?.accountId;
 
 /** How a report names a record's account: its masked id, never the id itself (I7). */
 export const describeRecord = (accountId: string | undefined): string =>

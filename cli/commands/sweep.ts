@@ -4,13 +4,15 @@
  * account's items counted in every store. `sweep --yes`: the sweep itself.
  */
 
+import { DynamoNotices } from '../../functions/adapters/dynamo-notices.ts';
 import { SqsJobQueue } from '../../functions/adapters/sqs-job-queue.ts';
 import type { Store } from '../../functions/core/data-map.ts';
 import { parseDuration } from '../../functions/core/duration.ts';
 import { DUE_SHARDS } from '../../functions/core/lifecycle.ts';
 import { purgeOrder } from '../../functions/core/purge.ts';
 import type { DueAccount, PurgeJob } from '../../functions/enforcement/ports.ts';
-import { sweep } from '../../functions/enforcement/sweep.ts';
+import type { NoticeJob } from '../../functions/notices/ports.ts';
+import { sweepWithNotices } from '../../functions/workers/sweep-with-notices.ts';
 import { createProgress, type ErrorStream } from '../progress.ts';
 import type { Services } from '../services.ts';
 import {
@@ -116,18 +118,30 @@ export const dryRun = async (services: Services, now: Date, stderr: ErrorStream)
   };
 };
 
-/** A real sweep: the very use case the scheduled sweeper runs, with no time budget to stop it. */
+/**
+ * A real sweep: the very use case the scheduled sweeper runs (due notices,
+ * then due purges), with no time budget to stop it. The notices go to the
+ * notice queue the notice sender reads, so an account swept by hand gets
+ * the same emails as one the schedule sweeps.
+ */
 export const sweepNow = async (
   services: Services,
   now: Date,
   env: NodeJS.ProcessEnv,
 ): Promise<SweepReport> => {
-  const queueUrl = await services.target.resource('purgeQueueUrl');
+  const [queueUrl, noticeQueueUrl, table] = await Promise.all([
+    services.target.resource('purgeQueueUrl'),
+    services.target.resource('noticeQueueUrl'),
+    services.target.resource('accountsTable'),
+  ]);
   // Before claiming anything: a claim whose job cannot be sent waits out its lease before it is retried.
   await queueMustExist(services, queueUrl, 'purge queue');
-  const state = await services.purgeState();
-  const result = await sweep(
+  await queueMustExist(services, noticeQueueUrl, 'notice queue');
+  const [state, outbox] = await Promise.all([services.purgeState(), services.outbox()]);
+  const result = await sweepWithNotices(
     {
+      notices: new DynamoNotices(services.doc, table, outbox),
+      noticeQueue: new SqsJobQueue<NoticeJob>(services.sqs, noticeQueueUrl),
       due: state,
       claims: state,
       queue: new SqsJobQueue<PurgeJob>(services.sqs, queueUrl),

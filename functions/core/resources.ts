@@ -131,6 +131,8 @@ export interface QueueDefinition {
   readonly localName: string;
   /** The env variable that carries the queue's URL to a function. */
   readonly env: string;
+  /** The env variable that carries its DLQ's URL to the consumer, which sends unreadable messages there at once. */
+  readonly dlqEnv: string;
   /** Deliveries before a message moves to the DLQ. */
   readonly maxReceiveCount: number;
   /** The consuming function's timeout; the visibility timeout is six times it (AWS's guidance). */
@@ -143,6 +145,7 @@ export const purgeQueue: QueueDefinition = {
   id: 'PurgeQueue',
   localName: 'lethe-purge',
   env: 'PURGE_QUEUE_URL',
+  dlqEnv: 'PURGE_DLQ_URL',
   maxReceiveCount: 5,
   consumerTimeoutSeconds: 300,
   batchSize: 5,
@@ -153,6 +156,7 @@ export const noticeQueue: QueueDefinition = {
   id: 'NoticeQueue',
   localName: 'lethe-notices',
   env: 'NOTICE_QUEUE_URL',
+  dlqEnv: 'NOTICE_DLQ_URL',
   maxReceiveCount: 5,
   consumerTimeoutSeconds: 30,
   batchSize: 10,
@@ -163,6 +167,7 @@ export const exportQueue: QueueDefinition = {
   id: 'ExportQueue',
   localName: 'lethe-export',
   env: 'EXPORT_QUEUE_URL',
+  dlqEnv: 'EXPORT_DLQ_URL',
   maxReceiveCount: 3,
   consumerTimeoutSeconds: 900,
   batchSize: 1,
@@ -191,6 +196,10 @@ export const STACK_OUTPUTS = {
   outboxTable: 'OutboxTableName',
   purgeQueueUrl: 'PurgeQueueUrl',
   purgeDlqUrl: 'PurgeDlqUrl',
+  noticeQueueUrl: 'NoticeQueueUrl',
+  noticeDlqUrl: 'NoticeDlqUrl',
+  exportQueueUrl: 'ExportQueueUrl',
+  exportDlqUrl: 'ExportDlqUrl',
   subjectKeySecret: 'SubjectKeySecretArn',
   apiUrl: 'ApiUrl',
 } as const;

@@ -8,6 +8,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoConfirmations } from '../adapters/dynamo-confirmations.ts';
 import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoPurgeState } from '../adapters/dynamo-purge-state.ts';
+import { SqsJobDeadLetters } from '../adapters/sqs-dead-letters.ts';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
@@ -32,6 +33,8 @@ traced(dynamoClient);
 
 export const purgeState = new DynamoPurgeState(dynamo, requireEnv(accountsTable.env), auditLog, outbox);
 export const purgeQueue: PurgeQueue = new SqsJobQueue<PurgeJob>(sqs, requireEnv(purgeQueueDefinition.env));
+/** The purge worker sends a job whose body can never be read here at once; the sweeper does not need it. */
+export const purgeDeadLetters = () => new SqsJobDeadLetters(sqs, requireEnv(purgeQueueDefinition.dlqEnv));
 /** Processor confirmations owed (P5): the worker records them, the sweeper counts the overdue. */
 export const confirmations = new DynamoConfirmations(dynamo, requireEnv(accountsTable.env));
 

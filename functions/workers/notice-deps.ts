@@ -1,9 +1,11 @@
 /** The notice sender's dependencies, wired once per container at cold start. */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoAccountRepository } from '../adapters/dynamo-accounts.ts';
 import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
+import { SqsJobDeadLetters } from '../adapters/sqs-dead-letters.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
@@ -11,7 +13,7 @@ import { metrics } from '../commons/metrics.ts';
 import { outbox } from '../commons/outbox.ts';
 import { traced } from '../commons/tracer.ts';
 import { parseDuration } from '../core/duration.ts';
-import { accountsTable } from '../core/resources.ts';
+import { accountsTable, noticeQueue } from '../core/resources.ts';
 import type { SendNoticeDeps } from '../notices/send-notice.ts';
 import { auditLog } from './audit-log.ts';
 import { restoreKey } from './restore-key.ts';
@@ -39,3 +41,9 @@ export const sendNoticeDeps: SendNoticeDeps = {
   now: () => new Date(),
   metrics,
 };
+
+/** Where a message whose body can never be read goes at once (the queue URL is used as given, as locally it must be). */
+export const noticeDeadLetters = new SqsJobDeadLetters(
+  traced(new SQSClient({ useQueueUrlAsEndpoint: false })),
+  requireEnv(noticeQueue.dlqEnv),
+);

@@ -1,9 +1,7 @@
-/** The scheduled sweeper: claims due accounts and enqueues their purges, then enqueues due notices. */
+/** The scheduled sweeper: enqueues due notices, then claims due accounts and enqueues their purges. */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../commons/logger.ts';
 import { metrics } from '../commons/metrics.ts';
-import { sweep } from '../enforcement/sweep.ts';
-import { scheduleNotices } from '../notices/schedule-notices.ts';
 import {
   confirmations,
   noticeIndex,
@@ -12,24 +10,17 @@ import {
   purgeState,
   timing,
 } from './enforcement-deps.ts';
+import { sweepWithNotices } from './sweep-with-notices.ts';
 
 const dueNotices = noticeIndex();
 const noticeJobs = noticeQueue();
 
 export const handler = async (_event: ScheduledEvent, context: Context) => {
   logger.addContext(context);
-  // Notices first: a reminder due now goes out before anything else this sweep starts.
-  const notices = await scheduleNotices(
+  const result = await sweepWithNotices(
     {
-      due: dueNotices,
-      queue: noticeJobs,
-      now: () => new Date(),
-      remainingMs: () => context.getRemainingTimeInMillis(),
-    },
-    { reserveMs: timing.reserveMs, leaseMs: timing.leaseMs, pageSize: timing.pageSize },
-  );
-  const result = await sweep(
-    {
+      notices: dueNotices,
+      noticeQueue: noticeJobs,
       due: purgeState,
       claims: purgeState,
       queue: purgeQueue,
@@ -40,6 +31,6 @@ export const handler = async (_event: ScheduledEvent, context: Context) => {
     },
     { reserveMs: timing.reserveMs, leaseMs: timing.leaseMs, pageSize: timing.pageSize, sla: timing.sla },
   );
-  logger.info('Sweep finished', { ...result, noticesEnqueued: notices.enqueued });
-  return { ...result, noticesEnqueued: notices.enqueued };
+  logger.info('Sweep finished', { ...result });
+  return result;
 };

@@ -175,12 +175,14 @@ describe('the purge worker', () => {
     expect(resourceOf(purgeWorker).Properties.MemorySize).toBe(512);
   });
 
-  it('may consume and continue on its own queue only', () => {
+  it('may consume and continue on its own queue, and only send to its DLQ', () => {
     const sqs = workerGrants.filter((g) => g.action.startsWith('sqs:'));
     expect(new Set(sqs.map((g) => JSON.stringify(g.resource)))).toEqual(
-      new Set([JSON.stringify(arnOf(enforcement.purgeQueue))]),
+      new Set([JSON.stringify(arnOf(enforcement.purgeQueue)), JSON.stringify(arnOf(enforcement.purgeDlq))]),
     );
-    expect(sqs.map((g) => g.action).sort()).toEqual([
+    // An unreadable job goes to the DLQ at once: SendMessage there, nothing more.
+    expect(actionsOn(workerGrants, arnOf(enforcement.purgeDlq))).toEqual(['sqs:SendMessage']);
+    expect(actionsOn(workerGrants, arnOf(enforcement.purgeQueue))).toEqual([
       'sqs:ChangeMessageVisibility',
       'sqs:DeleteMessage',
       'sqs:GetQueueAttributes',
@@ -386,6 +388,11 @@ describe('stateless outputs', () => {
     template.hasOutput(STACK_OUTPUTS.apiUrl, {});
     template.hasOutput(STACK_OUTPUTS.purgeQueueUrl, { Value: refOf(enforcement.purgeQueue) });
     template.hasOutput(STACK_OUTPUTS.purgeDlqUrl, { Value: refOf(enforcement.purgeDlq) });
+    // `lethe sweep --yes` enqueues due notices; `lethe dlq --queue notices|export` reads these DLQs
+    template.hasOutput(STACK_OUTPUTS.noticeQueueUrl, { Value: refOf(stateless.notices.queue) });
+    template.hasOutput(STACK_OUTPUTS.noticeDlqUrl, { Value: refOf(stateless.notices.dlq) });
+    template.hasOutput(STACK_OUTPUTS.exportQueueUrl, { Value: refOf(stateless.export.exportQueue) });
+    template.hasOutput(STACK_OUTPUTS.exportDlqUrl, { Value: refOf(stateless.export.exportDlq) });
   });
 
   it('outputs the alarm topic to subscribe to', () => {

@@ -2,7 +2,13 @@ import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { profileStore, s3Stores } from '../../functions/core/data-map.ts';
-import { accountsTable, auditTable } from '../../functions/core/resources.ts';
+import {
+  accountsTable,
+  auditTable,
+  exportQueue,
+  noticeQueue,
+  purgeQueue,
+} from '../../functions/core/resources.ts';
 import { retentionTasks } from '../../functions/core/retention.ts';
 import { fallbackRoute, routes } from '../../functions/http/routes.ts';
 import { config } from '../../lethe.config.ts';
@@ -353,6 +359,36 @@ describe('least privilege: enforcement', () => {
     expect(isFromStateful(env[auditTable.env], stateful.auditTable, 'Ref')).toBe(true);
     expect(isFromStateful(env[SUBJECT_KEY_ENV], stateful.subjectKey, 'Ref')).toBe(true);
     expect(env.PURGE_QUEUE_URL).toEqual({ Ref: logicalIdOf(stateless.enforcement.purgeQueue) });
+  });
+});
+
+describe('least privilege: the dead-letter queues', () => {
+  const dlqs = [
+    ['purge-worker', purgeWorker, stateless.enforcement.purgeDlq, purgeQueue],
+    ['notice-sender', stateless.notices.sender, stateless.notices.dlq, noticeQueue],
+    ['export-worker', exportWorker, stateless.export.exportDlq, exportQueue],
+  ] as const;
+  const dlqArnOf = (dlq: IConstruct) => ({ 'Fn::GetAtt': [logicalIdOf(dlq), 'Arn'] });
+
+  it.each(dlqs)('%s may only SendMessage to its own DLQ, whose URL it gets', (_id, fn, dlq, definition) => {
+    // Unreadable jobs go there at once (functions/commons/unreadable-jobs.ts); nothing else may touch a DLQ.
+    const grants = grantsOf(statementsOf(fn));
+    const onDlq = grants.filter((g) => JSON.stringify(g.resource) === JSON.stringify(dlqArnOf(dlq)));
+    expect(onDlq.map((g) => g.action)).toEqual(['sqs:SendMessage']);
+    expect(propsOf(fn).Environment.Variables[definition.dlqEnv]).toEqual({ Ref: logicalIdOf(dlq) });
+    const otherDlqs = dlqs.filter(([, , other]) => other !== dlq).map(([, , other]) => dlqArnOf(other));
+    for (const other of otherDlqs) {
+      expect(grants.filter((g) => JSON.stringify(g.resource) === JSON.stringify(other))).toEqual([]);
+    }
+  });
+
+  it('no other function may write to these DLQs', () => {
+    const writers = functions.filter(([, fn]) =>
+      grantsOf(statementsOf(fn)).some((g) =>
+        dlqs.some(([, , dlq]) => JSON.stringify(g.resource) === JSON.stringify(dlqArnOf(dlq))),
+      ),
+    );
+    expect(writers.map(([id]) => id).sort()).toEqual(['export-worker', 'notice-sender', 'purge-worker']);
   });
 });
 

@@ -40,6 +40,7 @@ import {
   exportsTable,
   noticeQueue,
   purgeQueue,
+  type QueueDefinition,
 } from '../../functions/core/resources.ts';
 import { subjectOf } from '../../functions/core/subject.ts';
 import { config } from '../../lethe.config.ts';
@@ -105,14 +106,19 @@ export const privateQueue = (label: string, options: QueueOptions = {}) =>
     options,
   );
 
+/** A queue under local mode's own name, the one the CLI's local target points at (only `lethe sweep --yes` tests use them). */
+export const appQueue = (definition: QueueDefinition) => createQueue(sqs, sqsEndpoint, definition);
+
 export const fileQueue: LocalQueue = await privateQueue('it');
 process.env[purgeQueue.env] = fileQueue.url;
+process.env[purgeQueue.dlqEnv] = fileQueue.dlqUrl;
 /** A notice queue of this file's own, too: what its sweeps find due is sent by its own sender. */
 export const fileNoticeQueue: LocalQueue = await createQueue(sqs, sqsEndpoint, {
   ...noticeQueue,
   localName: `lethe-notices-it-${randomUUID().slice(0, 8)}`,
 });
 process.env[noticeQueue.env] = fileNoticeQueue.url;
+process.env[noticeQueue.dlqEnv] = fileNoticeQueue.dlqUrl;
 
 /** Every mail the SES stand-in has taken. */
 export const sentMail = async (): Promise<
@@ -144,6 +150,7 @@ export const deps = {
   ...(await import('../../functions/workers/purge-deps.ts')),
 };
 export { maskId } from '../../functions/core/account-id.ts';
+export const { readJob } = await import('../../functions/commons/unreadable-jobs.ts');
 
 /** The enforcement loop of `npm start`, driven by hand: nothing runs until a test sweeps or drains. */
 export const enforcementLines: string[] = [];
@@ -369,7 +376,12 @@ export const depth = async (url: string) => {
 
 export const receiveAll = async (url: string) => {
   const { Messages = [] } = await sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    new ReceiveMessageCommand({
+      QueueUrl: url,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 1,
+      MessageAttributeNames: ['All'],
+    }),
   );
   return Messages;
 };

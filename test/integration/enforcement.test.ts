@@ -9,18 +9,21 @@
  * Tests here run one after another and each leaves nothing due behind.
  */
 
+import { dirname } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { profileStore } from '../../functions/core/data-map.ts';
 import { dueShardOf } from '../../functions/core/lifecycle.ts';
 import { noticeKey } from '../../functions/core/notices.ts';
 import { purgeOrder } from '../../functions/core/purge.ts';
-import { accountsTable, outboxTable } from '../../functions/core/resources.ts';
+import { accountsTable, noticeQueue, outboxTable, purgeQueue } from '../../functions/core/resources.ts';
 import { startEnforcement } from '../../local/enforcement.ts';
 import { startQueuePoller } from '../../local/queue-poller.ts';
+import { runLethe } from '../support/cli.ts';
 import {
+  appQueue,
   backdate,
   type Counts,
   deactivatePastDue,
@@ -518,5 +521,94 @@ describe('legal holds keep their record and their word', () => {
     expect(deactivatedEvent).not.toHaveProperty('reason');
     expect(JSON.stringify(trail)).not.toContain('moving to another service');
     expect((await mailTo(id)).map((m) => m.subject)).toContain('Your Lethe Demo account has been deleted');
+  });
+});
+
+describe('lethe sweep --yes', () => {
+  const portOf = (url: string) => new URL(url).port;
+  const cliEnv = {
+    LETHE_DYNAMODB_PORT: portOf(inject('dynamodbEndpoint')),
+    LETHE_SQS_S3_PORT: portOf(inject('s3Endpoint')),
+    LETHE_COGNITO_PORT: portOf(inject('handlerEnvironment').AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? ''),
+  };
+  const sweepByHand = async () => {
+    const { code, json, stderr } = await runLethe(['sweep', '--yes', '--json'], cliEnv, {
+      keyDir: dirname(inject('keyFile')),
+    });
+    expect([code, stderr]).toEqual([0, '']);
+    return json<{ claimed: number; noticesEnqueued: number }>();
+  };
+  const mailTo = async (accountId: string) =>
+    (await sentMail()).filter((m) => m.destination.to.includes(`${accountId}@example.com`));
+
+  it('sends the notices it finds due, as the scheduled sweep does: the reminder, then the receipt after the purge', async () => {
+    // Arrange: a deactivated account whose 7-day reminder is due (its date two days ahead), and local
+    // mode's own purge and notice queues (the CLI's local target), drained by the real worker and sender
+    const { id, counts } = await seedAccount('cli-sweep');
+    purgedIds.push(id);
+    const deactivated = await call(`/v1/accounts/${id}/deactivate`, {
+      method: 'POST',
+      token: await tokenFor(id),
+    });
+    const reminderKey = noticeKey(subject(id), deactivated.json.deactivatedAt, 'reminder-P7D');
+    await doc.send(
+      new UpdateCommand({
+        TableName: accountsTable.localName,
+        Key: { accountId: id },
+        UpdateExpression: 'SET purgeAfter = :p',
+        ExpressionAttributeValues: { ':p': new Date(Date.now() + 2 * 86_400_000).toISOString() },
+      }),
+    );
+    await doc.send(
+      new UpdateCommand({
+        TableName: accountsTable.localName,
+        Key: { accountId: reminderKey },
+        UpdateExpression: 'SET noticeDueAt = :past',
+        ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
+      }),
+    );
+    const loop = await startEnforcement({
+      sqs,
+      doc,
+      map,
+      purgeQueue: await appQueue(purgeQueue),
+      noticeQueue: await appQueue(noticeQueue),
+      subjectKey: process.env.LETHE_SUBJECT_KEY ?? '',
+      sweepIntervalMs: 60_000,
+      autoStart: false,
+      retention: false,
+    });
+
+    try {
+      // Act: a sweep by hand, then the sender
+      const first = await sweepByHand();
+      await loop.drainNoticeQueue();
+
+      // Assert: the deactivation notice and the reminder went out, and nothing was claimed for this account
+      expect(first.noticesEnqueued).toBeGreaterThanOrEqual(2);
+      expect((await mailTo(id)).map((m) => m.subject)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^Your Lethe Demo account will be deleted/),
+          expect.stringMatching(/^Reminder:/),
+        ]),
+      );
+      expect((await readRecord(reminderKey))?.state).toBe('SENT');
+      expect((await readRecord(id))?.status).toBe('DEACTIVATED');
+
+      // Act: the date passes; a sweep by hand claims and the worker purges; the next sweep by hand finds the receipt due
+      await backdate(id);
+      const second = await sweepByHand();
+      await loop.drainPurgeQueue();
+      const third = await sweepByHand();
+      await loop.drainNoticeQueue();
+
+      // Assert: purged, and the user told so by email (before, a hand sweep purged with no email at all)
+      expect(second.claimed).toBeGreaterThanOrEqual(1);
+      expect(await remaining(id)).toEqual(nothing(counts));
+      expect(third.noticesEnqueued).toBeGreaterThanOrEqual(1);
+      expect((await mailTo(id)).map((m) => m.subject)).toContain('Your Lethe Demo account has been deleted');
+    } finally {
+      await loop.stop();
+    }
   });
 });

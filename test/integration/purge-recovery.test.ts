@@ -5,8 +5,10 @@
  * entry and claimed through the real adapter.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { SqsJobDeadLetters } from '../../functions/adapters/sqs-dead-letters.ts';
+import { purgeJobOfBody } from '../../functions/core/jobs.ts';
 import { startPurge } from '../../functions/core/purge.ts';
 import { accountsTable } from '../../functions/core/resources.ts';
 import type { StorePurger } from '../../functions/enforcement/ports.ts';
@@ -21,6 +23,7 @@ import {
   fileQueue,
   privateQueue,
   purgeWorkerHandler,
+  readJob,
   receiptCounts,
   receiptOf,
   receiveAll,
@@ -144,9 +147,55 @@ describe('purge recovery', () => {
     expect(receiptCounts(await receiptOf(id))).toEqual(counts);
   });
 
+  it('sends a job whose body can never be read to the DLQ at once, whole, with its reason', async () => {
+    // Arrange: three bodies no delivery will ever read, and a good job in the same batch
+    const { id, counts } = await seedAccount('unreadable');
+    await claimDirectly(id);
+    const unreadable = ['not json at all', '{"accountId":"not a valid id!"}', 'null'];
+    const deliveries = new Map<string, number>();
+    const poller = startQueuePoller({
+      sqs,
+      queue: fileQueue,
+      name: 'purge-worker',
+      handler: (event, context) => {
+        for (const r of event.Records) deliveries.set(r.body, (deliveries.get(r.body) ?? 0) + 1);
+        return purgeWorkerHandler(event, context);
+      },
+      autoStart: false,
+    });
+
+    // Act
+    await sendJobs(fileQueue, [...unreadable, JSON.stringify({ accountId: id })]);
+    const drained = await poller.drain();
+    await poller.stop();
+
+    // Assert: each delivered once and handled; the unreadable ones in the DLQ with the reason, the good one purged
+    expect(drained).toEqual({ records: 4, failed: 0 });
+    for (const body of unreadable) expect(deliveries.get(body)).toBe(1);
+    expect(await depth(fileQueue.url)).toBe(0);
+    const dead = await receiveAll(fileQueue.dlqUrl);
+    expect(dead.map((m) => m.Body).sort()).toEqual([...unreadable].sort());
+    for (const message of dead) {
+      expect(message.MessageAttributes?.reason).toMatchObject({
+        DataType: 'String',
+        StringValue: 'not a purge job',
+      });
+    }
+    expect(await remaining(id)).toEqual(nothing(counts));
+  });
+
+  it('reports the record failed when its DLQ cannot take it, so the queue keeps it', async () => {
+    // Arrange: the adapter the worker uses, pointed at a DLQ that does not exist
+    const gone = new SqsJobDeadLetters(sqs, `${fileQueue.dlqUrl}-gone`);
+    const record = { messageId: 'm-gone', body: 'not json at all' } as SQSRecord;
+
+    // Act / Assert: the send fails, so readJob throws and the batch reports the record failed
+    await expect(readJob(record, purgeJobOfBody, gone, 'not a purge job')).rejects.toThrow();
+  });
+
   it('moves a job that keeps failing to the DLQ after maxReceiveCount deliveries, data untouched', async () => {
     // Arrange: a queue like the purge queue with a 1 s visibility timeout, so redeliveries come quickly;
-    // a job without a valid account id, and one whose saved checkpoint is corrupt (every attempt throws)
+    // a job whose saved checkpoint is corrupt (every attempt throws)
     const queue = await privateQueue('poison', { visibilityTimeoutSeconds: 1 });
     const { id, counts } = await seedAccount('poison');
     await claimDirectly(id);
@@ -159,7 +208,7 @@ describe('purge recovery', () => {
         },
       }),
     );
-    const bodies = ['{"accountId":"not a valid id!"}', JSON.stringify({ accountId: id })];
+    const bodies = [JSON.stringify({ accountId: id })];
     const deliveries = new Map<string, number>();
     const outcomes: string[] = [];
     const errors: string[] = [];
@@ -182,9 +231,9 @@ describe('purge recovery', () => {
     const dead = await (async () => {
       try {
         return await eventually(
-          async () => ((await depth(queue.dlqUrl)) >= 2 ? true : undefined),
+          async () => ((await depth(queue.dlqUrl)) >= 1 ? true : undefined),
           25_000,
-          'both jobs in the DLQ',
+          'the job in the DLQ',
         );
       } finally {
         await poller.stop();

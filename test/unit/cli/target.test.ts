@@ -18,6 +18,10 @@ describe('local mode', () => {
       outboxTable: 'lethe-outbox',
       purgeQueueUrl: 'http://127.0.0.1:4666/000000000000/lethe-purge',
       purgeDlqUrl: 'http://127.0.0.1:4666/000000000000/lethe-purge-dlq',
+      noticeQueueUrl: 'http://127.0.0.1:4666/000000000000/lethe-notices',
+      noticeDlqUrl: 'http://127.0.0.1:4666/000000000000/lethe-notices-dlq',
+      exportQueueUrl: 'http://127.0.0.1:4666/000000000000/lethe-export',
+      exportDlqUrl: 'http://127.0.0.1:4666/000000000000/lethe-export-dlq',
       apiUrl: 'http://127.0.0.1:3100',
     });
   });

@@ -63,6 +63,25 @@ describe('sqsWorker', () => {
     expect(handled).toEqual([1, 4]);
   });
 
+  it('counts a record its parse dealt with (undefined, e.g. sent to the DLQ) as done, and does not handle it', async () => {
+    const dealtWith: string[] = [];
+    const handled: number[] = [];
+    const handler = sqsWorker(
+      async (r) => {
+        if (r.body.startsWith('{')) return parseN(r);
+        dealtWith.push(r.messageId);
+        return undefined;
+      },
+      async (n) => {
+        handled.push(n);
+      },
+    );
+    const response = await handler(event(record('a', '{"n":1}'), record('junk', 'junk')), context);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(dealtWith).toEqual(['junk']);
+    expect(handled).toEqual([1]);
+  });
+
   it('reports a record whose handling throws, alone; the rest of the batch counts as done', async () => {
     const handled: number[] = [];
     const handler = sqsWorker(parseN, async (n) => {

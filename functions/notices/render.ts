@@ -5,8 +5,8 @@
  */
 import type { StoreLabels } from '../core/data-map.ts';
 import { escapeHtml } from '../core/escape-html.ts';
-import { FALLBACK_LANGUAGE, MESSAGES, type Message, type TemplateKind } from './messages.ts';
-import { dataKinds, date, dateTime, type Reader, readerOf } from './reader.ts';
+import { FALLBACK_LANGUAGE, MESSAGES, type Message, type TemplateKind } from '../core/messages.ts';
+import { dataKinds, date, dateTime, type Reader, readerOf } from '../core/reader.ts';
 import { LAYOUTS } from './templates/layouts.generated.ts';
 
 export interface NoticeInput {

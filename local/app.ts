@@ -47,6 +47,8 @@ import { type StandIns, startStandIns } from './stand-ins.ts';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** How a busy-port message names the API's port. */
+export const API_SERVICE = 'the HTTP API';
 
 export interface LocalApp {
   readonly apiUrl: string;
@@ -159,6 +161,8 @@ export const startLocalApp = async (
     sqsS3Port: settings.sqsS3Port,
     cognitoPort: settings.cognitoPort,
     userPools: cognitoStores(map).map((s) => s.userPoolId),
+    // The API listens only after the stand-ins are up: its port is checked with theirs, so both are named at once.
+    callerPorts: [{ service: API_SERVICE, port: settings.port, envVar: 'PORT' }],
     ...(settings.dataDir && { dataDir: settings.dataDir }),
     quiet: options.quiet ?? true,
   });

@@ -30,6 +30,18 @@ export interface StandInOptions {
   quiet?: boolean;
   /** User pools the Cognito stand-in starts with, by id (the data map names them by id). */
   userPools?: readonly string[];
+  /**
+   * Ports the caller listens on once the stand-ins are up (the HTTP API): checked with theirs, before anything
+   * starts, so every busy port is named at once, in the same words. Port 0 (any free port) is not checked.
+   */
+  callerPorts?: readonly CallerPort[];
+}
+
+/** A port the caller will listen on at 127.0.0.1, and the variable that moves it. */
+export interface CallerPort {
+  service: string;
+  port: number;
+  envVar: string;
 }
 
 export interface StandIns {
@@ -44,7 +56,7 @@ type ServiceName =
   | 'Cognito (cognito-local)';
 
 interface PortSpec {
-  service: ServiceName;
+  service: ServiceName | CallerPort['service'];
   port: number;
   envVar: string;
   /** Addresses the service will bind; probing exactly those catches every conflict. */
@@ -55,6 +67,9 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
   // First, because which addresses DynamoDB Local will bind depends on whether the launcher is usable.
   const dynamoDbLaunch = await prepareDynamoDb();
   const ports: PortSpec[] = [
+    ...(options.callerPorts ?? [])
+      .filter((caller) => caller.port !== 0)
+      .map((caller) => ({ ...caller, probeHosts: [LOOPBACK] })),
     {
       service: 'DynamoDB Local',
       port: options.dynamodbPort,

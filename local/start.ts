@@ -6,12 +6,18 @@
 import { cognitoStores } from '../functions/core/data-map.ts';
 import { noticeQueue, purgeQueue } from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
-import { startLocalApp } from './app.ts';
+import { API_SERVICE, startLocalApp } from './app.ts';
 import { type LocalSettings, readSettings, SettingsError } from './settings.ts';
 import { StandInError } from './stand-ins.ts';
 
+/** Every line of the message gets the prefix: several busy ports are one line each. */
 const fail = (message: string): never => {
-  console.error(`lethe: ${message}`);
+  console.error(
+    message
+      .split('\n')
+      .map((line) => `lethe: ${line}`)
+      .join('\n'),
+  );
   process.exit(1);
 };
 
@@ -80,9 +86,10 @@ Press Ctrl-C to stop.
 
 main().catch((error: unknown) => {
   if (error instanceof SettingsError || error instanceof StandInError) fail(error.message);
+  // Checked before anything started; taken since by someone else.
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
     fail(
-      `Port ${process.env.PORT ?? 3000} (the HTTP API) is already in use: stop what holds it or set PORT to a free port`,
+      `Port ${process.env.PORT ?? 3000} (${API_SERVICE}) is already in use: stop what holds it or set PORT to a free port`,
     );
   }
   fail(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -51,15 +51,14 @@ const integer = (
   return value;
 };
 
+/** The shared parser's own words (a zero "must be longer than zero"), after the variable that holds the value. */
 const duration = (env: NodeJS.ProcessEnv, name: string, fallback: string, list = false): string => {
   const raw = env[name] === undefined || env[name] === '' ? fallback : (env[name] as string);
   try {
     if (list) parseDurationList(raw);
-    else if (parseDuration(raw) <= 0) throw new Error('zero');
-  } catch {
-    throw new SettingsError(
-      `${name}=${raw} is not an ISO-8601 duration${list ? ' list' : ''} (e.g. ${fallback})`,
-    );
+    else parseDuration(raw);
+  } catch (error) {
+    throw new SettingsError(`${name}: ${(error as Error).message}`);
   }
   return raw;
 };

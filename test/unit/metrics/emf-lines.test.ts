@@ -251,7 +251,10 @@ describe('EMF lines per use case', () => {
       progress: startPurge(NOW.toISOString()),
       version: 0,
     });
-    const failing = { purgePage: async () => Promise.reject(new Error('throttled')) };
+    const failing = {
+      purgePage: async () => Promise.reject(new Error('throttled')),
+      deleteAnnounced: async () => undefined,
+    };
 
     await expect(
       purgeAccount(

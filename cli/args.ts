@@ -43,8 +43,8 @@ export type Command =
       readonly limit: number;
       readonly cursor?: string;
     }
-  | { readonly name: 'dlq list'; readonly max: number }
-  | { readonly name: 'dlq redrive'; readonly max?: number }
+  | { readonly name: 'dlq list'; readonly queue: DlqQueue; readonly max: number }
+  | { readonly name: 'dlq redrive'; readonly queue: DlqQueue; readonly max?: number }
   | { readonly name: 'verify'; readonly offline: boolean; readonly config?: string }
   | { readonly name: 'retention'; readonly measure: boolean };
 
@@ -76,6 +76,14 @@ interface CommandSpec {
 }
 
 export const DEFAULT_DLQ_LIST_MAX = 100;
+/** The queues whose DLQs `lethe dlq` reads and redrives. */
+export const DLQ_QUEUES = ['purge', 'notices', 'export'] as const;
+export type DlqQueue = (typeof DLQ_QUEUES)[number];
+const QUEUE_OPTION = {
+  type: 'string',
+  value: 'name',
+  description: 'whose DLQ: purge (the default), notices or export',
+} as const;
 export const DEFAULT_LIST_LIMIT = 50;
 const LIST_STATES = ['DEACTIVATED', 'PURGING'] as const;
 const MAX_MESSAGES = 100_000;
@@ -168,7 +176,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       yes: {
         type: 'boolean',
-        description: 'run a real sweep now: claim due accounts and enqueue their purges',
+        description: 'run a real sweep now: enqueue due notices, claim due accounts and enqueue their purges',
       },
     },
     summary: 'what the next sweep would claim (--dry-run), or sweep now (--yes)',
@@ -176,7 +184,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'With --dry-run, reads the `due` index as the sweeper does (never a Scan), keeps the accounts a sweep\n' +
       'would claim (deactivated, past their purge date, not held; or a purge whose worker went quiet), and\n' +
       "counts each one's items in every data-map store. Changes nothing.\n" +
-      'With --yes, runs the sweep itself: the purges it starts cannot be undone.',
+      'With --yes, runs the sweep itself, as the schedule does: the due notices go to the notice queue, then\n' +
+      'the due accounts are claimed and their purges enqueued. The purges it starts cannot be undone.',
     examples: ['lethe sweep --dry-run', 'lethe sweep --dry-run --json', 'lethe sweep --yes'],
   },
   {
@@ -223,31 +232,40 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'dlq list',
     args: [],
     options: {
+      queue: QUEUE_OPTION,
       max: {
         type: 'string',
         value: 'n',
         description: `show at most n messages (default ${DEFAULT_DLQ_LIST_MAX})`,
       },
     },
-    summary: 'peek at the purge jobs in the dead-letter queue',
+    summary: 'peek at the jobs in a dead-letter queue (purge, notices, export)',
     description:
-      'Lists the purge jobs that failed every delivery: message id, account id (and the masked id its log\n' +
-      'lines carry), when it was sent and first received, and how often it was received. Peeking receives the\n' +
-      'messages and makes them visible again at once, so each listing adds one to their receive counts.',
-    examples: ['lethe dlq list', 'lethe dlq list --json | jq -r ".messages[].accountId"'],
+      'Lists the jobs that failed every delivery, or could never be read: message id, what the job was for\n' +
+      '(a purge or an export: the account id and the masked id its log lines carry; a notice: its kind),\n' +
+      'when it was sent and first received, how often it was received, and the reason a worker gave when it\n' +
+      'sent an unreadable one there at once. Peeking receives the messages and makes them visible again at\n' +
+      'once, so each listing adds one to their receive counts.',
+    examples: [
+      'lethe dlq list',
+      'lethe dlq list --queue notices',
+      'lethe dlq list --queue export --json | jq -r ".messages[].accountId"',
+    ],
   },
   {
     name: 'dlq redrive',
     args: [],
     options: {
+      queue: QUEUE_OPTION,
       max: { type: 'string', value: 'n', description: 'move at most n messages (default: all)' },
     },
-    summary: 'move the dead-lettered purge jobs back to the purge queue',
+    summary: 'move the dead-lettered jobs back to their queue (purge, notices, export)',
     description:
-      'Moves every message in the purge DLQ back to the purge queue, ten at a time: send to the queue, then\n' +
-      'delete from the DLQ. A message whose send fails stays in the DLQ. Purge jobs are idempotent, so a\n' +
-      'message sent twice (after an interrupted redrive) does no harm.',
-    examples: ['lethe dlq redrive', 'lethe dlq redrive --max 10'],
+      'Moves every message in the DLQ back to its queue, ten at a time: send to the queue, then delete from\n' +
+      'the DLQ. A message whose send fails stays in the DLQ. Purge jobs are idempotent and a notice is sent\n' +
+      'at most once, so a message sent twice (after an interrupted redrive) does no harm; an export already\n' +
+      'marked FAILED stays failed (the user asks again).',
+    examples: ['lethe dlq redrive', 'lethe dlq redrive --max 10', 'lethe dlq redrive --queue notices'],
   },
   {
     name: 'verify',
@@ -329,7 +347,7 @@ const TARGETS =
 
 export const mainHelp = (): string =>
   [
-    'lethe: operate Lethe (account status, legal holds, receipts, audit trails, sweeps, the purge DLQ)',
+    'lethe: operate Lethe (account status, legal holds, receipts, audit trails, sweeps, the DLQs)',
     '',
     'Usage: lethe <command> [options]',
     '',
@@ -348,7 +366,7 @@ export const commandHelp = (name: string): string => {
   if (name === 'dlq') {
     const dlq = COMMANDS.filter((c) => c.name.startsWith('dlq '));
     return [
-      'lethe dlq: the purge dead-letter queue',
+      'lethe dlq: the dead-letter queues (--queue purge, notices or export)',
       '',
       'Commands:',
       columns(dlq.map((spec) => [spec.name, spec.summary])),
@@ -508,6 +526,14 @@ const count = (spec: CommandSpec, raw: string | true | undefined): number | unde
   return value;
 };
 
+const dlqQueue = (spec: CommandSpec, raw: string | true | undefined): DlqQueue => {
+  if (raw === undefined) return 'purge';
+  if (!DLQ_QUEUES.includes(raw as DlqQueue)) {
+    throw new UsageError(`--queue must be purge, notices or export, got "${String(raw)}"`, spec.name);
+  }
+  return raw as DlqQueue;
+};
+
 const commandOf = (spec: CommandSpec, args: readonly string[], values: Tokens['values']): Command => {
   const expected = spec.args.length;
   if (args.length > expected) {
@@ -578,10 +604,18 @@ const commandOf = (spec: CommandSpec, args: readonly string[], values: Tokens['v
       };
     }
     case 'dlq list':
-      return { name: 'dlq list', max: count(spec, values.get('max')) ?? DEFAULT_DLQ_LIST_MAX };
+      return {
+        name: 'dlq list',
+        queue: dlqQueue(spec, values.get('queue')),
+        max: count(spec, values.get('max')) ?? DEFAULT_DLQ_LIST_MAX,
+      };
     case 'dlq redrive': {
       const max = count(spec, values.get('max'));
-      return { name: 'dlq redrive', ...(max !== undefined && { max }) };
+      return {
+        name: 'dlq redrive',
+        queue: dlqQueue(spec, values.get('queue')),
+        ...(max !== undefined && { max }),
+      };
     }
     case 'retention':
       return { name: 'retention', measure: values.get('schedule') !== true };

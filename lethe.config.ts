@@ -128,6 +128,9 @@ export const config: LetheConfig = {
         window: 'P7D',
         basis: 'Contract: showing your uploads (GDPR Art. 6(1)(b))',
         stores: [{ store: 'thumbnails' }],
+        // Derived copies, made again from the upload (which a hold keeps): S3 may expire them by itself,
+        // with a lifecycle rule on thumbnails/ (ttl ignores holds; docs/retention.md).
+        ttl: true,
       },
       {
         category: 'access-logs',

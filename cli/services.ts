@@ -5,6 +5,7 @@
  * never asks for the subject key and `status` never opens an SQS client.
  */
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -13,6 +14,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AccountDeps } from '../functions/accounts/use-cases.ts';
+import { CloudWatchLogRetention } from '../functions/adapters/cloudwatch-log-retention.ts';
 import { CognitoUsers } from '../functions/adapters/cognito-users.ts';
 import { DynamoAccountRepository } from '../functions/adapters/dynamo-accounts.ts';
 import { AuditLog } from '../functions/adapters/dynamo-audit.ts';
@@ -175,6 +177,15 @@ export class Services {
       const client = new CognitoIdentityProviderClient({ ...this.common(), ...(endpoint && { endpoint }) });
       this.destroyers.push(() => client.destroy());
       return new CognitoUsers(client, endpoint);
+    });
+  }
+
+  /** Log groups' retention, through the adapter the retention sweeper uses (AWS only: no stand-in). */
+  get logRetention(): CloudWatchLogRetention {
+    return this.once('logRetention', () => {
+      const client = new CloudWatchLogsClient(this.common());
+      this.destroyers.push(() => client.destroy());
+      return new CloudWatchLogRetention(client);
     });
   }
 

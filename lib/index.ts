@@ -30,12 +30,14 @@ export {
   type LetheJwtAuth,
   type LetheNoticeProps,
   type LetheProps,
+  type LetheRetentionRule,
   type LetheStore,
   resolveDataMap,
   type TableReference,
 } from './lethe.ts';
 export type { LetheFunction } from './lethe-function.ts';
 export type { LetheNotices } from './notices.ts';
+export type { AwsExpiry, LogGroupReference } from './retention-expiry.ts';
 export { LetheRuntimeConfig } from './runtime-config.ts';
 export {
   type ExportsBucketRef,

@@ -28,6 +28,7 @@ import { scopedName } from './names.ts';
 import { LetheNotices } from './notices.ts';
 import { LethePromiseAlarms } from './promise-alarms.ts';
 import { LetheRetention } from './retention.ts';
+import { type AwsExpiry, expireInAws, type LogGroupReference } from './retention-expiry.ts';
 import { LetheRuntimeConfig } from './runtime-config.ts';
 import { LetheState } from './state.ts';
 
@@ -48,8 +49,13 @@ export interface LetheDataMap {
   readonly profile: ProfileSource;
   readonly stores: readonly LetheStore[];
   /** The retention schedule (P9): each category kept only this long, for every account. docs/retention.md */
-  readonly retention?: readonly RetentionRule[];
+  readonly retention?: readonly LetheRetentionRule[];
 }
+
+/** A retention rule whose log groups may be given as CDK references (their retention is then set at deploy). */
+export type LetheRetentionRule = Omit<RetentionRule, 'logGroups'> & {
+  readonly logGroups?: readonly LogGroupReference[];
+};
 
 /** Tokens from any JWT issuer (an OIDC provider: Auth0, Okta, Entra ID, Keycloak, Cognito). */
 export interface LetheJwtAuth {
@@ -205,7 +211,16 @@ const isBucket = (value: BucketReference): value is IBucket => typeof value !== 
 /** The data map with every reference turned into its name (a token when CloudFormation decides it). */
 export const resolveDataMap = (map: LetheDataMap): DataMap => ({
   profile: map.profile,
-  ...(map.retention !== undefined && { retention: map.retention }),
+  ...(map.retention !== undefined && {
+    retention: map.retention.map(
+      ({ logGroups, ...rule }): RetentionRule => ({
+        ...rule,
+        ...(logGroups !== undefined && {
+          logGroups: logGroups.map((group) => (typeof group === 'string' ? group : group.logGroupName)),
+        }),
+      }),
+    ),
+  }),
   stores: map.stores.map((store): Store => {
     if ('table' in store && store.table !== undefined) {
       return { ...store, table: isTable(store.table) ? store.table.tableName : store.table } as Store;
@@ -243,8 +258,10 @@ export class Lethe extends Construct {
   /** The `service` dimension of this instance's metrics and log lines. */
   readonly serviceName!: string;
   readonly events!: LetheEvents;
-  /** The retention sweeper and what AWS expires by itself; absent when the data map has no retention rules. */
+  /** The retention sweeper; absent when the data map has no retention rules. */
   readonly retention?: LetheRetention;
+  /** What AWS expires by itself on the host app's resources defined in this app (TTL, lifecycle, log retention). */
+  readonly awsExpiry?: AwsExpiry;
 
   constructor(scope: Construct, id: string, props: LetheProps) {
     super(scope, id);
@@ -317,6 +334,8 @@ export class Lethe extends Construct {
     }
     if ((config.dataMap.retention ?? []).length > 0) {
       this.retention = new LetheRetention(this, 'Retention', { ...resources, config, alarms: this.alarms });
+      this.awsExpiry = expireInAws(props.dataMap, config.dataMap);
+      for (const problem of this.awsExpiry.problems) Annotations.of(this).addError(`Lethe: ${problem}`);
     }
     // One service name per instance on every function (metrics and logs), the promise alarms, the dashboard.
     this.serviceName = scopedName(this, 'lethe', { maxLength: 64 });

@@ -2,10 +2,10 @@
  * Retention (P9): the retention sweeper on the sweep schedule, allowed to
  * read the `lethe-retention` index and delete items of exactly the tables
  * and prefixes the rules name, to read holds, and to append to the audit
- * trail. (Log group retention and TTL are not set by the construct yet:
- * docs/retention.md says what to set by hand.)
+ * trail, and to hold the rules' log groups to their windows. What AWS
+ * expires by itself (TTL, lifecycle rules) is set in lib/retention-expiry.ts.
  */
-import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
@@ -17,6 +17,7 @@ import type { LetheConfig } from '../functions/core/config-schema.ts';
 import {
   DEFAULT_MAX_LAG,
   RETENTION_INDEX,
+  retentionLogGroups,
   retentionTasks,
   staticPrefix,
 } from '../functions/core/retention.ts';
@@ -24,7 +25,16 @@ import type { LetheAlarms } from './alarms.ts';
 import { bucketArnOf, indexArnOf, objectsArnOf, s3WildcardFindings, tableArnOf } from './data-map-grants.ts';
 import { schedulerRole, sweepRateMinutes } from './enforcement.ts';
 import { LetheFunction } from './lethe-function.ts';
-import { acknowledgeNag } from './nag.ts';
+import { acknowledgeNag, nagTextOf } from './nag.ts';
+
+/** A log group as CloudWatch Logs policies name it: `<name>:*` is the group (and its streams), `*` all groups. */
+export const logGroupArnOf = (scope: Construct, name: string): string =>
+  Stack.of(scope).formatArn({
+    service: 'logs',
+    resource: 'log-group',
+    resourceName: name,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 
 export interface LetheRetentionProps {
   readonly accountsTable: ITable;
@@ -94,11 +104,42 @@ export class LetheRetention extends Construct {
       }
     }
 
+    // Log groups: read every group's retention (DescribeLogGroups is granted on the account's
+    // log groups, not on names), set it only on the groups the rules name.
+    const groups = [...new Set(retentionLogGroups(config.dataMap).map((g) => g.group))];
+    if (groups.length > 0) {
+      this.sweeper.addToRolePolicy(
+        new PolicyStatement({ actions: ['logs:DescribeLogGroups'], resources: [logGroupArnOf(this, '*')] }),
+      );
+      this.sweeper.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['logs:PutRetentionPolicy'],
+          resources: groups.map((group) => logGroupArnOf(this, `${group}:*`)),
+        }),
+      );
+    }
+
     const policy = (this.sweeper.role as Role).node.findChild('DefaultPolicy');
     const s3Rules = {
       ...config.dataMap,
       stores: tasks.flatMap((t) => (t.store.kind === 's3-prefix' ? [t.store] : [])),
     };
+    if (groups.length > 0) {
+      acknowledgeNag(
+        policy,
+        `AwsSolutions-IAM5[Resource::${nagTextOf(this, logGroupArnOf(this, '*'))}]`,
+        'DescribeLogGroups reads log group settings (names, retention), never log events, and IAM checks it ' +
+          "against the account's log groups, not a name: the retention sweeper reads the groups the rules name.",
+      );
+      for (const group of groups) {
+        acknowledgeNag(
+          policy,
+          `AwsSolutions-IAM5[Resource::${nagTextOf(this, logGroupArnOf(this, `${group}:*`))}]`,
+          `PutRetentionPolicy on log group ${group}, named by a retention rule: CloudWatch Logs policies name a ` +
+            'log group as <name>:*, which covers only that group and its streams.',
+        );
+      }
+    }
     for (const { store, finding } of s3WildcardFindings(this, s3Rules)) {
       acknowledgeNag(
         policy,

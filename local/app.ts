@@ -26,7 +26,7 @@ import {
 } from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
 import { defaultKeyDir, localSubjectKey } from './dev-keys.ts';
-import { type Enforcement, startEnforcement } from './enforcement.ts';
+import { type Enforcement, type LocalSweepResult, startEnforcement } from './enforcement.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
 import { type ExportWorker, startExportWorker } from './exports.ts';
 import { type FakeProcessor, startFakeProcessor } from './fake-processor.ts';
@@ -62,6 +62,8 @@ export interface LocalApp {
   readonly events?: LocalEvents;
   /** The sweep interval in use; undefined when enforcement is left to the caller. */
   readonly sweepIntervalMs?: number;
+  /** One sweep (and retention run) now, as the timer runs it; undefined when enforcement is left to the caller. */
+  readonly sweepNow?: () => Promise<LocalSweepResult>;
   readonly clients: {
     readonly ddb: DynamoDBClient;
     readonly doc: DynamoDBDocumentClient;
@@ -137,6 +139,8 @@ export const handlerEnvironment = (
   [CONFIG_SOURCES.env]: JSON.stringify(config),
   LETHE_SWEEP_INTERVAL: settings.sweepInterval,
   LETHE_RETENTION_MAX_LAG: settings.retentionMaxLag,
+  // No CloudWatch Logs stand-in: the retention sweeper leaves the rules' log groups to AWS.
+  LETHE_LOG_RETENTION: 'off',
   // The terminal shows one line per request; handler logs below WARN would drown it.
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   // EMF lines are for CloudWatch; in a terminal they would bury the request log. On with =false.
@@ -258,6 +262,7 @@ export const startLocalApp = async (
       queues,
       environment,
       ...(sweepIntervalMs !== undefined && { sweepIntervalMs }),
+      ...(running && { sweepNow: () => running.sweepNow() }),
       ...(publishing && { events: publishing }),
       clients: { ddb, doc, s3, sqs },
       stop: async () => {

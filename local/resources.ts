@@ -12,7 +12,13 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { BucketAlreadyOwnedByYou, CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  BucketAlreadyOwnedByYou,
+  CreateBucketCommand,
+  type LifecycleRule,
+  PutBucketLifecycleConfigurationCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -30,6 +36,8 @@ import {
   visibilityTimeoutSeconds,
 } from '../functions/core/resources.ts';
 import {
+  type LifecycleExpiry,
+  lifecycleExpiries,
   RETENTION_EXPIRY_ATTRIBUTE,
   RETENTION_INDEX,
   retentionIndex,
@@ -135,8 +143,30 @@ export const createResources = async (ddb: DynamoDBClient, s3: S3Client, map: Da
       if (!(error instanceof BucketAlreadyOwnedByYou)) throw error;
     }
   }
+  // Like the construct on a bucket it defines: the stand-in keeps the rules (it expires nothing by itself).
+  const rulesByBucket = new Map<string, LifecycleRule[]>();
+  for (const { store, expiry } of lifecycleExpiries(map)) {
+    rulesByBucket.set(store.bucket, [...(rulesByBucket.get(store.bucket) ?? []), lifecycleRuleOf(expiry)]);
+  }
+  for (const [bucket, rules] of rulesByBucket) {
+    await s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: bucket,
+        LifecycleConfiguration: { Rules: rules },
+      }),
+    );
+  }
   return created;
 };
+
+/** A `ttl` rule's lifecycle expiry as S3's API takes it. */
+export const lifecycleRuleOf = (expiry: LifecycleExpiry): LifecycleRule => ({
+  ID: expiry.id,
+  Status: 'Enabled',
+  Filter: { Prefix: expiry.prefix },
+  Expiration: { Days: expiry.days },
+  ...(expiry.versioned && { NoncurrentVersionExpiration: { NoncurrentDays: expiry.days } }),
+});
 
 /** The account id in every fauxqs queue URL and ARN. */
 const LOCAL_ACCOUNT = '000000000000';

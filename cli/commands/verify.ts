@@ -1,7 +1,8 @@
 /**
  * `lethe verify`: is this environment what the configuration says, before
  * anyone relies on it? Every data-map store exists with the keys, index and
- * attribute it names, and each retention rule's table has the index it reads;
+ * attribute it names; each retention rule's table has the index it reads
+ * (and TTL, lifecycle rules and log group retention are what the rules ask);
  * SES can send from the sender's identity outside the
  * sandbox; someone hears the alarms; the JWT issuer answers. Reads only.
  *
@@ -16,7 +17,12 @@ import {
   type KeySchemaElement,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { GetBucketVersioningCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import {
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketVersioningCommand,
+  HeadBucketCommand,
+  type LifecycleRule,
+} from '@aws-sdk/client-s3';
 import { GetAccountCommand, GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { ListSubscriptionsByTopicCommand, type Subscription } from '@aws-sdk/client-sns';
 import type {
@@ -28,10 +34,13 @@ import type {
 } from '../../functions/core/data-map.ts';
 import { senderDomain } from '../../functions/core/notices.ts';
 import {
+  type LifecycleExpiry,
+  lifecycleExpiries,
   RETENTION_EXPIRY_ATTRIBUTE,
   RETENTION_INDEX,
   type RetentionTask,
   retentionIndex,
+  retentionLogGroups,
   retentionTasks,
 } from '../../functions/core/retention.ts';
 import type { Services } from '../services.ts';
@@ -333,6 +342,106 @@ export const checkRetentionIndex = async (
   }
 };
 
+/** The prefix a lifecycle rule covers, or undefined when a tag or size filter narrows it to some objects only. */
+const coveredPrefix = (rule: LifecycleRule): string | undefined => {
+  const filter = rule.Filter;
+  if (filter?.Tag || filter?.ObjectSizeGreaterThan || filter?.ObjectSizeLessThan) return undefined;
+  if (filter?.And) return filter.And.Tags?.length ? undefined : (filter.And.Prefix ?? '');
+  return filter?.Prefix ?? rule.Prefix ?? '';
+};
+
+/** An enabled rule over the whole prefix that expires objects (and old versions) within the days. */
+const expiresInTime = (rule: LifecycleRule, expiry: LifecycleExpiry): boolean => {
+  const prefix = coveredPrefix(rule);
+  const days = rule.Expiration?.Days;
+  const noncurrent = rule.NoncurrentVersionExpiration?.NoncurrentDays;
+  return (
+    rule.Status === 'Enabled' &&
+    prefix !== undefined &&
+    expiry.prefix.startsWith(prefix) &&
+    days !== undefined &&
+    days <= expiry.days &&
+    (!expiry.versioned || (noncurrent !== undefined && noncurrent <= expiry.days))
+  );
+};
+
+/**
+ * A `ttl` rule over an S3 store asks for a lifecycle expiration rule on its
+ * prefix. The construct adds it to a bucket defined in the same CDK app; for
+ * any other bucket this names the missing rule, in one line, so an operator
+ * can add it. (Lethe's sweeper still deletes to the hour without it.)
+ */
+export const checkLifecycle = async (
+  services: Services,
+  item: {
+    readonly rule: { readonly category: string; readonly window: string };
+    readonly store: S3PrefixStore;
+    readonly expiry: LifecycleExpiry;
+  },
+): Promise<Check> => {
+  const { rule, store, expiry } = item;
+  const check = 'retention';
+  const subject = `${rule.category}: ${store.name}`;
+  let rules: LifecycleRule[] = [];
+  try {
+    const answer = await services.s3.send(
+      new GetBucketLifecycleConfigurationCommand({ Bucket: store.bucket }),
+    );
+    rules = answer.Rules ?? [];
+  } catch (error) {
+    if ((error as Error).name !== 'NoSuchLifecycleConfiguration') return failure(check, subject, error);
+  }
+  const versions = expiry.versioned ? ', noncurrent versions too' : '';
+  const found = rules.find((r) => expiresInTime(r, expiry));
+  return found
+    ? pass(
+        check,
+        subject,
+        `bucket ${store.bucket}: lifecycle rule ${found.ID ?? '(no id)'} expires "${found.Filter?.Prefix ?? found.Filter?.And?.Prefix ?? found.Prefix ?? ''}" after ${found.Expiration?.Days} days`,
+      )
+    : fail(
+        check,
+        subject,
+        `bucket ${store.bucket} has no lifecycle rule expiring "${expiry.prefix}" after ${expiry.days} days${versions} (category ${rule.category}, window ${rule.window}, ttl): add it (docs/retention.md)`,
+      );
+};
+
+/**
+ * A log group a rule names keeps its logs no longer than the window. The
+ * retention sweeper sets it on every run; this says whether it holds now.
+ * Local mode has no CloudWatch Logs stand-in: skipped there.
+ */
+export const checkLogGroup = async (
+  services: Services,
+  item: { readonly category: string; readonly group: string; readonly window: string; readonly days: number },
+): Promise<Check> => {
+  const check = 'retention';
+  const subject = `${item.category}: ${item.group}`;
+  if (services.target.kind === 'local') {
+    return skip(
+      check,
+      subject,
+      'local mode has no CloudWatch Logs stand-in: log group retention is set in AWS only',
+    );
+  }
+  try {
+    const days = await services.logRetention.current(item.group);
+    if (days === null) {
+      return fail(check, subject, `log group ${item.group} does not exist: check the name in the rule`);
+    }
+    if (days === undefined || days > item.days) {
+      return fail(
+        check,
+        subject,
+        `log group ${item.group} keeps logs ${days === undefined ? 'forever' : `${days} days`}; category ${item.category} allows ${item.days} (window ${item.window}): the retention sweeper sets it on its next run`,
+      );
+    }
+    return pass(check, subject, `log group ${item.group} keeps logs ${days} days (allowed: ${item.days})`);
+  } catch (error) {
+    return failure(check, subject, error);
+  }
+};
+
 /** The sender's domain, or the address itself, whichever SES has verified. */
 export const checkSesIdentity = async (services: Services, sender: string): Promise<Check> => {
   const check = 'ses identity';
@@ -512,6 +621,8 @@ export const verify = async (services: Services, input: VerifyInput): Promise<Ve
   const checks = await Promise.all([
     ...input.config.dataMap.stores.map((store) => checkStore(services, describe, store)),
     ...retention.map((task) => checkRetentionIndex(services, describe, task)),
+    ...lifecycleExpiries(input.config.dataMap).map((item) => checkLifecycle(services, item)),
+    ...retentionLogGroups(input.config.dataMap).map((item) => checkLogGroup(services, item)),
     checkSesIdentity(services, input.config.notices.sender),
     checkSesAccount(services),
     checkAlarmTopic(services),

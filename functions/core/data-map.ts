@@ -139,11 +139,19 @@ export interface RetentionRule {
   readonly basis?: string;
   /** The data map's DynamoDB and S3 stores this category covers. */
   readonly stores?: readonly RetentionTarget[];
-  /** CloudWatch log groups whose retention is set to the window (whole days, rounded down). */
+  /**
+   * CloudWatch log groups whose retention is held to the window (whole days,
+   * rounded down to a value CloudWatch accepts): set at deploy for a group
+   * defined in the same CDK app, and by the retention sweeper on every run.
+   */
   readonly logGroups?: readonly string[];
   /**
-   * Also let DynamoDB TTL delete expired items for free (on `letheExpiresAt`).
-   * TTL ignores legal holds: leave it off where a hold must keep the data.
+   * Also let AWS expire this category by itself, for free: DynamoDB TTL on
+   * `letheExpiresAt`, and an S3 lifecycle expiration rule on each store's
+   * prefix (the window rounded up to days). The construct sets both where the
+   * table or bucket is defined in the same CDK app; `lethe verify` checks
+   * them elsewhere. TTL and lifecycle rules ignore legal holds: leave this off
+   * where a hold must keep the data. docs/retention.md
    * @default false
    */
   readonly ttl?: boolean;
@@ -290,6 +298,38 @@ const validateRetention = (map: DataMap): void => {
       if (store.kind !== 's3-prefix' && !target.timeAttribute) {
         throw new Error(`${where}: DynamoDB store "${target.store}" needs a timeAttribute (the item's time)`);
       }
+      if (store.kind === 's3-prefix' && rule.ttl === true) lifecycleProblem(map, store, where);
     }
+  }
+};
+
+/**
+ * The fixed part of a prefix before the account id: what a listing of every
+ * account starts from, and all a lifecycle rule's prefix can say.
+ */
+export const staticPrefix = (template: string): string =>
+  template.slice(0, template.indexOf(ACCOUNT_ID_PLACEHOLDER));
+
+/**
+ * A lifecycle rule expires everything under the prefix's fixed part, in every
+ * account's folder: it must have one, and no other store of the bucket may
+ * live under it (its objects would expire with this category's).
+ */
+const lifecycleProblem = (map: DataMap, store: S3PrefixStore, where: string): void => {
+  const fixed = staticPrefix(store.prefix);
+  if (fixed === '') {
+    throw new Error(
+      `${where}: store "${store.name}" prefix starts with ${ACCOUNT_ID_PLACEHOLDER}, so no lifecycle rule can cover only it: drop ttl`,
+    );
+  }
+  const neighbour = s3Stores(map).find((other) => {
+    if (other === store || other.bucket !== store.bucket) return false;
+    const theirs = staticPrefix(other.prefix);
+    return theirs.startsWith(fixed) || fixed.startsWith(theirs);
+  });
+  if (neighbour) {
+    throw new Error(
+      `${where}: a lifecycle rule on "${fixed}" would also expire store "${neighbour.name}" (${neighbour.prefix}) in the same bucket: drop ttl or move one prefix`,
+    );
   }
 };

@@ -18,6 +18,7 @@ import {
   type DynamoStore,
   type RetentionRule,
   type S3PrefixStore,
+  staticPrefix,
 } from './data-map.ts';
 import { parseDuration } from './duration.ts';
 import type { IndexDefinition } from './resources.ts';
@@ -137,9 +138,7 @@ export const accountOfItem = (store: DynamoStore, item: Record<string, unknown>)
 export const accountOfKey = (store: S3PrefixStore, key: string): string | undefined =>
   matchTemplate(`${store.prefix}`, key, true);
 
-/** The fixed part of a prefix before the account id: what a listing of every account starts from. */
-export const staticPrefix = (template: string): string =>
-  template.slice(0, template.indexOf(ACCOUNT_ID_PLACEHOLDER));
+export { staticPrefix } from './data-map.ts';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -162,6 +161,64 @@ export const logRetentionDays = (window: string): number => {
   if (chosen === undefined) throw new Error(`retention: window ${window} is shorter than a day`);
   return chosen;
 };
+
+/**
+ * What a log group's retention must become, if anything: a group that keeps
+ * its logs forever (no retention) or longer than the window allows gets the
+ * longest value within it; a shorter one is left alone (it keeps the promise).
+ */
+export const logRetentionToSet = (currentDays: number | undefined, window: string): number | undefined => {
+  const allowed = logRetentionDays(window);
+  return currentDays === undefined || currentDays > allowed ? allowed : undefined;
+};
+
+/** Every log group the rules name, with the days its category allows. */
+export const retentionLogGroups = (
+  map: DataMap,
+): { readonly category: string; readonly group: string; readonly window: string; readonly days: number }[] =>
+  (map.retention ?? []).flatMap((rule) =>
+    (rule.logGroups ?? []).map((group) => ({
+      category: rule.category,
+      group,
+      window: rule.window,
+      days: logRetentionDays(rule.window),
+    })),
+  );
+
+/**
+ * The S3 lifecycle expiration rule a `ttl` category asks for on one store:
+ * the prefix up to the account id, and the window rounded UP to whole days
+ * (S3 expires in days; rounding down would delete before the window). S3
+ * counts from the object's creation and acts at the next midnight UTC, in its
+ * own time; Lethe's sweeper still deletes to the hour (window + maxLag).
+ */
+export interface LifecycleExpiry {
+  /** The rule's id in the bucket's configuration. */
+  readonly id: string;
+  readonly prefix: string;
+  readonly days: number;
+  /** Noncurrent versions expire the same number of days after they stop being current. */
+  readonly versioned: boolean;
+}
+
+export const lifecycleDays = (window: string): number => Math.ceil(parseDuration(window) / 86_400_000);
+
+export const lifecycleExpiryOf = (rule: RetentionRule, store: S3PrefixStore): LifecycleExpiry => ({
+  id: `lethe-${rule.category}-${store.name}`,
+  prefix: staticPrefix(store.prefix),
+  days: lifecycleDays(rule.window),
+  versioned: store.versioned === true,
+});
+
+/** Every lifecycle expiry the `ttl` rules ask for, with its rule and store. */
+export const lifecycleExpiries = (
+  map: DataMap,
+): { readonly rule: RetentionRule; readonly store: S3PrefixStore; readonly expiry: LifecycleExpiry }[] =>
+  retentionTasks(map).flatMap((task) =>
+    task.store.kind === 's3-prefix' && task.rule.ttl === true
+      ? [{ rule: task.rule, store: task.store, expiry: lifecycleExpiryOf(task.rule, task.store) }]
+      : [],
+  );
 
 /** What one run did for one category: counts only, never an id (I6). */
 export interface CategoryRun {

@@ -45,3 +45,14 @@ export interface HeldAccounts {
 export interface RetentionEvidence {
   record(runs: readonly CategoryRun[], at: string): Promise<void>;
 }
+
+/**
+ * A CloudWatch Logs log group's retention (the `logGroups` of a rule). Local
+ * mode has no CloudWatch Logs stand-in, so there is no local adapter: the
+ * handler skips log groups there (docs/retention.md).
+ */
+export interface LogGroupRetention {
+  /** The group's retention in days; `undefined`: it keeps logs forever; `null`: there is no such group. */
+  current(group: string): Promise<number | undefined | null>;
+  set(group: string, days: number): Promise<void>;
+}

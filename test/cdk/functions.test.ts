@@ -9,7 +9,7 @@ import {
   noticeQueue,
   purgeQueue,
 } from '../../functions/core/resources.ts';
-import { retentionTasks } from '../../functions/core/retention.ts';
+import { retentionLogGroups, retentionTasks } from '../../functions/core/retention.ts';
 import { fallbackRoute, routes } from '../../functions/http/routes.ts';
 import { config } from '../../lethe.config.ts';
 import { prefixPatternOf } from '../../lib/data-map-grants.ts';
@@ -137,9 +137,14 @@ describe('LetheStateless functions', () => {
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it.each(functions)('%s writes logs only to its own log group', (_id, fn) => {
+  it.each(functions)('%s writes logs only to its own log group', (id, fn) => {
     const logs = statementsOf(fn).filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
-    expect(logs).toEqual([
+    // The retention sweeper also holds the rules' log groups to their windows (test/cdk/retention.test.ts).
+    const retention = id === 'retention-sweeper' ? ['logs:DescribeLogGroups', 'logs:PutRetentionPolicy'] : [];
+    expect(logs.flatMap(actionsOf).sort()).toEqual(
+      ['logs:CreateLogStream', 'logs:PutLogEvents', ...retention].sort(),
+    );
+    expect(logs.filter((s) => actionsOf(s).includes('logs:PutLogEvents'))).toEqual([
       {
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Effect: 'Allow',
@@ -494,6 +499,11 @@ describe('least privilege: everywhere', () => {
             : [],
         ),
         `lambda:InvokeFunction ${JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalIdOf(retentionSweeper), 'Arn'] }, ':*']] })}`,
+        // ...and the log groups: settings of the account's groups, the retention of each named one.
+        `logs:DescribeLogGroups ${JSON.stringify(arnJson('logs', 'log-group:*'))}`,
+        ...retentionLogGroups(config.dataMap).map(
+          ({ group }) => `logs:PutRetentionPolicy ${JSON.stringify(arnJson('logs', `log-group:${group}:*`))}`,
+        ),
       ].sort(),
     );
     expect(exportWildcards.sort()).toEqual([

@@ -2,7 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { retentionTasks } from '../../functions/core/retention.ts';
+import { retentionLogGroups, retentionTasks } from '../../functions/core/retention.ts';
 import { fallbackRoute, routes } from '../../functions/http/routes.ts';
 import { config } from '../../lethe.config.ts';
 import { createApp } from '../../lib/app.ts';
@@ -64,6 +64,11 @@ const expectedFindings = (): string[] => {
       stores: retentionTasks(config.dataMap).flatMap((t) => (t.store.kind === 's3-prefix' ? [t.store] : [])),
     }).map(({ finding }) => `${finding} @ ${policyPathOf(retention.sweeper.role as Role)}`),
     `AwsSolutions-IAM5[Resource::<${logicalIdOf(retention.sweeper)}.Arn>:*] @ ${policyPathOf(retention.scheduleRole)}`,
+    // ...and the log groups its rules name: DescribeLogGroups on the account's groups, PutRetentionPolicy on each.
+    ...['*', ...retentionLogGroups(config.dataMap).map((g) => `${g.group}:*`)].map(
+      (group) =>
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${group}] @ ${policyPathOf(retention.sweeper.role as Role)}`,
+    ),
   ].sort();
 };
 

@@ -1,6 +1,11 @@
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { RETENTION_INDEX, retentionTasks, staticPrefix } from '../../functions/core/retention.ts';
+import {
+  RETENTION_INDEX,
+  retentionLogGroups,
+  retentionTasks,
+  staticPrefix,
+} from '../../functions/core/retention.ts';
 import { config } from '../../lethe.config.ts';
 import { prefixPatternOf } from '../../lib/data-map-grants.ts';
 import {
@@ -72,6 +77,16 @@ describe('retention (P9) in the stack', () => {
     expect(actions).toContain('dynamodb:PutItem');
     expect(actions).not.toContain('dynamodb:Scan');
     for (const g of grants) expect(g.action).not.toMatch(/\*/);
+  });
+
+  it('may read log group settings and set the retention of exactly the log groups the rules name', () => {
+    expect(actionsOn(grants, arnJson('logs', 'log-group:*'))).toEqual(['logs:DescribeLogGroups']);
+    for (const { group } of retentionLogGroups(config.dataMap)) {
+      expect(actionsOn(grants, arnJson('logs', `log-group:${group}:*`))).toEqual(['logs:PutRetentionPolicy']);
+    }
+    expect(grants.filter((g) => g.action === 'logs:PutRetentionPolicy')).toHaveLength(
+      retentionLogGroups(config.dataMap).length,
+    );
   });
 
   it('alarms when the retention sweeper fails', () => {

@@ -7,23 +7,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import type { RetentionReport } from '../../cli/commands/retention.ts';
 import { retentionSubject } from '../../functions/core/audit.ts';
 import { parseDuration } from '../../functions/core/duration.ts';
 import { auditTable } from '../../functions/core/resources.ts';
-import {
-  accountOfItem,
-  accountOfKey,
-  parseItemTime,
-  retentionTasks,
-  staticPrefix,
-} from '../../functions/core/retention.ts';
+import { retentionTasks } from '../../functions/core/retention.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { batchWrite, demoItems, demoUploads, putUploads } from '../../local/seed.ts';
 import { runLethe } from '../support/cli.ts';
+import { type Held, retentionInventory } from '../support/retention-inventory.ts';
 import { handlerLogs, map, s3 } from './enforcement-support.ts';
 import { call, doc, tokenFor } from './support.ts';
 
@@ -44,68 +38,7 @@ const tasks = retentionTasks(map);
 const maxLagMs = parseDuration(process.env.LETHE_RETENTION_MAX_LAG ?? 'P1D');
 const { handler } = await import('../../functions/workers/retention-sweeper.ts');
 
-interface Held {
-  readonly category: string;
-  readonly store: string;
-  readonly id: string;
-  readonly accountId?: string;
-  readonly ageMs: number;
-  readonly windowMs: number;
-}
-
-/** Every item and object each retention category covers, with its owner and age, read consistently. */
-const inventory = async (now: number): Promise<Held[]> => {
-  const found: Held[] = [];
-  for (const task of tasks) {
-    const base = { category: task.rule.category, store: task.store.name, windowMs: task.windowMs };
-    if (task.store.kind === 's3-prefix') {
-      const store = task.store;
-      let token: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectsV2Command({
-            Bucket: store.bucket,
-            Prefix: staticPrefix(store.prefix),
-            ...(token && { ContinuationToken: token }),
-          }),
-        );
-        for (const o of page.Contents ?? []) {
-          const accountId = accountOfKey(store, o.Key ?? '');
-          found.push({
-            ...base,
-            id: o.Key ?? '',
-            ...(accountId && { accountId }),
-            ageMs: now - (o.LastModified?.getTime() ?? now),
-          });
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
-    } else if ('timeAttribute' in task) {
-      const { store, timeAttribute } = task;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new ScanCommand({
-            TableName: store.table,
-            ConsistentRead: true,
-            ...(start && { ExclusiveStartKey: start }),
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const accountId = accountOfItem(store, item);
-          found.push({
-            ...base,
-            id: JSON.stringify(item[store.key.partitionKey]),
-            ...(accountId && { accountId }),
-            ageMs: now - (parseItemTime(item[timeAttribute]) ?? now),
-          });
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
-    }
-  }
-  return found;
-};
+const inventory = (now: number) => retentionInventory({ doc, s3 }, tasks, now);
 
 const seed = async (accountId: string) => {
   for (const [table, items] of demoItems(map, accountId, 0)) await batchWrite(doc, table, items);

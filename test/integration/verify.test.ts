@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Check, VerifyReport } from '../../cli/commands/verify.ts';
 import type { DataMap, Store } from '../../functions/core/data-map.ts';
-import { retentionTasks } from '../../functions/core/retention.ts';
+import { lifecycleExpiries, retentionLogGroups, retentionTasks } from '../../functions/core/retention.ts';
 import { config } from '../../lethe.config.ts';
 import { runLethe } from '../support/cli.ts';
 
@@ -50,8 +50,12 @@ const configWith = async (name: string, change: (store: Store) => Store): Promis
 /** The demo map's processors, which verify skips, and the stores it checks. */
 const processors = config.dataMap.stores.filter((s) => s.kind === 'processor').length;
 const checkedStores = config.dataMap.stores.length - processors;
-const retentionChecks = retentionTasks(config.dataMap).filter((task) => 'timeAttribute' in task).length;
+const retentionChecks =
+  retentionTasks(config.dataMap).filter((task) => 'timeAttribute' in task).length +
+  lifecycleExpiries(config.dataMap).length;
 const passing = checkedStores + retentionChecks;
+/** Log groups: no CloudWatch Logs stand-in, so skipped locally. */
+const logGroups = retentionLogGroups(config.dataMap).length;
 
 const byStore = (report: VerifyReport, name: string): Check | undefined =>
   report.checks.find((c) => c.check === 'store' && c.subject === name);
@@ -79,6 +83,7 @@ describe('lethe verify in local mode', () => {
     expect(skipped.map((c) => c.check).sort()).toEqual([
       'alarm topic',
       'jwt issuer',
+      'retention',
       'ses account',
       'ses identity',
     ]);
@@ -87,8 +92,14 @@ describe('lethe verify in local mode', () => {
     expect(result.checks.filter((c) => c.check === 'retention').map((c) => [c.status, c.subject])).toEqual([
       ['pass', 'sessions: sessions'],
       ['pass', 'usage-events: usage-events'],
+      ['pass', 'thumbnails: thumbnails'],
+      ['skip', 'access-logs: /demo/app/access'],
     ]);
-    expect(result.counts).toEqual({ pass: passing, fail: 0, skip: 4 + processors });
+    // The thumbnails rule sets ttl: local mode gave the stand-in bucket its lifecycle rule, as the construct would.
+    expect(result.checks.find((c) => c.subject === 'thumbnails: thumbnails')?.detail).toBe(
+      'bucket demo-thumbnails: lifecycle rule lethe-thumbnails-thumbnails expires "thumbnails/" after 7 days',
+    );
+    expect(result.counts).toEqual({ pass: passing, fail: 0, skip: 4 + processors + logGroups });
   });
 
   it('prints a table of checks and the verdict', async () => {
@@ -105,7 +116,7 @@ describe('lethe verify in local mode', () => {
     );
     expect(lines.at(-1)).toMatch(
       new RegExp(
-        `^OK: \\d+ passed, 0 failed, ${4 + processors} skipped \\(local mode, config lethe.config.ts\\)$`,
+        `^OK: \\d+ passed, 0 failed, ${4 + processors + logGroups} skipped \\(local mode, config lethe.config.ts\\)$`,
       ),
     );
   });
@@ -196,6 +207,65 @@ describe('lethe verify in local mode', () => {
     ]);
   });
 
+  it('names the lifecycle rule a ttl category lacks on a bucket Lethe does not own, in one line', async () => {
+    // Arrange: uploads under a ttl rule; the stand-in's demo-uploads bucket has no lifecycle rule
+    const dataMap: DataMap = {
+      ...config.dataMap,
+      retention: [
+        {
+          category: 'uploads',
+          labels: { en: 'Uploads' },
+          window: 'P364DT1H',
+          ttl: true,
+          stores: [{ store: 'uploads' }],
+        },
+      ],
+    };
+    const file = join(dir, 'lifecycle.config.mjs');
+    await writeFile(file, `export const config = ${JSON.stringify({ ...config, dataMap })};\n`);
+
+    // Act
+    const { code, report } = await lethe(['verify', '--config', file, '--json']);
+
+    // Assert
+    expect(code).toBe(1);
+    expect(report().checks.filter((c) => c.status === 'fail')).toEqual([
+      {
+        check: 'retention',
+        subject: 'uploads: uploads',
+        status: 'fail',
+        detail:
+          'bucket demo-uploads has no lifecycle rule expiring "uploads/" after 365 days (category uploads, window P364DT1H, ttl): add it (docs/retention.md)',
+      },
+    ]);
+  });
+
+  it('names the rule whose TTL is off on its table (DescribeTimeToLive on DynamoDB Local)', async () => {
+    // Arrange: the demo's sessions rule with ttl; local mode turned TTL on only where the demo asks
+    const dataMap: DataMap = {
+      ...config.dataMap,
+      retention: (config.dataMap.retention ?? []).map((rule) =>
+        rule.category === 'sessions' ? { ...rule, ttl: true } : rule,
+      ),
+    };
+    const file = join(dir, 'ttl.config.mjs');
+    await writeFile(file, `export const config = ${JSON.stringify({ ...config, dataMap })};\n`);
+
+    // Act
+    const { code, report } = await lethe(['verify', '--config', file, '--json']);
+
+    // Assert
+    expect(code).toBe(1);
+    expect(report().checks.filter((c) => c.status === 'fail')).toEqual([
+      {
+        check: 'retention',
+        subject: 'sessions: sessions',
+        status: 'fail',
+        detail: 'the rule sets ttl, but table demo-sessions has TTL DISABLED, not on letheExpiresAt',
+      },
+    ]);
+  });
+
   it('names the failing store in the table, and says FAILED', async () => {
     const file = await configWith('sessions', (s) => ({ ...s, index: 'byUser' }));
 
@@ -204,7 +274,7 @@ describe('lethe verify in local mode', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/^FAIL\s+store\s+sessions\s+table demo-sessions has no index byUser/m);
     expect(stdout.trimEnd().split('\n').at(-1)).toMatch(
-      new RegExp(`^FAILED: \\d+ passed, 1 failed, ${4 + processors} skipped`),
+      new RegExp(`^FAILED: \\d+ passed, 1 failed, ${4 + processors + logGroups} skipped`),
     );
   });
 

@@ -6,8 +6,14 @@
  * test/integration/verify.test.ts.
  */
 import { ApiGatewayV2Client, GetAuthorizersCommand } from '@aws-sdk/client-apigatewayv2';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetBucketVersioningCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketVersioningCommand,
+  HeadBucketCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import {
   GetAccountCommand,
   GetEmailIdentityCommand,
@@ -28,6 +34,7 @@ const s3 = mockClient(S3Client);
 const ses = mockClient(SESv2Client);
 const sns = mockClient(SNSClient);
 const apiGateway = mockClient(ApiGatewayV2Client);
+const logs = mockClient(CloudWatchLogsClient);
 
 const ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:Lethe-Alarms';
@@ -100,7 +107,7 @@ const find = (checks: readonly Check[], check: string, subject?: string) =>
   checks.find((c) => c.check === check && (subject === undefined || c.subject === subject));
 
 beforeEach(() => {
-  for (const client of [ddb, s3, ses, sns, apiGateway]) client.reset();
+  for (const client of [ddb, s3, ses, sns, apiGateway, logs]) client.reset();
   // A healthy environment; each test breaks one thing.
   ddb.on(DescribeTableCommand, { TableName: 'app-profiles' }).resolves({
     Table: {
@@ -347,5 +354,93 @@ describe('lethe verify against a deployed environment', () => {
     });
     // One DescribeTable per table, however many checks read it
     expect(ddb.commandCalls(DescribeTableCommand, { TableName: 'app-sessions' })).toHaveLength(2);
+  });
+
+  it('checks that a log group a rule names keeps its logs no longer than the window', async () => {
+    // Arrange: access logs, 14 days; the group keeps logs forever, then 14 days, then is gone
+    const withLogs: DataMap = {
+      ...dataMap,
+      retention: [
+        {
+          category: 'access-logs',
+          labels: { en: 'Access logs' },
+          window: 'P14D',
+          logGroups: ['/app/access'],
+        },
+      ],
+    };
+    logs
+      .on(DescribeLogGroupsCommand, { logGroupNamePrefix: '/app/access' })
+      .resolvesOnce({ logGroups: [{ logGroupName: '/app/access' }] })
+      .resolvesOnce({ logGroups: [{ logGroupName: '/app/access', retentionInDays: 14 }] })
+      .resolvesOnce({ logGroups: [] });
+    const config = { dataMap: withLogs, notices: { sender: 'no-reply@mail.example.com' } };
+
+    // Act
+    const [forever, within, gone] = [await run({ config }), await run({ config }), await run({ config })];
+
+    // Assert
+    expect(find(forever.checks, 'retention')).toEqual({
+      check: 'retention',
+      subject: 'access-logs: /app/access',
+      status: 'fail',
+      detail:
+        'log group /app/access keeps logs forever; category access-logs allows 14 (window P14D): the retention sweeper sets it on its next run',
+    });
+    expect(find(within.checks, 'retention')).toMatchObject({
+      status: 'pass',
+      detail: 'log group /app/access keeps logs 14 days (allowed: 14)',
+    });
+    expect(find(gone.checks, 'retention')).toMatchObject({
+      status: 'fail',
+      detail: 'log group /app/access does not exist: check the name in the rule',
+    });
+  });
+
+  it('checks a ttl rule on a versioned bucket expires old versions too, and refuses a tag-filtered rule', async () => {
+    // Arrange: uploads, versioned, under a 30-day ttl rule
+    const withTtl: DataMap = {
+      ...dataMap,
+      stores: dataMap.stores.map((s) => (s.name === 'uploads' ? { ...s, versioned: true } : s)),
+      retention: [
+        {
+          category: 'uploads',
+          labels: { en: 'Uploads' },
+          window: 'P30D',
+          ttl: true,
+          stores: [{ store: 'uploads' }],
+        },
+      ],
+    };
+    const current = {
+      ID: 'a',
+      Status: 'Enabled' as const,
+      Filter: { Prefix: 'u/' },
+      Expiration: { Days: 30 },
+    };
+    s3.on(GetBucketLifecycleConfigurationCommand, { Bucket: 'app-uploads' })
+      .resolvesOnce({ Rules: [current] })
+      .resolvesOnce({
+        Rules: [{ ...current, Filter: { And: { Prefix: 'u/', Tags: [{ Key: 'k', Value: 'v' }] } } }],
+      })
+      .resolvesOnce({
+        Rules: [{ ...current, Filter: { Prefix: '' }, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }],
+      });
+    s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
+    const config = { dataMap: withTtl, notices: { sender: 'no-reply@mail.example.com' } };
+
+    // Act
+    const [noVersions, tagged, whole] = [await run({ config }), await run({ config }), await run({ config })];
+
+    // Assert
+    const missing =
+      'bucket app-uploads has no lifecycle rule expiring "u/" after 30 days, noncurrent versions too (category uploads, window P30D, ttl): add it (docs/retention.md)';
+    expect(find(noVersions.checks, 'retention')).toMatchObject({ status: 'fail', detail: missing });
+    expect(find(tagged.checks, 'retention')).toMatchObject({ status: 'fail', detail: missing });
+    // A rule over the whole bucket covers the prefix.
+    expect(find(whole.checks, 'retention')).toMatchObject({
+      status: 'pass',
+      detail: 'bucket app-uploads: lifecycle rule a expires "" after 30 days',
+    });
   });
 });

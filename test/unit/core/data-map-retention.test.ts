@@ -57,6 +57,42 @@ describe('retention rules in the data map', () => {
     );
   });
 
+  it('refuses ttl on an S3 store no lifecycle rule can cover alone, naming why in one line', () => {
+    const thumbs = { category: 'thumbs', labels: { en: 'Thumbs' }, window: 'P7D', ttl: true };
+    const rooted = {
+      ...config.dataMap,
+      stores: [
+        ...config.dataMap.stores,
+        { kind: 's3-prefix' as const, name: 'rooted', bucket: 'demo-thumbnails', prefix: '{accountId}/x/' },
+      ],
+    };
+    expect(failure({ ...rooted, retention: [{ ...thumbs, stores: [{ store: 'rooted' }] }] })).toBe(
+      'data map: retention category "thumbs": store "rooted" prefix starts with {accountId}, so no lifecycle rule can cover only it: drop ttl',
+    );
+    const neighbours = {
+      ...config.dataMap,
+      stores: [
+        ...config.dataMap.stores,
+        {
+          kind: 's3-prefix' as const,
+          name: 'large',
+          bucket: 'demo-thumbnails',
+          prefix: 'thumbnails/large/{accountId}/',
+        },
+      ],
+    };
+    expect(failure({ ...neighbours, retention: [{ ...thumbs, stores: [{ store: 'thumbnails' }] }] })).toBe(
+      'data map: retention category "thumbs": a lifecycle rule on "thumbnails/" would also expire store "large" (thumbnails/large/{accountId}/) in the same bucket: drop ttl or move one prefix',
+    );
+    // Without ttl, Lethe's own sweeper tells the stores apart by their templates.
+    expect(
+      validateDataMap({
+        ...neighbours,
+        retention: [{ ...thumbs, ttl: false, stores: [{ store: 'thumbnails' }] }],
+      }),
+    ).toBeDefined();
+  });
+
   it('refuses a log group window shorter than a day, and a rule naming nothing', () => {
     const logs = { category: 'logs', labels: { en: 'Logs' }, window: 'PT12H', logGroups: ['/app/access'] };
     expect(failure(withRules(logs))).toMatch(/at least P1D/);

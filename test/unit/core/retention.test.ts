@@ -8,7 +8,9 @@ import {
   accountOfItem,
   accountOfKey,
   deletionAgeMs,
+  lifecycleExpiryOf,
   logRetentionDays,
+  logRetentionToSet,
   parseItemTime,
   RETENTION_SHARDS,
   retentionAttributes,
@@ -75,6 +77,34 @@ describe('retention', () => {
     expect(logRetentionDays('P14D')).toBe(14);
     expect(logRetentionDays('P45D')).toBe(30);
     expect(logRetentionDays('P1D')).toBe(1);
+  });
+
+  it('sets a log group only where it keeps logs forever or longer than the window allows', () => {
+    expect(logRetentionToSet(undefined, 'P14D')).toBe(14);
+    expect(logRetentionToSet(30, 'P14D')).toBe(14);
+    expect(logRetentionToSet(14, 'P14D')).toBeUndefined();
+    expect(logRetentionToSet(7, 'P14D')).toBeUndefined();
+  });
+
+  it('asks S3 to expire the fixed prefix after the window rounded UP to days, never before it', () => {
+    const store: S3PrefixStore = {
+      kind: 's3-prefix',
+      name: 'thumbs',
+      bucket: 'b',
+      prefix: 'thumbs/{accountId}/',
+    };
+    const rule = { category: 'thumbnails', labels: { en: 'T' }, window: 'P7D' };
+    expect(lifecycleExpiryOf(rule, store)).toEqual({
+      id: 'lethe-thumbnails-thumbs',
+      prefix: 'thumbs/',
+      days: 7,
+      versioned: false,
+    });
+    expect(lifecycleExpiryOf({ ...rule, window: 'P6DT1H' }, { ...store, versioned: true })).toMatchObject({
+      days: 7,
+      versioned: true,
+    });
+    expect(lifecycleExpiryOf({ ...rule, window: 'PT36H' }, store).days).toBe(2);
   });
 
   it('walks every store the demo rules name, with its time attribute', () => {

@@ -332,6 +332,8 @@ export class Lethe extends Construct {
     ]) {
       fn.useOutbox(outboxTable);
     }
+    // The feedback function builds the notice adapter (its name) but never writes an event.
+    this.notices.feedback.useOutbox(outboxTable, { write: false });
     if ((config.dataMap.retention ?? []).length > 0) {
       this.retention = new LetheRetention(this, 'Retention', { ...resources, config, alarms: this.alarms });
       this.awsExpiry = expireInAws(props.dataMap, config.dataMap);
@@ -371,6 +373,7 @@ export class Lethe extends Construct {
       { label: 'sweeper', fn: this.enforcement.sweeper },
       { label: 'purge-worker', fn: this.enforcement.purgeWorker },
       { label: 'notice-sender', fn: this.notices.sender },
+      { label: 'notice-feedback', fn: this.notices.feedback },
       { label: 'export-worker', fn: this.export.worker },
       { label: 'events-publisher', fn: this.events.publisher },
       ...(this.events.signIn ? [{ label: 'sign-in', fn: this.events.signIn }] : []),

@@ -1,15 +1,28 @@
 /**
  * Notices (P6): the notice queue with its DLQ and alarm, the SES
  * configuration set, and the sender function, allowed ses:SendEmail only
- * from the sender's identity and with that configuration set.
+ * from the sender's identity and with that configuration set. SES's later
+ * word on each notice (delivered, bounced, complained about) comes back
+ * through the configuration set's event destination on EventBridge's default
+ * bus, a rule that matches this configuration set only, a queue (DLQ, alarm)
+ * and the feedback function (docs/monitoring.md, "Bounces and complaints").
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { ConfigurationSet, type IConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import {
+  ConfigurationSet,
+  ConfigurationSetEventDestination,
+  EmailSendingEvent,
+  EventDestination,
+  type IConfigurationSet,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { LetheConfig } from '../functions/core/config-schema.ts';
@@ -20,6 +33,9 @@ import {
 } from '../functions/core/resources.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
+
+/** The SES events Lethe reads, by their EventBridge detail-type (functions/core/ses-feedback.ts). */
+export const SES_FEEDBACK_DETAIL_TYPES = ['Email Delivered', 'Email Bounced', 'Email Complaint Received'];
 
 export interface LetheNoticesProps {
   readonly accountsTable: ITable;
@@ -44,6 +60,10 @@ export class LetheNotices extends Construct {
   readonly sender: LetheFunction;
   readonly configurationSet: IConfigurationSet;
   readonly dlqAlarm: Alarm;
+  /** Records SES's delivery, bounce and complaint events on the notices. */
+  readonly feedback: LetheFunction;
+  readonly feedbackQueue: Queue;
+  readonly feedbackDlq: Queue;
 
   constructor(scope: Construct, id: string, props: LetheNoticesProps) {
     super(scope, id);
@@ -110,6 +130,46 @@ export class LetheNotices extends Construct {
         batchSize: noticeQueueDefinition.batchSize,
         reportBatchItemFailures: true,
       }),
+    );
+
+    // SES's events for this configuration set: EventBridge's default bus (the only bus SES publishes
+    // to), a rule that matches this set's events only, a queue that retries and keeps what fails.
+    new ConfigurationSetEventDestination(this, 'FeedbackDestination', {
+      configurationSet: this.configurationSet,
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [EmailSendingEvent.DELIVERY, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    this.feedbackDlq = new Queue(this, 'FeedbackDlq', queueDefaults);
+    this.feedbackQueue = new Queue(this, 'FeedbackQueue', {
+      ...queueDefaults,
+      visibilityTimeout: Duration.seconds(180),
+      deadLetterQueue: { queue: this.feedbackDlq, maxReceiveCount: 5 },
+    });
+    new Rule(this, 'FeedbackRule', {
+      description: "SES delivery, bounce and complaint events for Lethe's notices, to the feedback queue",
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: SES_FEEDBACK_DETAIL_TYPES,
+        detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } } },
+      },
+      targets: [new SqsQueue(this.feedbackQueue, { deadLetterQueue: this.feedbackDlq })],
+    });
+    this.feedback = new LetheFunction(this, 'Feedback', {
+      entry: 'functions/workers/notice-feedback.ts',
+      description: 'Lethe notice feedback: SES deliveries, bounces and complaints recorded on the notices',
+      timeout: Duration.seconds(30),
+      logRetentionDays: config.logRetentionDays,
+    }).useAccountsTable(props.accountsTable, 'notices');
+    this.feedback.addEventSource(
+      new SqsEventSource(this.feedbackQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+    props.alarms.whenDlqHasMessages(
+      this,
+      'FeedbackDlqDepthAlarm',
+      this.feedbackDlq,
+      'Lethe: an SES delivery, bounce or complaint event could not be recorded after every retry and is in the ' +
+        'notice feedback DLQ. A hard bounce missed here is still suppressed by SES itself. Read the feedback ' +
+        "function's logs, fix the cause (the Accounts table, its permissions), then redrive the DLQ.",
     );
 
     this.dlqAlarm = props.alarms.whenDlqHasMessages(

@@ -238,6 +238,11 @@ export const startLocalApp = async (
         sweepIntervalMs,
         profiles: new DynamoProfileReader(doc, map),
         demoIds: Array.from({ length: settings.seedAccounts }, (_, i) => demoAccountId(i + 1)),
+        sesSimulation: {
+          bounce: settings.sesBounceAccounts,
+          complaint: settings.sesComplaintAccounts,
+          configurationSet: config.notices.configurationSet,
+        },
         ...(options.onEnforcement && { log: options.onEnforcement, warn: options.onEnforcement }),
       });
     }

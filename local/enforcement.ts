@@ -17,6 +17,8 @@ import { accountsTable } from '../functions/core/resources.ts';
 import type { CategoryRun } from '../functions/core/retention.ts';
 import { subjectOf, tombstoneKey } from '../functions/core/subject.ts';
 import type { SweepResult } from '../functions/enforcement/sweep.ts';
+import { sqsEventOf } from './event-targets.ts';
+import { lambdaContext } from './lambda-context.ts';
 import {
   accountOfRecord,
   type BatchStats,
@@ -27,6 +29,7 @@ import {
 } from './queue-poller.ts';
 import type { LocalQueue } from './resources.ts';
 import { type Scheduler, startScheduler } from './scheduler.ts';
+import { type SesSimulation, simulatedKinds, simulatedSesEvent } from './ses-simulator.ts';
 
 export interface EnforcementOptions {
   readonly sqs: SQSClient;
@@ -49,6 +52,12 @@ export interface EnforcementOptions {
    * same schedule. Tests of the purge alone turn it off. @default true
    */
   readonly retention?: boolean;
+  /**
+   * SES's events for each notice sent, as the mailbox simulator would make
+   * them (local/ses-simulator.ts), fed to the real feedback handler. Absent:
+   * none, as from aws-ses-v2-local.
+   */
+  readonly sesSimulation?: SesSimulation;
   readonly log?: (line: string) => void;
   readonly warn?: (line: string) => void;
 }
@@ -77,11 +86,14 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
   const warn = options.warn ?? ((line: string) => console.error(line));
   // Not imported at the top: the handlers build their logger and clients from env at first import.
   const withRetention = options.retention ?? true;
-  const [sweeper, purgeWorker, noticeSender, retention] = await Promise.all([
+  const [sweeper, purgeWorker, noticeSender, retention, sesEvents] = await Promise.all([
     import('../functions/workers/sweeper.ts'),
     import('../functions/workers/purge-worker.ts'),
     options.noticeQueue ? import('../functions/workers/notice-sender.ts') : undefined,
     withRetention ? import('../functions/workers/retention-sweeper.ts') : undefined,
+    options.noticeQueue && options.sesSimulation
+      ? import('../functions/workers/notice-feedback.ts')
+      : undefined,
   ]);
   const autoStart = options.autoStart ?? true;
   const stores = purgeOrder(map);
@@ -194,6 +206,7 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
               return;
             }
             log(`notice ${kind} to ${to}: ${await noticeStateOf(record)}`);
+            await simulateSes(record);
           },
           onError: warn,
         })
@@ -219,6 +232,29 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
       UNCERTAIN: 'uncertain (a send with no answer)',
     };
     return Item ? (words[String(Item.state)] ?? String(Item.state).toLowerCase()) : 'nothing to send';
+  };
+
+  /** What SES would say about a notice just sent (a Delivery, or the configured bounce or complaint). */
+  const simulateSes = async (record: SQSRecord) => {
+    const simulation = options.sesSimulation;
+    if (!simulation || !sesEvents) return;
+    const { key, kind, to } = noticeOf(record);
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: accountsTable.localName, Key: { accountId: key }, ConsistentRead: true }),
+    );
+    if (Item?.state !== 'SENT' || typeof Item.messageId !== 'string') return;
+    const sent = { messageId: Item.messageId, noticeKey: key, sentAt: String(Item.settledAt) };
+    const kinds = simulatedKinds(demoBySubject.get(key.split('#')[1] ?? ''), simulation);
+    const events = kinds.map((k) => JSON.stringify(simulatedSesEvent(k, sent, simulation, new Date())));
+    const result = await sesEvents.handler(
+      sqsEventOf(events, 'lethe-notice-feedback'),
+      lambdaContext('notice-feedback', 30_000),
+    );
+    if ((result?.batchItemFailures ?? []).length > 0)
+      warn(`notice ${kind} to ${to}: SES feedback not recorded`);
+    const said = kinds.filter((k) => k !== 'delivery');
+    if (said.length > 0)
+      log(`notice ${kind} to ${to}: SES reports ${said.join(', ')} (no more notices to it)`);
   };
 
   return {

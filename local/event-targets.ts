@@ -46,34 +46,37 @@ export const webhookTarget = (url: string, secret: string, timeoutMs = 10_000): 
   },
 });
 
-type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+
+/** Bodies as an EventBridge rule's SQS target hands them to a Lambda: one batch. */
+export const sqsEventOf = (bodies: readonly string[], queue: string): SQSEvent => ({
+  Records: bodies.map((body) => {
+    const messageId = randomUUID();
+    return {
+      messageId,
+      receiptHandle: messageId,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: 'events.amazonaws.com',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${queue}`,
+      awsRegion: 'us-east-1',
+    };
+  }),
+});
 
 export const signInTarget = (handler: SqsHandler): BusTarget => ({
   name: 'sign-in',
   accepts: (event: EventEnvelope) => SIGN_IN_DETAIL_TYPES.has(event['detail-type']),
   deliver: async (event) => {
-    const messageId = randomUUID();
     const result = await handler(
-      {
-        Records: [
-          {
-            messageId,
-            receiptHandle: messageId,
-            body: JSON.stringify(event),
-            attributes: {
-              ApproximateReceiveCount: '1',
-              SentTimestamp: String(Date.now()),
-              SenderId: 'events.amazonaws.com',
-              ApproximateFirstReceiveTimestamp: String(Date.now()),
-            },
-            messageAttributes: {},
-            md5OfBody: '',
-            eventSource: 'aws:sqs',
-            eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:lethe-sign-in',
-            awsRegion: 'us-east-1',
-          },
-        ],
-      },
+      sqsEventOf([JSON.stringify(event)], 'lethe-sign-in'),
       lambdaContext('sign-in', 30_000),
     );
     if ((result?.batchItemFailures ?? []).length > 0) throw new Error('the user pool did not follow yet');

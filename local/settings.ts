@@ -23,6 +23,10 @@ export interface LocalSettings {
   readonly processorDeadline?: string;
   /** Accounts whose deletion requests the fake processor fails, holding their purge back (LETHE_PROCESSOR_FAIL_ACCOUNTS). */
   readonly processorFailAccounts: readonly string[];
+  /** Accounts whose notices SES's simulated events report as a Permanent bounce (LETHE_SES_BOUNCE_ACCOUNTS). */
+  readonly sesBounceAccounts: readonly string[];
+  /** Accounts whose notices SES's simulated events report a complaint about (LETHE_SES_COMPLAINT_ACCOUNTS). */
+  readonly sesComplaintAccounts: readonly string[];
   /** The deletion SLA after purgeAfter (LETHE_DELETION_SLA); unset: the config's (P1D). */
   readonly deletionSla?: string;
   /** Where lifecycle events are POSTed, signed with `webhookSecret` (both or neither). */
@@ -60,6 +64,13 @@ const duration = (env: NodeJS.ProcessEnv, name: string, fallback: string, list =
   return raw;
 };
 
+/** A comma-separated list of account ids. */
+const idList = (raw: string | undefined): string[] =>
+  (raw ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+
 export const readSettings = (env: NodeJS.ProcessEnv = process.env): LocalSettings => ({
   port: integer(env, 'PORT', 3000, 0, 65_535),
   gracePeriod: duration(env, 'LETHE_GRACE_PERIOD', 'P30D'),
@@ -80,10 +91,9 @@ export const readSettings = (env: NodeJS.ProcessEnv = process.env): LocalSetting
   ...(env.LETHE_PROCESSOR_DEADLINE && {
     processorDeadline: duration(env, 'LETHE_PROCESSOR_DEADLINE', 'P30D'),
   }),
-  processorFailAccounts: (env.LETHE_PROCESSOR_FAIL_ACCOUNTS ?? '')
-    .split(',')
-    .map((id) => id.trim())
-    .filter(Boolean),
+  processorFailAccounts: idList(env.LETHE_PROCESSOR_FAIL_ACCOUNTS),
+  sesBounceAccounts: idList(env.LETHE_SES_BOUNCE_ACCOUNTS),
+  sesComplaintAccounts: idList(env.LETHE_SES_COMPLAINT_ACCOUNTS),
   ...(env.LETHE_DELETION_SLA && { deletionSla: duration(env, 'LETHE_DELETION_SLA', 'P1D') }),
   ...webhook(env),
 });

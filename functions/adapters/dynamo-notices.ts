@@ -11,9 +11,23 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { lifecycleEvent } from '../core/events.ts';
-import { type NoticeKind, noticeShardOf, subjectOfNoticeKey } from '../core/notices.ts';
+import {
+  type NoticeKind,
+  type NoticeSuppression,
+  noticeShardOf,
+  subjectOfNoticeKey,
+} from '../core/notices.ts';
 import { NOTICES_DUE_INDEX } from '../core/resources.ts';
-import type { DueNotice, NoticeDueIndex, NoticeRecord, NoticeStore, Settled } from '../notices/ports.ts';
+import type { NoticeFeedback } from '../core/ses-feedback.ts';
+import type {
+  DueNotice,
+  FeedbackStore,
+  NoticeDueIndex,
+  NoticeRecord,
+  NoticeStore,
+  SentMail,
+  Settled,
+} from '../notices/ports.ts';
 import { applied } from './conditional.ts';
 import type { Outbox } from './dynamo-outbox.ts';
 import { decodeCursor, encodeCursor } from './dynamo-stores.ts';
@@ -41,7 +55,16 @@ export const pendingNoticeItem = (
   noticeDueAt: notice.dueAt,
 });
 
-export class DynamoNotices implements NoticeStore, NoticeDueIndex {
+/** What each kind of feedback sets, on the notice record and on its entry in the account view. */
+const feedbackFields = (feedback: NoticeFeedback): { state?: string; fields: Record<string, string> } => {
+  if (feedback.kind === 'delivery') return { fields: { deliveredAt: feedback.at } };
+  if (feedback.kind === 'bounce') {
+    return { state: 'BOUNCED', fields: { bouncedAt: feedback.at, bounceType: feedback.bounceType } };
+  }
+  return { state: 'COMPLAINED', fields: { complainedAt: feedback.at } };
+};
+
+export class DynamoNotices implements NoticeStore, NoticeDueIndex, FeedbackStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -131,7 +154,103 @@ export class DynamoNotices implements NoticeStore, NoticeDueIndex {
     );
   }
 
-  async recordSent(accountId: string, deactivatedAt: string, notice: { kind: string; sentAt: string }) {
+  async markSent(key: string, now: string, mail: SentMail): Promise<void> {
+    await applied(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId: key },
+          ConditionExpression: 'attribute_exists(accountId) AND #state <> :sent',
+          UpdateExpression:
+            'SET #state = :sent, settledAt = :now, messageId = :messageId, address = :address REMOVE #profile, noticeShard, noticeDueAt, sendingSince',
+          ExpressionAttributeNames: { '#state': 'state', '#profile': 'profile' },
+          ExpressionAttributeValues: {
+            ':sent': 'SENT',
+            ':now': now,
+            ':messageId': mail.messageId,
+            ':address': mail.address,
+          },
+        }),
+      ),
+    );
+  }
+
+  async recordFeedback(
+    record: NoticeRecord,
+    feedback: NoticeFeedback,
+    suppression?: NoticeSuppression,
+  ): Promise<boolean> {
+    const { state, fields } = feedbackFields(feedback);
+    const first = Object.keys(fields)[0] ?? 'deliveredAt';
+    const names = Object.fromEntries(Object.keys(fields).map((f) => [`#${f}`, f]));
+    const values = Object.fromEntries(Object.entries(fields).map(([f, v]) => [`:${f}`, v]));
+    const sets = Object.keys(fields).map((f) => `#${f} = :${f}`);
+    // 1. The notice record: once per kind of feedback, and only for the message it sent.
+    const notice = {
+      TableName: this.tableName,
+      Key: { accountId: record.key },
+      ConditionExpression: `messageId = :messageId AND attribute_not_exists(#${first})`,
+      UpdateExpression: `SET ${[...sets, ...(state ? ['#state = :state'] : [])].join(', ')}`,
+      ExpressionAttributeNames: { ...names, ...(state && { '#state': 'state' }) },
+      ExpressionAttributeValues: {
+        ...values,
+        ':messageId': feedback.messageId,
+        ...(state && { ':state': state }),
+      },
+    };
+    // 2. The account view's entry for that message, while the deactivation it was for lasts.
+    const account = record.target
+      ? await this.accountUpdate(record, feedback, fields, suppression)
+      : undefined;
+    if (!account) return applied(() => this.client.send(new UpdateCommand(notice)));
+    return applied(() =>
+      this.client.send(
+        new TransactWriteCommand({ TransactItems: [{ Update: notice }, { Update: account }] }),
+      ),
+    );
+  }
+
+  /** The update of the account's view and suppression, or undefined when its deactivation is over. */
+  private async accountUpdate(
+    record: NoticeRecord,
+    feedback: NoticeFeedback,
+    fields: Record<string, string>,
+    suppression?: NoticeSuppression,
+  ) {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { accountId: record.target }, ConsistentRead: true }),
+    );
+    if (Item?.deactivatedAt !== record.deactivatedAt) return undefined;
+    const index = (Array.isArray(Item.notices) ? Item.notices : []).findIndex(
+      (n: { messageId?: string }) => n.messageId === feedback.messageId,
+    );
+    const sets = [
+      ...(index >= 0 ? Object.keys(fields).map((f) => `notices[${index}].#${f} = :${f}`) : []),
+      ...(suppression ? ['noticeSuppression = :suppression'] : []),
+    ];
+    if (sets.length === 0) return undefined;
+    return {
+      TableName: this.tableName,
+      Key: { accountId: record.target },
+      ConditionExpression: `deactivatedAt = :d${index >= 0 ? ` AND notices[${index}].messageId = :messageId` : ''}`,
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ...(index >= 0 && {
+        ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((f) => [`#${f}`, f])),
+      }),
+      ExpressionAttributeValues: {
+        ':d': record.deactivatedAt,
+        ...(index >= 0 && Object.fromEntries(Object.entries(fields).map(([f, v]) => [`:${f}`, v]))),
+        ...(index >= 0 && { ':messageId': feedback.messageId }),
+        ...(suppression && { ':suppression': suppression }),
+      },
+    };
+  }
+
+  async recordSent(
+    accountId: string,
+    deactivatedAt: string,
+    notice: { kind: string; sentAt: string; messageId: string },
+  ) {
     await applied(() =>
       this.client.send(
         new UpdateCommand({

@@ -268,6 +268,10 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
               purgedAt: receipt.finishedAt,
               goneFromBackupsBy: receipt.goneFromBackupsBy,
               dataKinds: receipt.targets.map((t) => t.name).filter((name) => !EXPORT_TARGETS.has(name)),
+              // A hard bounce or complaint stops this one too: the sender compares the digest (the record goes now).
+              ...(typeof Item?.noticeSuppression?.address === 'string' && {
+                suppressedAddress: Item.noticeSuppression.address,
+              }),
             },
           ),
         },

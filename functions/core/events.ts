@@ -69,7 +69,7 @@ export interface Details {
     readonly accountId?: string;
     readonly subject?: string;
     readonly notice: string;
-    /** `rejected` by SES, `no-address`, or `uncertain` (no answer: it may have gone out). */
+    /** `rejected` by SES, `no-address`, `suppressed` (bounced for good or complained before), or `uncertain`. */
     readonly reason: string;
   };
 }

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { conflict, forbidden } from './errors.ts';
+import type { NoticeSuppression } from './notices.ts';
 
 export const STATUSES = ['ACTIVE', 'DEACTIVATED', 'PURGING', 'PURGED'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -28,7 +29,19 @@ export interface LegalHold {
 export interface NoticeSent {
   readonly kind: string;
   readonly sentAt: string;
+  /** What SendEmail answered: SES's events for the message name it. */
+  readonly messageId?: string;
+  /** What SES reported afterwards (functions/notices/record-feedback.ts); operators see it. */
+  readonly deliveredAt?: string;
+  readonly bouncedAt?: string;
+  readonly bounceType?: string;
+  readonly complainedAt?: string;
 }
+
+/** SES's later word on a sent notice, as the account view shows it to operators. */
+const FEEDBACK_FIELDS = ['deliveredAt', 'bouncedAt', 'bounceType', 'complainedAt'] as const;
+const feedbackFields = (notice: NoticeSent): Partial<NoticeSent> =>
+  Object.fromEntries(FEEDBACK_FIELDS.filter((f) => notice[f] !== undefined).map((f) => [f, notice[f]]));
 
 /** What Lethe keeps about an account. Times are UTC ISO-8601. */
 export interface AccountRecord {
@@ -41,6 +54,8 @@ export interface AccountRecord {
   readonly notices?: readonly NoticeSent[];
   /** The notice kinds this deactivation planned: their records go when it ends (restore, purge). */
   readonly noticeKinds?: readonly string[];
+  /** No notice goes to this address any more: it bounced for good, or its owner complained. */
+  readonly noticeSuppression?: NoticeSuppression;
   readonly purgedAt?: string;
   readonly updatedAt?: string;
 }
@@ -54,6 +69,8 @@ export interface AccountView {
   reason?: string;
   legalHold?: LegalHold;
   notices?: NoticeSent[];
+  /** Operators only: why notices stop going out (never the address). */
+  noticeSuppression?: { reason: NoticeSuppression['reason']; at: string };
   purgedAt?: string;
 }
 
@@ -64,7 +81,10 @@ export const purgeAfterFor = (deactivatedAt: Date, gracePeriodMs: number): strin
   new Date(deactivatedAt.getTime() + gracePeriodMs).toISOString();
 
 /** I2: due only when deactivated, past `purgeAfter`, and not held. */
-export const isDue = (record: AccountRecord, now: Date): boolean =>
+export const isDue = (
+  record: Pick<AccountRecord, 'status' | 'purgeAfter' | 'legalHold'>,
+  now: Date,
+): boolean =>
   record.status === 'DEACTIVATED' &&
   record.purgeAfter !== undefined &&
   record.purgeAfter <= now.toISOString() &&
@@ -93,7 +113,14 @@ export const toView = (record: AccountRecord, options: { operator: boolean }): A
   if (record.purgeAfter) view.purgeAfter = record.purgeAfter;
   if (options.operator && record.reason !== undefined) view.reason = record.reason;
   if (options.operator && record.legalHold) view.legalHold = record.legalHold;
-  view.notices = (record.notices ?? []).map((n) => ({ kind: n.kind, sentAt: n.sentAt }));
+  view.notices = (record.notices ?? []).map((n) => ({
+    kind: n.kind,
+    sentAt: n.sentAt,
+    ...(options.operator && feedbackFields(n)),
+  }));
+  if (options.operator && record.noticeSuppression) {
+    view.noticeSuppression = { reason: record.noticeSuppression.reason, at: record.noticeSuppression.at };
+  }
   return view;
 };
 

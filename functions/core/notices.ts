@@ -12,18 +12,28 @@
  *      ▲                  │  └─SES refused for good──▶ FAILED (bounce, suppression)
  *      └──SES answered an─┘  error (throttled, 5xx): nothing was sent, retry
  *   PENDING ──its deactivation is over (restored, purged first)──▶ CANCELLED
+ *   SENT ──SES reports a bounce──▶ BOUNCED     SENT|BOUNCED ──a complaint──▶ COMPLAINED
  *
  * A send that dies with no answer from SES (crash, timeout) leaves SENDING:
  * whether the mail left is unknown, and at most once wins, so it is never
  * sent again; the sweeper marks it UNCERTAIN after NOTICE_SENDING_TIMEOUT.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { parseDuration } from './duration.ts';
 
 /** `resumed`: a legal hold ended after the purge date, so the purge runs now, and the user is told when. */
 export type NoticeKind = 'deactivated' | 'purged' | 'resumed' | `reminder-${string}`;
 /** HELD: a "will be deleted on" notice the sender found under a legal hold; out of the due index until released. */
-export type NoticeState = 'PENDING' | 'SENDING' | 'SENT' | 'FAILED' | 'CANCELLED' | 'UNCERTAIN' | 'HELD';
+export type NoticeState =
+  | 'PENDING'
+  | 'SENDING'
+  | 'SENT'
+  | 'FAILED'
+  | 'CANCELLED'
+  | 'UNCERTAIN'
+  | 'HELD'
+  | 'BOUNCED'
+  | 'COMPLAINED';
 
 export interface PlannedNotice {
   readonly kind: NoticeKind;
@@ -113,3 +123,45 @@ export const senderDomain = (sender: string): string => {
 
 /** The subject a notice record's key names (`notice#<subject>#…`). */
 export const subjectOfNoticeKey = (key: string): string => key.split('#')[1] ?? '';
+
+/**
+ * The SES message tag each notice is sent with: the notice record's key,
+ * base64url (tag values allow only letters, digits, `_` and `-`). SES
+ * publishes it with every event for the message, so an event leads to its
+ * record with one read, and the MessageId on that record must match the
+ * event's (docs/monitoring.md, "Bounces and complaints").
+ */
+export const NOTICE_TAG = 'lethe-notice';
+export const noticeTagValue = (key: string): string => Buffer.from(key, 'utf8').toString('base64url');
+export const noticeKeyOfTag = (value: string | undefined): string | undefined => {
+  if (!value || !/^[A-Za-z0-9_-]+$/.test(value)) return undefined;
+  const key = Buffer.from(value, 'base64url').toString('utf8');
+  return isNoticeKey(key) ? key : undefined;
+};
+
+/**
+ * Why Lethe sends no more notices to an account's address: it bounced for
+ * good (a Permanent bounce) or its owner complained. `address` is an HMAC of
+ * the address (addressDigest), so a changed address is mailed again and the
+ * record never holds the address itself.
+ */
+export interface NoticeSuppression {
+  readonly reason: 'bounced' | 'complained';
+  readonly at: string;
+  readonly address: string;
+}
+
+/** The key behind address digests, derived from the subject key under its own label. */
+export const addressKeyFrom = (subjectKey: string): Buffer =>
+  createHmac('sha256', subjectKey).update('lethe:notice-address:v1').digest();
+
+/** An address as Lethe compares it: trimmed and lower-cased, then HMAC'd. */
+export const addressDigest = (key: Buffer, address: string): string =>
+  createHmac('sha256', key).update(address.trim().toLowerCase()).digest('base64url');
+
+/** Whether a notice to `address` must not go out under `suppression`. */
+export const isSuppressed = (
+  key: Buffer,
+  address: string,
+  suppression: { readonly address: string } | undefined,
+): boolean => suppression !== undefined && suppression.address === addressDigest(key, address);

@@ -1,5 +1,6 @@
 /** What the notice use cases need from the outside world; adapters implement these, tests pass fakes. */
-import type { NoticeKind, NoticeState } from '../core/notices.ts';
+import type { NoticeKind, NoticeState, NoticeSuppression } from '../core/notices.ts';
+import type { NoticeFeedback } from '../core/ses-feedback.ts';
 import type { NoticeProfile } from '../enforcement/ports.ts';
 
 export interface NoticeRecord {
@@ -19,9 +20,25 @@ export interface NoticeRecord {
   readonly purgedAt?: string;
   readonly goneFromBackupsBy?: string;
   readonly dataKinds?: readonly string[];
+  /** The purged notice: the account's suppression, carried over by the purge (its record is gone). */
+  readonly suppressedAddress?: string;
+  /** Once SENT: what SendEmail answered, and the digest of the address it went to (addressDigest). */
+  readonly messageId?: string;
+  readonly address?: string;
+  /** What SES reported afterwards (functions/core/ses-feedback.ts). */
+  readonly deliveredAt?: string;
+  readonly bouncedAt?: string;
+  readonly complainedAt?: string;
 }
 
-export type Settled = 'SENT' | 'FAILED' | 'CANCELLED' | 'UNCERTAIN';
+export type Settled = 'FAILED' | 'CANCELLED' | 'UNCERTAIN';
+
+/** What a sent notice keeps, so SES's later events find it and a hard bounce stops the next one. */
+export interface SentMail {
+  readonly messageId: string;
+  /** addressDigest of the address it went to: never the address itself. */
+  readonly address: string;
+}
 
 export interface NoticeStore {
   get(key: string): Promise<NoticeRecord | undefined>;
@@ -33,12 +50,34 @@ export interface NoticeStore {
   unclaim(key: string): Promise<void>;
   /** Final: the account id and any captured address are erased from the record. */
   settle(key: string, state: Settled, now: string, detail?: string): Promise<void>;
+  /**
+   * SENDING → SENT with the MessageId and the address's digest. The captured
+   * address goes; the account id stays while the deactivation lasts (a restore
+   * or the purge deletes the record), so SES's later word reaches the account view.
+   */
+  markSent(key: string, now: string, mail: SentMail): Promise<void>;
   /** Shows a sent notice in the account view, if the deactivation it was for is still current. */
   recordSent(
     accountId: string,
     deactivatedAt: string,
-    notice: { kind: string; sentAt: string },
+    notice: { kind: string; sentAt: string; messageId: string },
   ): Promise<void>;
+}
+
+/** Where SES's word on a sent notice is kept. */
+export interface FeedbackStore {
+  get(key: string): Promise<NoticeRecord | undefined>;
+  /**
+   * Records the feedback on the notice record and, while its deactivation
+   * lasts, on the account's view, with the suppression if there is one, in
+   * one transaction. False when it was recorded before (SES and EventBridge
+   * deliver at least once) or the record's MessageId is another's.
+   */
+  recordFeedback(
+    record: NoticeRecord,
+    feedback: NoticeFeedback,
+    suppression?: NoticeSuppression,
+  ): Promise<boolean>;
 }
 
 export interface DueNotice {
@@ -70,6 +109,8 @@ export interface Mail {
   readonly subject: string;
   readonly html: string;
   readonly text: string;
+  /** SES message tags: published with every event for the message (the notice's key, NOTICE_TAG). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** SES refused this message for good (a suppressed or invalid address): never retried. */

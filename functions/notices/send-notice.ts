@@ -7,7 +7,15 @@
 import type { AccountRecord } from '../core/lifecycle.ts';
 
 import { type MetricKey, type Metrics, noMetrics } from '../core/metrics.ts';
-import { isHeldBack, NOTICE_SENDING_TIMEOUT_MS, templateKindOf } from '../core/notices.ts';
+import {
+  addressDigest,
+  isHeldBack,
+  isSuppressed,
+  NOTICE_SENDING_TIMEOUT_MS,
+  NOTICE_TAG,
+  noticeTagValue,
+  templateKindOf,
+} from '../core/notices.ts';
 
 import { signRestoreToken } from '../core/restore-token.ts';
 import type { NoticeProfile } from '../enforcement/ports.ts';
@@ -20,6 +28,8 @@ export interface SendNoticeDeps {
   readonly profiles: { get(accountId: string): Promise<NoticeProfile | undefined> };
   readonly mailer: Mailer;
   readonly restoreKey: Buffer;
+  /** The key of address digests (addressKeyFrom): a suppressed address is compared by its digest. */
+  readonly addressKey: Buffer;
   readonly branding: Branding;
   /** The API's public URL: the restore link is `<publicUrl>/restore?token=…`. */
   readonly publicUrl: string;
@@ -29,7 +39,7 @@ export interface SendNoticeDeps {
   readonly metrics?: Metrics;
 }
 
-export type SendOutcome = 'sent' | 'duplicate' | 'cancelled' | 'failed' | 'uncertain' | 'held';
+export type SendOutcome = 'sent' | 'duplicate' | 'cancelled' | 'failed' | 'uncertain' | 'held' | 'suppressed';
 
 const restoreUrl = (deps: SendNoticeDeps, accountId: string, account: AccountRecord) =>
   `${deps.publicUrl.replace(/\/$/, '')}/restore?token=${encodeURIComponent(
@@ -45,11 +55,17 @@ const compose = async (
   deps: SendNoticeDeps,
   record: NoticeRecord,
 ): Promise<
-  { to: string; subject: string; html: string; text: string } | 'cancelled' | 'no-address' | 'held'
+  | { to: string; subject: string; html: string; text: string }
+  | 'cancelled'
+  | 'no-address'
+  | 'held'
+  | 'suppressed'
 > => {
   if (record.kind === 'purged') {
     const profile = record.profile;
     if (!profile?.email) return 'no-address';
+    const suppression = record.suppressedAddress ? { address: record.suppressedAddress } : undefined;
+    if (isSuppressed(deps.addressKey, profile.email, suppression)) return 'suppressed';
     return {
       to: profile.email,
       ...renderNotice(
@@ -79,6 +95,8 @@ const compose = async (
   if (isHeldBack(record.kind) && account.legalHold) return 'held';
   const profile = await deps.profiles.get(accountId);
   if (!profile?.email) return 'no-address';
+  // A hard bounce or a complaint stops every later notice to that address (never retried).
+  if (isSuppressed(deps.addressKey, profile.email, account.noticeSuppression)) return 'suppressed';
   if (record.kind === 'resumed') {
     const releasedAt = Date.parse(record.releasedAt ?? deps.now().toISOString());
     return {
@@ -139,16 +157,18 @@ export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<Sen
     await deps.notices.hold(key, now);
     return 'held';
   }
-  if (mail === 'no-address') {
-    await deps.notices.settle(key, 'FAILED', now, 'no-address');
+  if (mail === 'no-address' || mail === 'suppressed') {
+    await deps.notices.settle(key, 'FAILED', now, mail);
     count(deps, 'noticesFailed', record);
-    return 'failed';
+    return mail === 'suppressed' ? 'suppressed' : 'failed';
   }
   // 3. The conditional record before the send: only one delivery gets past it.
   if (!(await deps.notices.claim(key, now))) return 'duplicate';
-  // 4. Send. Refused for good: recorded, never retried, never blocks a purge.
+  // 4. Send, tagged with the record's key so SES's events find it. Refused for good: recorded, never
+  //    retried, never blocks a purge.
+  let messageId: string;
   try {
-    await deps.mailer.send(mail);
+    ({ messageId } = await deps.mailer.send({ ...mail, tags: { [NOTICE_TAG]: noticeTagValue(key) } }));
   } catch (error) {
     if (error instanceof MailRejected) {
       await deps.notices.settle(key, 'FAILED', now, 'rejected');
@@ -159,11 +179,15 @@ export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<Sen
     if (error instanceof MailNotSent) await deps.notices.unclaim(key);
     throw error;
   }
-  // 5. Settled, and shown in the account view.
-  await deps.notices.settle(key, 'SENT', now);
+  // 5. Settled with the MessageId SES's events will name, and shown in the account view.
+  await deps.notices.markSent(key, now, { messageId, address: addressDigest(deps.addressKey, mail.to) });
   count(deps, 'noticesSent', record);
   if (record.target) {
-    await deps.notices.recordSent(record.target, record.deactivatedAt, { kind: record.kind, sentAt: now });
+    await deps.notices.recordSent(record.target, record.deactivatedAt, {
+      kind: record.kind,
+      sentAt: now,
+      messageId,
+    });
   }
   return 'sent';
 };

@@ -16,7 +16,7 @@ import { parseDuration } from '../core/duration.ts';
 import { accountsTable, noticeQueue } from '../core/resources.ts';
 import type { SendNoticeDeps } from '../notices/send-notice.ts';
 import { auditLog } from './audit-log.ts';
-import { restoreKey } from './restore-key.ts';
+import { addressKey, restoreKey } from './restore-key.ts';
 
 const table = requireEnv(accountsTable.env);
 traced(dynamoClient);
@@ -31,6 +31,7 @@ export const sendNoticeDeps: SendNoticeDeps = {
     envOr('LETHE_SES_CONFIGURATION_SET', config.notices.configurationSet),
   ),
   restoreKey,
+  addressKey,
   branding: {
     productName: config.productName,
     supportUrl: config.notices.supportUrl,

@@ -138,8 +138,9 @@ describe('the purge queue', () => {
 
   it('refuses plain HTTP on every queue', () => {
     const queues = ofType('AWS::SQS::Queue').map(([id]) => id);
-    // Purge queue and DLQ, sweep DLQ, notice queue and DLQ, export queue and DLQ; events DLQ, sign-in queue and DLQ.
-    expect(queues).toHaveLength(10);
+    // Purge queue and DLQ, sweep DLQ, notice queue and DLQ, notice feedback queue and DLQ, export queue and DLQ;
+    // events DLQ, sign-in queue and DLQ.
+    expect(queues).toHaveLength(12);
     for (const id of queues) {
       const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) =>
         JSON.stringify(p.Properties.Queues).includes(`"${id}"`),
@@ -157,8 +158,8 @@ describe('the purge worker', () => {
 
   it('consumes the purge queue in batches of 5, reporting failures per message', () => {
     // The purge worker's, the notice sender's and the export worker's.
-    // Purge, notice, export queues; the outbox stream; the sign-in queue.
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 5);
+    // Purge, notice, notice feedback, export queues; the outbox stream; the sign-in queue.
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 6);
     expect(mapping.Properties).toMatchObject({
       EventSourceArn: arnOf(enforcement.purgeQueue),
       FunctionName: refOf(purgeWorker),
@@ -363,9 +364,9 @@ describe('alarms', () => {
   });
 
   it('notifies the alarm topic when each alarm fires and clears', () => {
-    // Four of enforcement, the notice DLQ's, the export DLQ's; the events DLQ's, the publisher's lag, the sign-in
-    // DLQ's; the retention sweeper's; and the eight on the promises (monitoring.test.ts).
-    expect(alarmResources).toHaveLength(18);
+    // Four of enforcement, the notice DLQ's, the notice feedback DLQ's, the export DLQ's; the events DLQ's, the
+    // publisher's lag, the sign-in DLQ's; the retention sweeper's; and the eight on the promises (monitoring.test.ts).
+    expect(alarmResources).toHaveLength(19);
     for (const alarm of alarmResources) {
       expect(alarm.AlarmActions).toEqual([refOf(alarms.topic)]);
       expect(alarm.OKActions).toEqual([refOf(alarms.topic)]);

@@ -39,6 +39,7 @@ const functions: [string, LetheFunction][] = [
   ['sweeper', sweeper],
   ['purge-worker', purgeWorker],
   ['notice-sender', stateless.notices.sender],
+  ['notice-feedback', stateless.notices.feedback],
   ['export-worker', exportWorker],
   ['event-publisher', stateless.events.publisher],
   // The demo data map names a user pool, so the sign-in follower is there.
@@ -92,11 +93,11 @@ describe('LetheStateless functions', () => {
     expect(new Set(keys).size).toBe(functions.length);
   });
 
-  it('has one function per route plus the not-found fallback, the sweeper, the purge and export workers, the notice sender, and no others', () => {
+  it('has one function per route plus the not-found fallback, the sweeper, the purge and export workers, the notice sender and feedback, and no others', () => {
     expect([...stateless.api.functions.keys()].sort()).toEqual(
       [...routes.map((r) => r.id), fallbackRoute.id].sort(),
     );
-    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 4 + 2 + 1);
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1 + 5 + 2 + 1);
   });
 
   it.each(functions)('%s runs Node 24 on arm64 with active tracing', (_id, fn) => {

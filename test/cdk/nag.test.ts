@@ -33,6 +33,7 @@ const expectedFindings = (): string[] => {
       sweeper,
       purgeWorker,
       stateless.notices.sender,
+      stateless.notices.feedback,
       exportWorker,
       stateless.events.publisher,
       ...(stateless.events.signIn ? [stateless.events.signIn] : []),

@@ -102,3 +102,80 @@ describe('the notice sender', () => {
     expect(() => senderDomain('nobody')).toThrow(/not an email address/);
   });
 });
+
+describe('bounces and complaints', () => {
+  const feedbackGrants = grantsOf(statementsOfRole(resources, notices.feedback.role as Role));
+
+  it("publishes the configuration set's delivery, bounce and complaint events to EventBridge's default bus", () => {
+    // Arrange / Act
+    const destinations = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::SES::ConfigurationSetEventDestination',
+    );
+    // Assert
+    expect(destinations).toHaveLength(1);
+    const { ConfigurationSetName, EventDestination } = destinations[0]!.Properties as {
+      ConfigurationSetName: unknown;
+      EventDestination: { Enabled: boolean; MatchingEventTypes: string[]; EventBridgeDestination: unknown };
+    };
+    expect(ConfigurationSetName).toEqual({ Ref: logicalIdOf(notices.configurationSet) });
+    expect(EventDestination.Enabled).toBe(true);
+    expect([...EventDestination.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint', 'delivery']);
+    expect(JSON.stringify(EventDestination.EventBridgeDestination)).toContain(':event-bus/default');
+  });
+
+  it("routes only this configuration set's events to the feedback queue, with a DLQ", () => {
+    // Arrange / Act
+    const rules = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::Events::Rule' &&
+        JSON.stringify(r.Properties.Targets).includes(logicalIdOf(notices.feedbackQueue)),
+    );
+    // Assert
+    expect(rules).toHaveLength(1);
+    const { EventPattern, EventBusName, Targets } = rules[0]!.Properties as {
+      EventPattern: Record<string, unknown>;
+      EventBusName?: unknown;
+      Targets: { DeadLetterConfig?: { Arn: unknown } }[];
+    };
+    expect(EventBusName).toBeUndefined();
+    expect(EventPattern).toEqual({
+      source: ['aws.ses'],
+      'detail-type': ['Email Delivered', 'Email Bounced', 'Email Complaint Received'],
+      detail: {
+        mail: { tags: { 'ses:configuration-set': [{ Ref: logicalIdOf(notices.configurationSet) }] } },
+      },
+    });
+    expect(Targets[0]?.DeadLetterConfig).toEqual({ Arn: arnOf(notices.feedbackDlq) });
+  });
+
+  it('has the feedback function consume the queue and only read and update the Accounts table', () => {
+    // Arrange / Act
+    const mapping = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::EventSourceMapping' &&
+        JSON.stringify(r.Properties.FunctionName).includes(logicalIdOf(notices.feedback)),
+    );
+    const dynamo = feedbackGrants.filter((g) => g.action.startsWith('dynamodb:'));
+    // Assert
+    expect(mapping?.Properties).toMatchObject({
+      EventSourceArn: arnOf(notices.feedbackQueue),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(dynamo.map((g) => g.action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(JSON.stringify(dynamo.map((g) => g.resource))).not.toContain('*');
+    expect(feedbackGrants.some((g) => g.action.startsWith('ses:'))).toBe(false);
+    expect(feedbackGrants.some((g) => g.action.startsWith('secretsmanager:'))).toBe(false);
+  });
+
+  it("the feedback queue's DLQ raises an alarm whose description is its runbook", () => {
+    // Arrange / Act
+    const alarm = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::CloudWatch::Alarm' &&
+        JSON.stringify(r.Properties.Dimensions).includes(logicalIdOf(notices.feedbackDlq)),
+    );
+    // Assert
+    expect(alarm?.Properties.Threshold).toBe(0);
+    expect(String(alarm?.Properties.AlarmDescription)).toMatch(/feedback DLQ.*redrive/s);
+  });
+});

@@ -6,14 +6,13 @@
  * test-results/ (git-ignored).
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import type { SQSEvent } from 'aws-lambda';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { noticeKey } from '../../functions/core/notices.ts';
 import { subjectOf } from '../../functions/core/subject.ts';
 import { renderNotice } from '../../functions/notices/render.ts';
 import { config } from '../../lethe.config.ts';
-import { lambdaContext } from '../support/events.ts';
+import { lambdaContext, sqsEvent } from '../support/events.ts';
 import { berlin, call, newAccount, readRecord, tokenFor } from './support.ts';
 
 const CHROMIUM = process.env.LETHE_CHROMIUM ?? '/usr/bin/chromium';
@@ -23,29 +22,7 @@ Object.assign(process.env, environment);
 const { handler } = await import('../../functions/workers/notice-sender.ts');
 
 const sendNoticeNow = (key: string) =>
-  handler(
-    {
-      Records: [
-        {
-          messageId: 'browser-1',
-          receiptHandle: 'r',
-          body: JSON.stringify({ noticeKey: key }),
-          attributes: {
-            ApproximateReceiveCount: '1',
-            SentTimestamp: '0',
-            SenderId: 'local',
-            ApproximateFirstReceiveTimestamp: '0',
-          },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:lethe-notices',
-          awsRegion: 'us-east-1',
-        },
-      ],
-    } satisfies SQSEvent,
-    lambdaContext as never,
-  );
+  handler(sqsEvent([JSON.stringify({ noticeKey: key })], 'lethe-notices'), lambdaContext as never);
 
 /** Deactivates the account through the API and sends its deactivation notice now: the mail as sent. */
 const deactivateAndMail = async (accountId: string) => {

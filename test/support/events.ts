@@ -1,5 +1,5 @@
-/** API Gateway HTTP API (v2) events, shaped as the JWT authorizer delivers them. */
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+/** API Gateway HTTP API (v2) events, shaped as the JWT authorizer delivers them; SQS batches as Lambda gets them. */
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, SQSEvent } from 'aws-lambda';
 
 export interface EventInput {
   method?: string;
@@ -54,3 +54,23 @@ export const lambdaContext = {
   fail: () => undefined,
   succeed: () => undefined,
 };
+
+/** An SQS batch of these bodies, as an event source mapping hands it to a handler. */
+export const sqsEvent = (bodies: readonly string[], queue = 'lethe-test'): SQSEvent => ({
+  Records: bodies.map((body, i) => ({
+    messageId: `m-${i}-${body.length}`,
+    receiptHandle: 'r',
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:${queue}`,
+    awsRegion: 'us-east-1',
+  })),
+});

@@ -15,12 +15,14 @@ import type { DataMap } from '../../../functions/core/data-map.ts';
 import { METRICS, METRICS_NAMESPACE } from '../../../functions/core/metrics.ts';
 import { startPurge } from '../../../functions/core/purge.ts';
 import { retentionTasks } from '../../../functions/core/retention.ts';
+import { feedbackOf, type NoticeFeedback } from '../../../functions/core/ses-feedback.ts';
 import { signatureHeader } from '../../../functions/core/signature.ts';
 import { confirmDeletion } from '../../../functions/enforcement/confirm-deletion.ts';
 import { purgeAccount } from '../../../functions/enforcement/purge.ts';
 import { sweep } from '../../../functions/enforcement/sweep.ts';
 import { requestExport } from '../../../functions/export/use-cases.ts';
 import type { NoticeRecord } from '../../../functions/notices/ports.ts';
+import { recordFeedback } from '../../../functions/notices/record-feedback.ts';
 import { sendNotice } from '../../../functions/notices/send-notice.ts';
 import { enforceRetention } from '../../../functions/retention/enforce-retention.ts';
 import { config } from '../../../lethe.config.ts';
@@ -33,6 +35,7 @@ import {
 } from '../../support/fake-enforcement.ts';
 import { FakeExportRecords } from '../../support/fake-exports.ts';
 import { captureOutput } from '../../support/log-capture.ts';
+import { sesEventFor } from '../../support/ses-events.ts';
 
 /** An id that would be easy to spot in any line. */
 const ID = 'acct-7f3e91-who@example.com';
@@ -299,6 +302,7 @@ describe('EMF lines per use case', () => {
       claim: async () => true,
       unclaim: async () => undefined,
       settle: async () => undefined,
+      markSent: async () => undefined,
       recordSent: async () => undefined,
       hold: async () => undefined,
     };
@@ -315,6 +319,7 @@ describe('EMF lines per use case', () => {
       profiles: { get: async () => ({ email: 'who@example.com', locale: 'en' }) },
       mailer: { send: async () => ({ messageId: 'm1' }) },
       restoreKey: Buffer.from('k'),
+      addressKey: Buffer.from('a'),
       branding: { productName: 'Lethe', supportUrl: 'https://example.com' },
       publicUrl: 'https://api.example.com',
       sweepIntervalMs: 60_000,
@@ -432,5 +437,44 @@ describe('EMF lines per use case', () => {
       { name: 'RetentionRead', unit: 'Count', value: 3, dimensions: category },
       { name: 'RetentionIncomplete', unit: 'Count', value: 0, dimensions: category },
     ]);
+  });
+
+  it('SES feedback: NoticesBounced, NoticesComplained, NoticesDelivered by template kind, once each', async () => {
+    // Arrange: a reminder SES accepted, whose record still names the account
+    const key = `notice#subject#2027-01-01T00:00:00.000Z#reminder-P7D`;
+    const record: NoticeRecord = {
+      key,
+      kind: 'reminder-P7D',
+      state: 'SENT',
+      deactivatedAt: '2027-01-01T00:00:00.000Z',
+      target: ID,
+      messageId: 'ses-1',
+      address: 'digest',
+    };
+    const seen = new Set<string>();
+    const deps = {
+      notices: {
+        get: async () => record,
+        recordFeedback: async (_r: NoticeRecord, feedback: NoticeFeedback) =>
+          !seen.has(feedback.kind) && Boolean(seen.add(feedback.kind)),
+      },
+      metrics,
+    };
+    const sent = { messageId: 'ses-1', noticeKey: key };
+    // Act: each event twice, as at-least-once delivery may
+    for (const name of ['delivery.eventbridge', 'bounce.eventbridge', 'complaint.eventbridge'] as const) {
+      for (const _ of [1, 2])
+        await recordFeedback(deps, feedbackOf(sesEventFor(name, sent)) as NoticeFeedback);
+    }
+    output.stop();
+    // Assert
+    expect(emitted(output.lines)).toEqual(
+      ['NoticesDelivered', 'NoticesBounced', 'NoticesComplained'].map((name) => ({
+        name,
+        unit: 'Count',
+        value: 1,
+        dimensions: { service: 'lethe-test', kind: 'reminder' },
+      })),
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AccountRecord } from '../../../functions/core/lifecycle.ts';
-import { NOTICE_SENDING_TIMEOUT_MS } from '../../../functions/core/notices.ts';
+import {
+  addressDigest,
+  addressKeyFrom,
+  NOTICE_SENDING_TIMEOUT_MS,
+  NOTICE_TAG,
+  noticeKeyOfTag,
+} from '../../../functions/core/notices.ts';
 import { restoreKeyFrom, verifyRestoreToken } from '../../../functions/core/restore-token.ts';
 import {
   type Mail,
@@ -9,6 +15,7 @@ import {
   type NoticeJob,
   type NoticeRecord,
   type NoticeStore,
+  type SentMail,
   type Settled,
 } from '../../../functions/notices/ports.ts';
 import { scheduleNotices } from '../../../functions/notices/schedule-notices.ts';
@@ -16,11 +23,12 @@ import { type SendNoticeDeps, sendNotice } from '../../../functions/notices/send
 
 const KEY = 'notice#subj#2026-11-24T10:00:00.000Z#deactivated';
 const key = restoreKeyFrom('unit');
+const ADDRESS_KEY = addressKeyFrom('unit');
 
 /** Notice records with the adapter's conditional semantics. */
 class FakeNotices implements NoticeStore {
   readonly records = new Map<string, NoticeRecord & Record<string, unknown>>();
-  readonly sent: { accountId: string; kind: string }[] = [];
+  readonly sent: { accountId: string; kind: string; messageId: string }[] = [];
   async get(k: string) {
     return this.records.get(k);
   }
@@ -44,8 +52,14 @@ class FakeNotices implements NoticeStore {
     const { target: _t, profile: _p, ...rest } = r;
     this.records.set(k, { ...rest, state, ...(detail && { detail }) });
   }
-  async recordSent(accountId: string, _d: string, notice: { kind: string }) {
-    this.sent.push({ accountId, kind: notice.kind });
+  async markSent(k: string, _now: string, mail: SentMail) {
+    const r = this.records.get(k);
+    if (!r) return;
+    const { profile: _p, ...rest } = r;
+    this.records.set(k, { ...rest, state: 'SENT', ...mail });
+  }
+  async recordSent(accountId: string, _d: string, notice: { kind: string; messageId: string }) {
+    this.sent.push({ accountId, kind: notice.kind, messageId: notice.messageId });
   }
 }
 
@@ -92,6 +106,7 @@ describe('sendNotice', () => {
       },
       mailer,
       restoreKey: key,
+      addressKey: ADDRESS_KEY,
       branding: { productName: 'Lethe Demo', supportUrl: 'https://example.com/support' },
       publicUrl: 'https://lethe.example.com/',
       sweepIntervalMs: 15 * 60_000,
@@ -138,7 +153,7 @@ describe('sendNotice', () => {
     expect(mailer.outbox[0]?.text).not.toContain('restore?token');
   });
 
-  it('sends once in the profile language with a link bound to the deactivation, then settles SENT', async () => {
+  it('sends once in the profile language with a link bound to the deactivation, then settles SENT with its MessageId', async () => {
     // Act
     const outcomes = [await sendNotice(deps, KEY), await sendNotice(deps, KEY)];
     // Assert
@@ -152,9 +167,50 @@ describe('sendNotice', () => {
       deactivatedAt: account.deactivatedAt,
       expiresAt: account.purgeAfter,
     });
-    expect(notices.records.get(KEY)).toMatchObject({ state: 'SENT' });
-    expect(notices.records.get(KEY)?.target).toBeUndefined();
-    expect(notices.sent).toEqual([{ accountId: 'u1', kind: 'deactivated' }]);
+    // The record keeps the MessageId and the address's digest (never the address), tagged so SES's events find it.
+    expect(notices.records.get(KEY)).toMatchObject({
+      state: 'SENT',
+      messageId: 'm1',
+      address: addressDigest(ADDRESS_KEY, 'U1@example.com '),
+    });
+    expect(JSON.stringify(notices.records.get(KEY))).not.toContain('u1@example.com');
+    expect(noticeKeyOfTag(mailer.outbox[0]?.tags?.[NOTICE_TAG])).toBe(KEY);
+    expect(notices.sent).toEqual([{ accountId: 'u1', kind: 'deactivated', messageId: 'm1' }]);
+  });
+
+  it('sends nothing more to an address that bounced for good or complained, and records why', async () => {
+    // Arrange: the account's address bounced for good on an earlier notice
+    account = {
+      ...account,
+      noticeSuppression: {
+        reason: 'bounced',
+        at: '2026-11-24T10:00:40.000Z',
+        address: addressDigest(ADDRESS_KEY, 'u1@example.com'),
+      },
+    };
+    // Act
+    const outcome = await sendNotice(deps, KEY);
+    // Assert
+    expect(outcome).toBe('suppressed');
+    expect(mailer.outbox).toEqual([]);
+    expect(notices.records.get(KEY)).toMatchObject({ state: 'FAILED', detail: 'suppressed' });
+  });
+
+  it('mails a changed address again: the suppression is for the address that bounced', async () => {
+    // Arrange
+    account = {
+      ...account,
+      noticeSuppression: {
+        reason: 'complained',
+        at: '2026-11-24T10:00:40.000Z',
+        address: addressDigest(ADDRESS_KEY, 'old@example.com'),
+      },
+    };
+    // Act
+    const outcome = await sendNotice(deps, KEY);
+    // Assert
+    expect(outcome).toBe('sent');
+    expect(mailer.outbox).toHaveLength(1);
   });
 
   it('cancels instead of sending when the account was restored', async () => {
@@ -238,6 +294,26 @@ describe('sendNotice', () => {
     expect(mailer.outbox[0]?.text).toContain('28 January 2027');
     expect(notices.records.get(purgedKey)?.profile).toBeUndefined();
     expect(notices.sent).toEqual([]);
+  });
+
+  it('does not send the deletion receipt to an address that bounced for good (the purge carried it over)', async () => {
+    // Arrange
+    const purgedKey = 'notice#subj#final#purged';
+    notices.records.set(purgedKey, {
+      key: purgedKey,
+      kind: 'purged',
+      state: 'PENDING',
+      deactivatedAt: '2026-11-24T10:00:00.000Z',
+      profile: { email: 'gone@example.com', locale: 'en-GB' },
+      suppressedAddress: addressDigest(ADDRESS_KEY, 'gone@example.com'),
+    });
+    // Act
+    const outcome = await sendNotice(deps, purgedKey);
+    // Assert
+    expect(outcome).toBe('suppressed');
+    expect(mailer.outbox).toEqual([]);
+    expect(notices.records.get(purgedKey)).toMatchObject({ state: 'FAILED', detail: 'suppressed' });
+    expect(notices.records.get(purgedKey)?.profile).toBeUndefined();
   });
 });
 

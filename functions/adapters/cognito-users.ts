@@ -20,6 +20,7 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { CognitoUserPoolStore } from '../core/data-map.ts';
+import type { SignInUsers } from '../events/ports.ts';
 
 /** What an export holds of a user: attributes and state, never a password hash or an MFA secret. */
 export interface CognitoUserExport {
@@ -37,7 +38,7 @@ const isLocalEndpoint = (endpoint: string | undefined) =>
 const notFound = (error: unknown) =>
   error instanceof UserNotFoundException || (error as Error).name === 'UserNotFoundException';
 
-export class CognitoUsers {
+export class CognitoUsers implements SignInUsers {
   private skippedSignOut = false;
 
   constructor(

@@ -14,9 +14,9 @@ import {
   QueryCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import { type Backoff, defaultBackoff, jitteredDelay } from '../core/backoff.ts';
 import type { DynamoStore } from '../core/data-map.ts';
 import type { AnnounceKeys, PageResult } from '../enforcement/ports.ts';
-import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
 import { batchGetItems, decodeCursor, encodeCursor, keyOf, storeQuery } from './dynamo-stores.ts';
 
 /**

@@ -3,7 +3,7 @@
  * adapters implement these, use-case tests pass fakes.
  */
 import type { AuditEvent } from '../core/audit.ts';
-import type { ProcessorStore, Store } from '../core/data-map.ts';
+import type { ProcessorStore, Profile, Store } from '../core/data-map.ts';
 import type { PurgeProgress, Receipt } from '../core/purge.ts';
 
 /** One page of deletion in one store. `cursor` undefined: the store holds nothing more of the account. */
@@ -128,17 +128,5 @@ export interface PurgeClaims {
    * record, before any store is purged; `complete` turns it into the purged
    * notice, and sending it erases it. Only the first capture counts.
    */
-  captureNoticeProfile?(accountId: string, profile: NoticeProfile): Promise<void>;
-}
-
-/** What a notice needs of the profile once the profile itself is gone. */
-export interface NoticeProfile {
-  readonly email: string;
-  readonly name?: string;
-  readonly locale?: string;
-  readonly timeZone?: string;
-}
-
-export interface ProfileLookup {
-  get(accountId: string): Promise<NoticeProfile | undefined>;
+  captureNoticeProfile?(accountId: string, profile: Profile): Promise<void>;
 }

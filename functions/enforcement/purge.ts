@@ -5,7 +5,7 @@
  * every store is empty it swaps the record for a tombstone and the receipt.
  */
 import { randomUUID } from 'node:crypto';
-import type { DataMap } from '../core/data-map.ts';
+import type { DataMap, ProfileReader } from '../core/data-map.ts';
 import { parseDuration } from '../core/duration.ts';
 import { type Metrics, noMetrics } from '../core/metrics.ts';
 import {
@@ -21,7 +21,6 @@ import {
 import type {
   Confirmations,
   ProcessorRequests,
-  ProfileLookup,
   PurgeClaims,
   PurgeQueue,
   SavedProgress,
@@ -37,7 +36,7 @@ export interface PurgeDeps {
   readonly now: () => Date;
   readonly remainingMs: () => number;
   /** Reads the address for the deletion receipt before the profile is purged; absent: no purged notice. */
-  readonly profiles?: ProfileLookup;
+  readonly profiles?: ProfileReader;
   readonly metrics?: Metrics;
   /** Where a processor's owed confirmation is recorded before it is asked (P5). */
   readonly confirmations?: Confirmations;

@@ -10,7 +10,7 @@ import { logger, maskId } from '../commons/logger.ts';
 import { isAccountId } from '../core/account-id.ts';
 import { type ErrorCode, invalidRequest, LetheError, LinkRefused, unauthorized } from '../core/errors.ts';
 import { type Actor, authorize, type Caller, callerFromClaims } from '../core/lifecycle.ts';
-import { type Reader, readerOfAcceptLanguage } from '../notices/reader.ts';
+import { type Reader, readerOfAcceptLanguage } from '../core/reader.ts';
 import { restoreFlowPage, type Site } from './html.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;

@@ -4,8 +4,8 @@
  * message of the kind into both the precompiled MJML layout and plain text.
  */
 import type { StoreLabels } from '../core/data-map.ts';
-import { FALLBACK_LANGUAGE, MESSAGES, type Message, type TemplateKind } from './messages.ts';
-import { dataKinds, date, dateTime, type Reader, readerOf } from './reader.ts';
+import { FALLBACK_LANGUAGE, MESSAGES, type Message, type TemplateKind } from '../core/messages.ts';
+import { dataKinds, date, dateTime, type Reader, readerOf } from '../core/reader.ts';
 import { LAYOUTS } from './templates/layouts.generated.ts';
 
 export interface NoticeInput {

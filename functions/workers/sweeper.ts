@@ -2,7 +2,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../commons/logger.ts';
 import { metrics } from '../commons/metrics.ts';
-import { sweepWithNotices } from '../enforcement/sweep.ts';
 import {
   confirmations,
   noticeIndex,
@@ -11,6 +10,7 @@ import {
   purgeState,
   timing,
 } from './enforcement-deps.ts';
+import { sweepWithNotices } from './sweep-with-notices.ts';
 
 const dueNotices = noticeIndex();
 const noticeJobs = noticeQueue();

@@ -23,6 +23,7 @@ import {
   accountOfRecord,
   type BatchStats,
   describeRecord,
+  type HandledBatch,
   type QueuePoller,
   type RecordOutcome,
   startQueuePoller,
@@ -98,8 +99,12 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
   const autoStart = options.autoStart ?? true;
   const stores = purgeOrder(map);
 
-  /** Where the account stands after a handled message: read back, since the handler answers only failures. */
-  const stateOf = async (accountId: string): Promise<string> => {
+  /**
+   * Where the account stands after a handled message: read back, since the handler answers only failures.
+   * Whether this message purged it or found it purged is read from the tombstone, not this process's memory,
+   * so a duplicate job still reads "already purged" after a restart with LETHE_DATA_DIR.
+   */
+  const stateOf = async (accountId: string, record: SQSRecord, batch: HandledBatch): Promise<string> => {
     const read = (key: string) =>
       doc.send(
         new GetCommand({ TableName: accountsTable.localName, Key: { accountId: key }, ConsistentRead: true }),
@@ -111,18 +116,29 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
     }
     if (Item) return `nothing to purge (${String(Item.status)})`;
     const tombstone = (await read(tombstoneKey(subjectOf(subjectKey, accountId)))).Item;
-    // A duplicate job of a purge done earlier finds the same tombstone: it purged nothing itself.
-    if (tombstone) return purgedHere.has(accountId) ? 'already purged' : 'purged';
+    if (tombstone)
+      return purgedBy(record, batch, Date.parse(String(tombstone.purgedAt))) ? 'purged' : 'already purged';
     // A profile and no lifecycle record is an ACTIVE account (the spec), not an unknown one.
     return (await options.profiles?.get(accountId))
       ? 'nothing to purge (ACTIVE)'
       : 'nothing to purge (unknown account)';
   };
 
-  /** Accounts whose purge this process reported done: a later job for one is a duplicate. */
-  const purgedHere = new Set<string>();
+  /**
+   * Whether this message's invocation is the one that purged: the tombstone's purgedAt falls within it (an
+   * earlier purge finished before it began), and no earlier message of the same batch, for the same account,
+   * takes the credit (duplicates in one batch run at once; one purge happened).
+   */
+  const purgedBy = (record: SQSRecord, batch: HandledBatch, purgedAt: number): boolean => {
+    if (!(purgedAt >= batch.startedAt)) return false;
+    const accountId = accountOfRecord(record);
+    const first = batch.records.find(
+      (other) => !batch.failed.has(other.messageId) && accountOfRecord(other) === accountId,
+    );
+    return first?.messageId === record.messageId;
+  };
 
-  const reportRecord = async (record: SQSRecord, outcome: RecordOutcome) => {
+  const reportRecord = async (record: SQSRecord, outcome: RecordOutcome, batch: HandledBatch) => {
     const accountId = accountOfRecord(record);
     const who = describeRecord(accountId);
     if (outcome === 'failed') {
@@ -141,8 +157,7 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
       return;
     }
     try {
-      const state = await stateOf(accountId);
-      if (state === 'purged') purgedHere.add(accountId);
+      const state = await stateOf(accountId, record, batch);
       log(`purge ${who}: ${state}`);
     } catch (error) {
       warn(

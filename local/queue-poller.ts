@@ -31,6 +31,14 @@ export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatch
 
 export type RecordOutcome = 'done' | 'failed';
 
+/** The invocation a record was handed to: when it began, and the whole batch with what failed. */
+export interface HandledBatch {
+  /** Date.now() just before the handler was called. */
+  readonly startedAt: number;
+  readonly records: readonly SQSRecord[];
+  readonly failed: ReadonlySet<string>;
+}
+
 /** The account a job is about, if its body names a valid one: for one-line reports keyed by masked id. */
 export const accountOfRecord = (record: SQSRecord): string | undefined =>
   purgeJobOfBody(record.body)?.accountId;
@@ -52,7 +60,11 @@ export interface QueuePollerOptions {
   /** False: nothing is received until `drain()` (tests drive it). @default true */
   readonly autoStart?: boolean;
   /** After each record's batch is settled: deleted ('done') or left for redelivery ('failed'). */
-  readonly onRecord?: (record: SQSRecord, outcome: RecordOutcome) => void | Promise<void>;
+  readonly onRecord?: (
+    record: SQSRecord,
+    outcome: RecordOutcome,
+    batch: HandledBatch,
+  ) => void | Promise<void>;
   /** One line per failed poll, invocation or delete; it names the error, never a message body. */
   readonly onError?: (line: string) => void;
 }
@@ -126,8 +138,7 @@ export const startQueuePoller = (options: QueuePollerOptions): QueuePoller => {
   const batchSize = Math.min(queue.definition.batchSize, 10);
   const onError = options.onError ?? ((line: string) => console.error(line));
 
-  const invoke = async (records: SQSRecord[]): Promise<Set<string>> => {
-    const started = Date.now();
+  const invoke = async (records: SQSRecord[], started: number): Promise<Set<string>> => {
     try {
       const response = await handler(
         { Records: records },
@@ -176,10 +187,12 @@ export const startQueuePoller = (options: QueuePollerOptions): QueuePoller => {
     );
     if (Messages.length === 0) return { records: 0, failed: 0 };
     const records = Messages.map((m) => toRecord(m, queue, region));
-    const failed = await invoke(records);
+    const startedAt = Date.now();
+    const failed = await invoke(records, startedAt);
     await remove(records.filter((r) => !failed.has(r.messageId)));
+    const batch: HandledBatch = { startedAt, records, failed };
     for (const record of records)
-      await options.onRecord?.(record, failed.has(record.messageId) ? 'failed' : 'done');
+      await options.onRecord?.(record, failed.has(record.messageId) ? 'failed' : 'done', batch);
     return { records: records.length, failed: failed.size };
   };
 

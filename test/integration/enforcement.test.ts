@@ -291,6 +291,52 @@ describe('the enforcement loop', () => {
     for (const [store, seeded] of Object.entries(counts)) expect(receipt[store]).toBeLessThanOrEqual(seeded);
   });
 
+  it('logs "already purged" for a duplicate job, in this run and after a restart (read from the tombstone)', async () => {
+    // Arrange: a past-due account, its job queued by the sweep and once more by hand
+    const { id } = await seedAccount('dup-log');
+    purgedIds.push(id);
+    await deactivatePastDue(id);
+    await enforcement.sweepNow();
+    const body = JSON.stringify({ accountId: id });
+    await sendJobs(fileQueue, [body]);
+    const mine = (lines: readonly string[]) =>
+      lines.filter((line) => line.startsWith(`purge ${maskId(id)}:`));
+    const before = enforcementLines.length;
+
+    // Act: this run handles both
+    await enforcement.drainPurgeQueue();
+
+    // Assert: one purge, and the duplicate says it did nothing
+    expect(mine(enforcementLines.slice(before))).toEqual([
+      `purge ${maskId(id)}: purged`,
+      `purge ${maskId(id)}: already purged`,
+    ]);
+
+    // Act: a new loop, as after a restart with LETHE_DATA_DIR (nothing in memory), gets the same job again
+    const lines: string[] = [];
+    const restarted = await startEnforcement({
+      sqs,
+      doc,
+      map,
+      purgeQueue: fileQueue,
+      subjectKey: process.env.LETHE_SUBJECT_KEY ?? '',
+      sweepIntervalMs: 60_000,
+      autoStart: false,
+      retention: false,
+      log: (line) => lines.push(line),
+      warn: (line) => lines.push(`WARN ${line}`),
+    });
+    try {
+      await sendJobs(fileQueue, [body]);
+      await restarted.drainPurgeQueue();
+    } finally {
+      await restarted.stop();
+    }
+
+    // Assert: still a duplicate, not a purge
+    expect(mine(lines)).toEqual([`purge ${maskId(id)}: already purged`]);
+  });
+
   it('purges an account far larger than one invocation can, continuing from checkpoints (I3)', async () => {
     // Arrange: 3,000 extra items, and an invocation budget that leaves time for about one page
     const { id, counts } = await seedAccount('large', 3000);

@@ -77,12 +77,20 @@ export const config: LetheConfig = {
       {
         kind: 'processor',
         name: 'newsletter',
+        labels: {
+          en: 'your newsletter subscription (at our mailing service)',
+          de: 'Ihr Newsletter-Abonnement (bei unserem Versanddienst)',
+        },
         deletionUrl: 'https://newsletter.example.com/lethe/deletions',
         deadline: 'P30D',
       },
       {
         kind: 'processor',
         name: 'analytics',
+        labels: {
+          en: 'your usage statistics (at our analytics provider)',
+          de: 'Ihre Nutzungsstatistiken (bei unserem Analyseanbieter)',
+        },
         deletionUrl: 'https://analytics.example.com/v2/erasure',
         deadline: 'P30D',
       },

@@ -21,7 +21,8 @@ import { parseDuration } from '../functions/core/duration.ts';
 import { retentionAttributes } from '../functions/core/retention.ts';
 import { LOCAL_LAST_MODIFIED_META } from './stand-ins.ts';
 
-const LOCALES = [
+/** The demo accounts' people, in turn: the locales and time zones their notices and pages are written for. */
+export const LOCALES = [
   { locale: 'en-GB', timeZone: 'Europe/London', name: 'Alex Morgan' },
   { locale: 'de-DE', timeZone: 'Europe/Berlin', name: 'Jana Schmidt' },
   { locale: 'fr-FR', timeZone: 'Europe/Paris', name: 'Camille Martin' },

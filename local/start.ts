@@ -1,6 +1,9 @@
 /**
  * `npm start`: the whole of Lethe on this machine, no AWS account needed.
- * Ctrl-C stops everything it started.
+ * Ctrl-C stops everything it started, and so does SIGTERM or SIGINT to npm's pid:
+ * package.json runs it as `exec node --import tsx`, so npm's child is this very
+ * process. (Under `sh -c tsx …` the shell swallowed the signal npm passes on,
+ * and tsx's own relay SIGKILLs a child that takes over 30 ms to acknowledge.)
  */
 
 import { cognitoStores } from '../functions/core/data-map.ts';

@@ -15,6 +15,8 @@ export interface NpmStart {
   readonly output: () => { stdout: string; stderr: string };
   /** The exit code (or the signal's name) once it exited. */
   readonly exited: Promise<number | string>;
+  /** SIGKILL to its whole process group: what a failed test leaves running goes (stand-ins follow by their watchdog). */
+  readonly killAll: () => void;
 }
 
 /** `npm start` in the repository, with these variables on top of this process's environment. */
@@ -23,6 +25,8 @@ export const npmStart = (env: Record<string, string>): NpmStart => {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, only so a failed test can clean up after itself; signals under test go to the pid.
+    detached: true,
   });
   let stdout = '';
   let stderr = '';
@@ -35,7 +39,14 @@ export const npmStart = (env: Record<string, string>): NpmStart => {
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
-  return { child, output: () => ({ stdout, stderr }), exited };
+  const killAll = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // The group is gone already.
+    }
+  };
+  return { child, output: () => ({ stdout, stderr }), exited, killAll };
 };
 
 /** A listener on 127.0.0.1:port, as someone else's program would hold it. */

@@ -5,18 +5,28 @@
  */
 import { isAccountId } from '../functions/core/account-id.ts';
 import { legalHoldBody } from '../functions/http/schemas.ts';
+import {
+  COMMANDS,
+  type CommandSpec,
+  DEFAULT_DLQ_LIST_MAX,
+  DEFAULT_LIST_LIMIT,
+  DLQ_QUEUES,
+  type DlqQueue,
+  GLOBAL_OPTIONS,
+  type OptionSpec,
+  specOf,
+} from './command-specs.ts';
+import { commandHelp, mainHelp, usageOf } from './help.ts';
+import { UsageError } from './usage-error.ts';
 
-/** A mistake on the command line: one line on stderr, exit code 2, and a pointer to the help. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-  constructor(
-    message: string,
-    /** The help to point at: `lethe <helpFor> --help`. */
-    readonly helpFor?: string,
-  ) {
-    super(message);
-  }
-}
+export {
+  COMMANDS,
+  DEFAULT_DLQ_LIST_MAX,
+  DEFAULT_LIST_LIMIT,
+  DLQ_QUEUES,
+  type DlqQueue,
+} from './command-specs.ts';
+export { UsageError } from './usage-error.ts';
 
 export interface GlobalOptions {
   readonly json: boolean;
@@ -43,8 +53,8 @@ export type Command =
       readonly limit: number;
       readonly cursor?: string;
     }
-  | { readonly name: 'dlq list'; readonly max: number }
-  | { readonly name: 'dlq redrive'; readonly max?: number }
+  | { readonly name: 'dlq list'; readonly queue: DlqQueue; readonly max: number }
+  | { readonly name: 'dlq redrive'; readonly queue: DlqQueue; readonly max?: number }
   | { readonly name: 'verify'; readonly offline: boolean; readonly config?: string }
   | { readonly name: 'retention'; readonly measure: boolean };
 
@@ -54,328 +64,8 @@ export type Invocation =
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'command'; readonly command: Command; readonly global: GlobalOptions };
 
-interface OptionSpec {
-  readonly type: 'boolean' | 'string';
-  /** The value's placeholder in help, for string options. */
-  readonly value?: string;
-  readonly description: string;
-  /** A one-letter alias. */
-  readonly short?: string;
-  /** Shown in the usage line: the command cannot run without it. */
-  readonly required?: boolean;
-}
-
-interface CommandSpec {
-  readonly name: CommandName;
-  /** Positional arguments after the command words. */
-  readonly args: readonly string[];
-  readonly options: Readonly<Record<string, OptionSpec>>;
-  readonly summary: string;
-  readonly description: string;
-  readonly examples: readonly string[];
-}
-
-export const DEFAULT_DLQ_LIST_MAX = 100;
-export const DEFAULT_LIST_LIMIT = 50;
 const LIST_STATES = ['DEACTIVATED', 'PURGING'] as const;
 const MAX_MESSAGES = 100_000;
-
-const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  json: { type: 'boolean', description: 'print one JSON document on stdout and nothing else (for scripts)' },
-  stack: {
-    type: 'string',
-    value: 'prefix',
-    description: 'a deployed app: read stacks <prefix>Stateful and <prefix>Stateless (e.g. Lethe)',
-  },
-  region: {
-    type: 'string',
-    value: 'region',
-    description: "the stack's region (default: AWS_REGION or your AWS profile's)",
-  },
-  help: { type: 'boolean', short: 'h', description: 'show help' },
-};
-
-const ACCOUNT_ARG = ['accountId'] as const;
-
-export const COMMANDS: readonly CommandSpec[] = [
-  {
-    name: 'status',
-    args: ACCOUNT_ARG,
-    options: {},
-    summary: 'lifecycle state, purge date, legal hold, purge progress',
-    description:
-      'Shows what Lethe holds about an account: its state, when it was deactivated and when it may be purged,\n' +
-      'whether a legal hold is on, notices sent, and while PURGING the progress through each data-map store.\n' +
-      'A purged account shows PURGED and when, from the tombstone the purge left.',
-    examples: ['lethe status demo-0001', 'lethe status demo-0001 --json | jq .status'],
-  },
-  {
-    name: 'hold',
-    args: ACCOUNT_ARG,
-    options: {
-      reason: {
-        type: 'string',
-        value: 'text',
-        required: true,
-        description: 'why the data must be kept (1-500 characters)',
-      },
-    },
-    summary: 'place a legal hold: the account is not purged while it is on',
-    description:
-      'Places a legal hold, as PUT /v1/accounts/{accountId}/legal-hold does, and records it in the audit trail.\n' +
-      'A held account is never purged; placing a hold again changes nothing (the first reason and time stay).\n' +
-      'Refused for PURGING and PURGED accounts.',
-    examples: ['lethe hold demo-0002 --reason "Case 2026-114"'],
-  },
-  {
-    name: 'release',
-    args: ACCOUNT_ARG,
-    options: {},
-    summary: 'release a legal hold: the purge resumes if it is due',
-    description:
-      'Releases a legal hold, as DELETE /v1/accounts/{accountId}/legal-hold does. A deactivated account whose\n' +
-      'purge date has passed is claimed by the next sweep.',
-    examples: ['lethe release demo-0002'],
-  },
-  {
-    name: 'receipt',
-    args: ACCOUNT_ARG,
-    options: {},
-    summary: "a purged account's deletion receipt",
-    description:
-      'Shows the deletion receipt a purge left: when it ran, what each data-map store deleted, when processors\n' +
-      'were asked and owe their deletion by, and when backups that may hold the data have expired. The receipt\n' +
-      'is keyed by an HMAC of the id, so it is found from the id but holds no id itself.',
-    examples: ['lethe receipt demo-0001', 'lethe receipt demo-0001 --json'],
-  },
-  {
-    name: 'audit',
-    args: ACCOUNT_ARG,
-    options: {},
-    summary: "an account's audit trail",
-    description:
-      'Lists every recorded transition of an account (deactivated, restored, holds, purge steps), oldest first,\n' +
-      'with who made it. Kept after a purge, keyed by an HMAC of the id.',
-    examples: ['lethe audit demo-0001'],
-  },
-  {
-    name: 'sweep',
-    args: [],
-    options: {
-      'dry-run': {
-        type: 'boolean',
-        description: 'show what the next sweep would claim and how many items each purge would delete',
-      },
-      yes: {
-        type: 'boolean',
-        description: 'run a real sweep now: claim due accounts and enqueue their purges',
-      },
-    },
-    summary: 'what the next sweep would claim (--dry-run), or sweep now (--yes)',
-    description:
-      'With --dry-run, reads the `due` index as the sweeper does (never a Scan), keeps the accounts a sweep\n' +
-      'would claim (deactivated, past their purge date, not held; or a purge whose worker went quiet), and\n' +
-      "counts each one's items in every data-map store. Changes nothing.\n" +
-      'With --yes, runs the sweep itself: the purges it starts cannot be undone.',
-    examples: ['lethe sweep --dry-run', 'lethe sweep --dry-run --json', 'lethe sweep --yes'],
-  },
-  {
-    name: 'list',
-    args: [],
-    options: {
-      state: {
-        type: 'string',
-        value: 'state',
-        description: 'only accounts in this state: DEACTIVATED or PURGING',
-      },
-      held: { type: 'boolean', description: 'accounts under a legal hold (the `holds` index)' },
-      due: { type: 'boolean', description: 'accounts past purgeAfter and not purged, held ones aside' },
-      overdue: {
-        type: 'boolean',
-        description:
-          'accounts past purgeAfter + the deletion SLA and not purged (what OverdueAccountsAlarm counts)',
-      },
-      limit: {
-        type: 'string',
-        value: 'n',
-        description: `at most n accounts a page (default ${DEFAULT_LIST_LIMIT})`,
-      },
-      cursor: {
-        type: 'string',
-        value: 'token',
-        description: 'the next page: the cursor the last page printed',
-      },
-    },
-    summary: 'accounts by state: --state, --held, --due, --overdue (paged)',
-    description:
-      "Lists accounts from the Accounts table's sparse indexes, never a Scan: --due and --overdue read the\n" +
-      '`due` index (unheld DEACTIVATED and PURGING accounts) up to now, or now minus the deletion SLA\n' +
-      '(LETHE_DELETION_SLA, default P1D); --held reads the `holds` index; --state filters what was read.\n' +
-      'Without a filter, every account in the `due` index. A page holds --limit accounts; a next page is\n' +
-      'asked for with the --cursor the last one printed.',
-    examples: [
-      'lethe list --overdue',
-      'lethe list --due --state PURGING',
-      'lethe list --held --json | jq -r ".accounts[].accountId"',
-    ],
-  },
-  {
-    name: 'dlq list',
-    args: [],
-    options: {
-      max: {
-        type: 'string',
-        value: 'n',
-        description: `show at most n messages (default ${DEFAULT_DLQ_LIST_MAX})`,
-      },
-    },
-    summary: 'peek at the purge jobs in the dead-letter queue',
-    description:
-      'Lists the purge jobs that failed every delivery: message id, account id (and the masked id its log\n' +
-      'lines carry), when it was sent and first received, and how often it was received. Peeking receives the\n' +
-      'messages and makes them visible again at once, so each listing adds one to their receive counts.',
-    examples: ['lethe dlq list', 'lethe dlq list --json | jq -r ".messages[].accountId"'],
-  },
-  {
-    name: 'dlq redrive',
-    args: [],
-    options: {
-      max: { type: 'string', value: 'n', description: 'move at most n messages (default: all)' },
-    },
-    summary: 'move the dead-lettered purge jobs back to the purge queue',
-    description:
-      'Moves every message in the purge DLQ back to the purge queue, ten at a time: send to the queue, then\n' +
-      'delete from the DLQ. A message whose send fails stays in the DLQ. Purge jobs are idempotent, so a\n' +
-      'message sent twice (after an interrupted redrive) does no harm.',
-    examples: ['lethe dlq redrive', 'lethe dlq redrive --max 10'],
-  },
-  {
-    name: 'verify',
-    args: [],
-    options: {
-      offline: {
-        type: 'boolean',
-        description: "skip what needs the internet beyond AWS (the JWT issuer's discovery document)",
-      },
-      config: {
-        type: 'string',
-        value: 'file',
-        description: 'a module exporting the configuration (`config` or default) (default: lethe.config.ts)',
-      },
-    },
-    summary: 'check an environment against the configuration before relying on it',
-    description:
-      'Checks, reading only: every data-map store exists with the partition and sort key, index and\n' +
-      'attribute it names (DynamoDB DescribeTable; S3 HeadBucket, and that a versioned bucket is marked so),\n' +
-      "and each retention rule's table has the lethe-retention index (and TTL for a ttl rule);\n" +
-      "the sender's SES identity is verified and the account is out of the SES sandbox; the alarm topic\n" +
-      'has a confirmed subscription; the JWT issuer the API trusts serves its discovery document and keys.\n' +
-      'Prints one line per check: PASS, FAIL, or SKIP with the reason (local mode has no SNS and no issuer;\n' +
-      'the SES stand-in has no identities or sandbox). Exit code 0 when nothing failed, 1 when a check failed.',
-    examples: [
-      'lethe verify',
-      'lethe verify --stack Lethe --region eu-west-1',
-      'lethe verify --stack LetheStaging --config ./staging.config.ts --json',
-      'lethe verify --stack Lethe --offline',
-    ],
-  },
-  {
-    name: 'retention',
-    args: [],
-    options: {
-      schedule: {
-        type: 'boolean',
-        description: 'print the schedule alone, reading nothing (no target needed)',
-      },
-    },
-    summary: 'the retention schedule, with the oldest item each category still holds',
-    description:
-      'Prints the retention schedule of the data map (P9) as a Markdown table: category, what it holds,\n' +
-      'stores, how long it is kept, legal basis. Against local mode or a deployed app (--stack) it adds the\n' +
-      'age of the oldest item each category still holds next to its window + max lag\n' +
-      '(LETHE_RETENTION_MAX_LAG, default the configured retentionMaxLag or P1D), read oldest first through\n' +
-      'the lethe-retention index (S3: a listing of the prefix); items kept by a legal hold are counted apart.',
-    examples: ['lethe retention', 'lethe retention --json', 'lethe retention --schedule'],
-  },
-];
-
-const specOf = (name: string) => COMMANDS.find((c) => c.name === name);
-
-const optionLine = (name: string, spec: OptionSpec) =>
-  `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.type === 'string' ? ` <${spec.value ?? 'value'}>` : ''}`;
-
-const columns = (rows: readonly (readonly [string, string])[], indent = '  ') => {
-  const width = Math.max(...rows.map(([left]) => left.length));
-  return rows.map(([left, right]) => `${indent}${left.padEnd(width)}  ${right}`).join('\n');
-};
-
-/** `status <accountId>`, `hold <accountId> --reason <text>`: the words, arguments and required options. */
-const synopsis = (spec: CommandSpec) =>
-  [
-    spec.name,
-    ...spec.args.map((a) => `<${a}>`),
-    ...Object.entries(spec.options)
-      .filter(([, o]) => o.required)
-      .map(([name, o]) => optionLine(name, o)),
-  ].join(' ');
-
-const usageOf = (spec: CommandSpec) => `lethe ${synopsis(spec)} [options]`;
-
-const TARGETS =
-  'Target: local mode by default (the stand-ins `npm start` runs on 127.0.0.1, ports from\n' +
-  'LETHE_DYNAMODB_PORT, LETHE_SQS_S3_PORT, LETHE_SES_PORT and LETHE_COGNITO_PORT, subject key from .lethe/\n' +
-  'in this directory);\n' +
-  'with --stack, a deployed app (outputs from CloudFormation, subject key from Secrets Manager).';
-
-export const mainHelp = (): string =>
-  [
-    'lethe: operate Lethe (account status, legal holds, receipts, audit trails, sweeps, the purge DLQ)',
-    '',
-    'Usage: lethe <command> [options]',
-    '',
-    'Commands:',
-    columns(COMMANDS.map((spec) => [synopsis(spec), spec.summary])),
-    '',
-    'Options:',
-    columns(Object.entries(GLOBAL_OPTIONS).map(([name, spec]) => [optionLine(name, spec), spec.description])),
-    '',
-    TARGETS,
-    '',
-    "Run 'lethe <command> --help' for a command's options and examples.",
-  ].join('\n');
-
-export const commandHelp = (name: string): string => {
-  if (name === 'dlq') {
-    const dlq = COMMANDS.filter((c) => c.name.startsWith('dlq '));
-    return [
-      'lethe dlq: the purge dead-letter queue',
-      '',
-      'Commands:',
-      columns(dlq.map((spec) => [spec.name, spec.summary])),
-      '',
-      "Run 'lethe dlq list --help' or 'lethe dlq redrive --help' for details.",
-    ].join('\n');
-  }
-  const spec = specOf(name);
-  if (!spec) throw new UsageError(`unknown command "${name}"`, '');
-  const options = [
-    ...Object.entries(spec.options).map(([n, o]) => [optionLine(n, o), o.description] as const),
-    ...Object.entries(GLOBAL_OPTIONS).map(([n, o]) => [optionLine(n, o), o.description] as const),
-  ];
-  return [
-    `Usage: ${usageOf(spec)}`,
-    '',
-    spec.description,
-    '',
-    'Options:',
-    columns(options),
-    '',
-    'Examples:',
-    ...spec.examples.map((e) => `  ${e}`),
-    '',
-    TARGETS,
-  ].join('\n');
-};
 
 /** Edit distance, for suggesting the command a typo meant. */
 const distance = (a: string, b: string): number => {
@@ -508,6 +198,14 @@ const count = (spec: CommandSpec, raw: string | true | undefined): number | unde
   return value;
 };
 
+const dlqQueue = (spec: CommandSpec, raw: string | true | undefined): DlqQueue => {
+  if (raw === undefined) return 'purge';
+  if (!DLQ_QUEUES.includes(raw as DlqQueue)) {
+    throw new UsageError(`--queue must be purge, notices or export, got "${String(raw)}"`, spec.name);
+  }
+  return raw as DlqQueue;
+};
+
 const commandOf = (spec: CommandSpec, args: readonly string[], values: Tokens['values']): Command => {
   const expected = spec.args.length;
   if (args.length > expected) {
@@ -524,11 +222,11 @@ const commandOf = (spec: CommandSpec, args: readonly string[], values: Tokens['v
       const raw = values.get('reason');
       if (raw === undefined) throw new UsageError(`hold needs --reason: ${usageOf(spec)}`, spec.name);
       // The API's own rule for a hold's reason, so the CLI and PUT /legal-hold accept the same text.
-      const parsed = legalHoldBody.safeParse({ reason: raw });
-      if (!parsed.success) {
+      const parsed = legalHoldBody.check({ reason: raw });
+      if (!parsed.ok) {
         throw new UsageError('--reason must be 1-500 characters, not only spaces', spec.name);
       }
-      return { name: 'hold', accountId, reason: parsed.data.reason };
+      return { name: 'hold', accountId, reason: parsed.value.reason };
     }
     case 'sweep': {
       const dryRun = values.get('dry-run') === true;
@@ -578,10 +276,18 @@ const commandOf = (spec: CommandSpec, args: readonly string[], values: Tokens['v
       };
     }
     case 'dlq list':
-      return { name: 'dlq list', max: count(spec, values.get('max')) ?? DEFAULT_DLQ_LIST_MAX };
+      return {
+        name: 'dlq list',
+        queue: dlqQueue(spec, values.get('queue')),
+        max: count(spec, values.get('max')) ?? DEFAULT_DLQ_LIST_MAX,
+      };
     case 'dlq redrive': {
       const max = count(spec, values.get('max'));
-      return { name: 'dlq redrive', ...(max !== undefined && { max }) };
+      return {
+        name: 'dlq redrive',
+        queue: dlqQueue(spec, values.get('queue')),
+        ...(max !== undefined && { max }),
+      };
     }
     case 'retention':
       return { name: 'retention', measure: values.get('schedule') !== true };

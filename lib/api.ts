@@ -30,7 +30,8 @@ import {
   type RouteDefinition,
   routes,
 } from '../functions/http/routes.ts';
-import { type AccountsAccess, type AuditAccess, LetheFunction, retentionOf } from './lethe-function.ts';
+import type { AccountsAccess, AuditAccess } from './iam-actions.ts';
+import { LetheFunction, retentionOf } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
 import { scopedName } from './names.ts';
 import type { LetheStateResources } from './state.ts';

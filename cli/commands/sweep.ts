@@ -11,8 +11,8 @@ import { parseDuration } from '../../functions/core/duration.ts';
 import { DUE_SHARDS } from '../../functions/core/lifecycle.ts';
 import { purgeOrder } from '../../functions/core/purge.ts';
 import type { DueAccount, PurgeJob } from '../../functions/enforcement/ports.ts';
-import { sweepWithNotices } from '../../functions/enforcement/sweep.ts';
 import type { NoticeJob } from '../../functions/notices/ports.ts';
+import { sweepWithNotices } from '../../functions/workers/sweep-with-notices.ts';
 import { createProgress, type ErrorStream } from '../progress.ts';
 import type { Services } from '../services.ts';
 import {

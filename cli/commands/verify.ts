@@ -35,7 +35,7 @@ import type {
 import { senderDomain } from '../../functions/core/notices.ts';
 import {
   type LifecycleExpiry,
-  lifecycleExpiries,
+  lifecycleExpiryOf,
   RETENTION_EXPIRY_ATTRIBUTE,
   RETENTION_INDEX,
   type RetentionTask,
@@ -365,16 +365,32 @@ const expiresInTime = (rule: LifecycleRule, expiry: LifecycleExpiry): boolean =>
   );
 };
 
+/** Any enabled rule that expires objects somewhere under the store's prefix (or above it), tags or not. */
+const expiresSome = (rule: LifecycleRule, prefix: string): boolean => {
+  const theirs = rule.Filter?.And?.Prefix ?? rule.Filter?.Prefix ?? rule.Prefix ?? '';
+  const expires =
+    rule.Expiration?.Days !== undefined ||
+    rule.Expiration?.Date !== undefined ||
+    rule.NoncurrentVersionExpiration?.NoncurrentDays !== undefined;
+  return rule.Status === 'Enabled' && expires && (prefix.startsWith(theirs) || theirs.startsWith(prefix));
+};
+
+const prefixOf = (rule: LifecycleRule) =>
+  rule.Filter?.Prefix ?? rule.Filter?.And?.Prefix ?? rule.Prefix ?? '';
+
 /**
- * A `ttl` rule over an S3 store asks for a lifecycle expiration rule on its
- * prefix. The construct adds it to a bucket defined in the same CDK app; for
- * any other bucket this names the missing rule, in one line, so an operator
- * can add it. (Lethe's sweeper still deletes to the hour without it.)
+ * The lifecycle rules on a retention rule's S3 store. A `ttl` rule asks for
+ * an expiration rule on its prefix: the construct adds it to a bucket defined
+ * in the same CDK app; for any other bucket this names the missing rule, in
+ * one line, so an operator can add it (Lethe's sweeper still deletes to the
+ * hour without it). Without `ttl`, holds must win (P4), so a lifecycle rule
+ * that expires objects under the prefix fails: S3 would delete what a legal
+ * hold keeps.
  */
 export const checkLifecycle = async (
   services: Services,
   item: {
-    readonly rule: { readonly category: string; readonly window: string };
+    readonly rule: { readonly category: string; readonly window: string; readonly ttl?: boolean };
     readonly store: S3PrefixStore;
     readonly expiry: LifecycleExpiry;
   },
@@ -391,13 +407,27 @@ export const checkLifecycle = async (
   } catch (error) {
     if ((error as Error).name !== 'NoSuchLifecycleConfiguration') return failure(check, subject, error);
   }
+  if (rule.ttl !== true) {
+    const breaking = rules.find((r) => expiresSome(r, expiry.prefix));
+    return breaking
+      ? fail(
+          check,
+          subject,
+          `bucket ${store.bucket}: lifecycle rule ${breaking.ID ?? '(no id)'} expires objects under "${prefixOf(breaking)}", which ignores legal holds, and category ${rule.category} does not set ttl: remove the rule, or set ttl if no hold must keep these (docs/retention.md)`,
+        )
+      : pass(
+          check,
+          subject,
+          `bucket ${store.bucket}: no lifecycle rule expires "${expiry.prefix}" (holds win)`,
+        );
+  }
   const versions = expiry.versioned ? ', noncurrent versions too' : '';
   const found = rules.find((r) => expiresInTime(r, expiry));
   return found
     ? pass(
         check,
         subject,
-        `bucket ${store.bucket}: lifecycle rule ${found.ID ?? '(no id)'} expires "${found.Filter?.Prefix ?? found.Filter?.And?.Prefix ?? found.Prefix ?? ''}" after ${found.Expiration?.Days} days`,
+        `bucket ${store.bucket}: lifecycle rule ${found.ID ?? '(no id)'} expires "${prefixOf(found)}" after ${found.Expiration?.Days} days`,
       )
     : fail(
         check,
@@ -621,7 +651,17 @@ export const verify = async (services: Services, input: VerifyInput): Promise<Ve
   const checks = await Promise.all([
     ...input.config.dataMap.stores.map((store) => checkStore(services, describe, store)),
     ...retention.map((task) => checkRetentionIndex(services, describe, task)),
-    ...lifecycleExpiries(input.config.dataMap).map((item) => checkLifecycle(services, item)),
+    ...retentionTasks(input.config.dataMap).flatMap((task) =>
+      task.store.kind === 's3-prefix'
+        ? [
+            checkLifecycle(services, {
+              rule: task.rule,
+              store: task.store,
+              expiry: lifecycleExpiryOf(task.rule, task.store),
+            }),
+          ]
+        : [],
+    ),
     ...retentionLogGroups(input.config.dataMap).map((item) => checkLogGroup(services, item)),
     checkSesIdentity(services, input.config.notices.sender),
     checkSesAccount(services),

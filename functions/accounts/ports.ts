@@ -2,7 +2,6 @@
  * What the account use cases need from the outside world. The use cases own
  * these interfaces; DynamoDB adapters implement them, tests pass plain fakes.
  */
-import type { Profile } from '../core/data-map.ts';
 import type { AccountRecord, Actor, LegalHold } from '../core/lifecycle.ts';
 import type { PlannedNotice } from '../core/notices.ts';
 
@@ -56,8 +55,4 @@ export interface AccountRepository {
     seen?: AccountRecord,
   ): Promise<Transition>;
   releaseHold(accountId: string, now: string, actor: Actor, seen?: AccountRecord): Promise<Transition>;
-}
-
-export interface ProfileReader {
-  get(accountId: string): Promise<Profile | undefined>;
 }

@@ -2,6 +2,8 @@
  * The account use cases behind the HTTP API. Each is a short primary course:
  * find the account, apply one conditional transition, answer the view.
  */
+
+import type { ProfileReader } from '../core/data-map.ts';
 import { notFound } from '../core/errors.ts';
 import {
   type AccountRecord,
@@ -14,7 +16,7 @@ import {
 } from '../core/lifecycle.ts';
 import { type MetricKey, type Metrics, noMetrics } from '../core/metrics.ts';
 import { planNotices } from '../core/notices.ts';
-import type { AccountRepository, ProfileReader } from './ports.ts';
+import type { AccountRepository } from './ports.ts';
 
 export interface AccountDeps {
   readonly accounts: AccountRepository;

@@ -9,9 +9,9 @@ import type { Readable } from 'node:stream';
 import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Backoff } from '../core/backoff.ts';
 import { type DynamoStore, fillTemplate, type S3PrefixStore } from '../core/data-map.ts';
 import type { DataMapReader, StoredObject } from '../export/ports.ts';
-import type { Backoff } from './backoff.ts';
 import { batchGetItems, keyOf, storeQuery } from './dynamo-stores.ts';
 
 export const EXPORT_PAGE_SIZE = 500;

@@ -13,10 +13,10 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type Backoff, defaultBackoff, jitteredDelay } from '../core/backoff.ts';
 import { type LifecycleEvent, lifecycleEvent } from '../core/events.ts';
 import { type ExportFailure, type ExportRecord, exportIdFloor, PENDING_POINTER } from '../core/export.ts';
 import type { AccountStatuses, ExportRecords } from '../export/ports.ts';
-import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
 import { applied } from './conditional.ts';
 import type { Outbox } from './dynamo-outbox.ts';
 

@@ -1,7 +1,7 @@
 /** Which accounts are under legal hold, read from their lifecycle records in batches of 100 (P4). */
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Backoff, defaultBackoff, jitteredDelay } from '../core/backoff.ts';
 import type { HeldAccounts } from '../retention/ports.ts';
-import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
 
 export class DynamoHolds implements HeldAccounts {
   constructor(

@@ -4,20 +4,12 @@
  * publisher reads it from the table's stream; this side only writes.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { accountOf, type LifecycleEvent } from '../core/events.ts';
+import { defaultBackoff, jitteredDelay } from '../core/backoff.ts';
+import { accountOf, type LifecycleEvent, type OutboxItem } from '../core/events.ts';
 import type { OutboxCleaner } from '../events/ports.ts';
-import { defaultBackoff, jitteredDelay } from './backoff.ts';
 
 /** A day: as long as DynamoDB Streams keeps a record. */
 export const OUTBOX_KEEP_MS = 24 * 3_600_000;
-
-export interface OutboxItem {
-  readonly pk: string;
-  readonly sk: string;
-  readonly detailType: LifecycleEvent['detailType'];
-  readonly detail: LifecycleEvent['detail'];
-  readonly expiresAt: number;
-}
 
 export const outboxKeyOf = (event: LifecycleEvent) => ({
   // One account's events share a partition; a receipt notice's failure has only the subject.

@@ -1,7 +1,12 @@
 /** Reads the host app's profile (email, name, locale) where the data map says it lives. */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ProfileReader } from '../accounts/ports.ts';
-import { type DataMap, fillTemplate, type Profile, profileStore } from '../core/data-map.ts';
+import {
+  type DataMap,
+  fillTemplate,
+  type Profile,
+  type ProfileReader,
+  profileStore,
+} from '../core/data-map.ts';
 
 export class DynamoProfileReader implements ProfileReader {
   constructor(

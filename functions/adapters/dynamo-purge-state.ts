@@ -13,19 +13,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../core/audit.ts';
+import type { Profile } from '../core/data-map.ts';
 import { lifecycleEvent } from '../core/events.ts';
 import { exportTargets } from '../core/export.ts';
 import { type NoticeKind, noticeKey } from '../core/notices.ts';
 import type { PurgeProgress, Receipt } from '../core/purge.ts';
 import { DUE_INDEX } from '../core/resources.ts';
 import { tombstoneKey } from '../core/subject.ts';
-import type {
-  DueAccount,
-  DueIndex,
-  NoticeProfile,
-  PurgeClaims,
-  SavedProgress,
-} from '../enforcement/ports.ts';
+import type { DueAccount, DueIndex, PurgeClaims, SavedProgress } from '../enforcement/ports.ts';
 import { applied, conditionFailed } from './conditional.ts';
 import type { AuditLog } from './dynamo-audit.ts';
 import { pendingNoticeItem } from './dynamo-notices.ts';
@@ -212,7 +207,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     );
   }
 
-  async captureNoticeProfile(accountId: string, profile: NoticeProfile): Promise<void> {
+  async captureNoticeProfile(accountId: string, profile: Profile): Promise<void> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -252,7 +247,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
           Delete: { TableName: this.tableName, Key: { accountId: noticeKey(subject, deactivatedAt, kind) } },
         }))
       : [];
-    const profile = Item?.noticeProfile as NoticeProfile | undefined;
+    const profile = Item?.noticeProfile as Profile | undefined;
     if (!profile?.email) return deletes;
     const key = noticeKey(subject, 'final', 'purged');
     return [

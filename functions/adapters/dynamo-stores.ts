@@ -15,8 +15,8 @@ import {
   type QueryCommandInput as DocQueryInput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { type Backoff, defaultBackoff, jitteredDelay } from '../core/backoff.ts';
 import { type DynamoStore, fillTemplate } from '../core/data-map.ts';
-import { type Backoff, defaultBackoff, jitteredDelay } from './backoff.ts';
 
 type Item = Record<string, AttributeValue>;
 

@@ -170,11 +170,21 @@ export interface DataMap {
   readonly retention?: readonly RetentionRule[];
 }
 
+/**
+ * Who the account belongs to, as the data map's profile store says: what the
+ * API shows, what the export carries, and what a notice needs once the
+ * profile itself is gone (the purge keeps it for the deletion receipt).
+ */
 export interface Profile {
   readonly email: string;
   readonly name?: string;
   readonly locale?: string;
   readonly timeZone?: string;
+}
+
+/** Reads an account's profile from the data map's profile store. */
+export interface ProfileReader {
+  get(accountId: string): Promise<Profile | undefined>;
 }
 
 export const fillTemplate = (template: string, accountId: string): string =>

@@ -95,3 +95,12 @@ export const lifecycleEvent = <T extends DetailType>(
 /** The account an event is about, when it names one (a purged account's receipt notice does not). */
 export const accountOf = (event: LifecycleEvent): string | undefined =>
   'accountId' in event.detail ? event.detail.accountId : undefined;
+
+/** A lifecycle event as the outbox table holds it, and as its stream hands it to the publisher. */
+export interface OutboxItem {
+  readonly pk: string;
+  readonly sk: string;
+  readonly detailType: LifecycleEvent['detailType'];
+  readonly detail: LifecycleEvent['detail'];
+  readonly expiresAt: number;
+}

@@ -5,7 +5,7 @@
 
 import type { AuditEvent } from '../core/audit.ts';
 import type { ConfirmationRecord } from '../core/confirmations.ts';
-import type { ProcessorStore, Store } from '../core/data-map.ts';
+import type { ProcessorStore, Profile, Store } from '../core/data-map.ts';
 import type { PurgeProgress, Receipt } from '../core/purge.ts';
 
 /** One page of deletion in one store. `cursor` undefined: the store holds nothing more of the account. */
@@ -14,9 +14,24 @@ export interface PageResult {
   readonly cursor?: string;
 }
 
+/** Told the keys a page is about to delete, before it deletes them; the delete waits for it. */
+export type AnnounceKeys = (keys: readonly string[]) => Promise<void>;
+
 /** Deletes an account's data from the data map's stores, a page at a time, resumably. */
 export interface StorePurger {
-  purgePage(store: Store, accountId: string, cursor: string | undefined): Promise<PageResult>;
+  /**
+   * One page. With `announce`, every key is announced before it is deleted
+   * (and the page's `deleted` counts announced keys too), so a run killed
+   * mid-page leaves behind exactly the keys it may have deleted.
+   */
+  purgePage(
+    store: Store,
+    accountId: string,
+    cursor: string | undefined,
+    announce?: AnnounceKeys,
+  ): Promise<PageResult>;
+  /** Deletes keys a killed run announced, again: a no-op for those it had deleted already. */
+  deleteAnnounced(store: Store, accountId: string, keys: readonly string[]): Promise<void>;
 }
 
 /** Third-party processors, asked to delete an account by a signed request (P5). */
@@ -135,17 +150,5 @@ export interface PurgeClaims {
    * record, before any store is purged; `complete` turns it into the purged
    * notice, and sending it erases it. Only the first capture counts.
    */
-  captureNoticeProfile?(accountId: string, profile: NoticeProfile): Promise<void>;
-}
-
-/** What a notice needs of the profile once the profile itself is gone. */
-export interface NoticeProfile {
-  readonly email: string;
-  readonly name?: string;
-  readonly locale?: string;
-  readonly timeZone?: string;
-}
-
-export interface ProfileLookup {
-  get(accountId: string): Promise<NoticeProfile | undefined>;
+  captureNoticeProfile?(accountId: string, profile: Profile): Promise<void>;
 }

@@ -6,12 +6,12 @@
  * disabled with sessions ended, ACTIVE enabled. A purged account's user was
  * deleted by the purge (a data-map store like any other).
  */
-import type { CognitoUsers } from '../adapters/cognito-users.ts';
 import type { CognitoUserPoolStore } from '../core/data-map.ts';
+import type { SignInUsers } from './ports.ts';
 
 export interface FollowDeps {
   readonly pools: readonly CognitoUserPoolStore[];
-  readonly users: Pick<CognitoUsers, 'disable' | 'enable'>;
+  readonly users: SignInUsers;
   /** The account's status in the Accounts table; undefined: no record (active, or purged and gone). */
   readonly status: (accountId: string) => Promise<string | undefined>;
 }

@@ -1,4 +1,11 @@
-/** What the event publisher needs from the outside world; adapters implement these, tests pass fakes. */
+/** What the event publisher and the sign-in follower need from the outside world; adapters implement these, tests pass fakes. */
+import type { CognitoUserPoolStore } from '../core/data-map.ts';
+
+/** Turns an account's sign-in off and on in a user pool; false: the pool has no such user. */
+export interface SignInUsers {
+  disable(pool: CognitoUserPoolStore, accountId: string): Promise<boolean>;
+  enable(pool: CognitoUserPoolStore, accountId: string): Promise<boolean>;
+}
 
 /** One event as EventBridge takes it (PutEvents entry). */
 export interface BusEntry {

@@ -12,8 +12,8 @@
  *      skipped. Consumers dedupe on `detail.eventId`.
  *   4. Published and dead-lettered items are deleted from the outbox.
  */
-import { type Backoff, defaultBackoff, jitteredDelay } from '../adapters/backoff.ts';
-import type { OutboxItem } from '../adapters/dynamo-outbox.ts';
+import { type Backoff, defaultBackoff, jitteredDelay } from '../core/backoff.ts';
+import type { OutboxItem } from '../core/events.ts';
 import type { BusEntry, DeadLetters, EventBus, OutboxCleaner } from './ports.ts';
 
 export interface PublishDeps {

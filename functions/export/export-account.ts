@@ -14,22 +14,23 @@ import {
   dynamoStores,
   fillTemplate,
   type Profile,
+  type ProfileReader,
   type S3PrefixStore,
   s3Stores,
   storeLabel,
 } from '../core/data-map.ts';
 import { ARCHIVE_SCHEMA_VERSION, archiveKeyOf } from '../core/export.ts';
 import { isFinal, type Status } from '../core/lifecycle.ts';
+import { FALLBACK_LANGUAGE, READMES } from '../core/messages.ts';
 import { type Metrics, noMetrics } from '../core/metrics.ts';
-import { FALLBACK_LANGUAGE, READMES } from '../notices/messages.ts';
-import { dateTime, readerOf } from '../notices/reader.ts';
+import { dateTime, readerOf } from '../core/reader.ts';
 import type { AccountStatuses, ArchiveStore, ArchiveWriter, DataMapReader, ExportRecords } from './ports.ts';
 
 export interface ExportDeps {
   readonly map: DataMap;
   readonly productName: string;
   /** The profile's locale and time zone: the README reads in the reader's language. */
-  readonly profiles: { get(accountId: string): Promise<Profile | undefined> };
+  readonly profiles: ProfileReader;
   readonly exports: ExportRecords;
   readonly accounts: AccountStatuses;
   readonly reader: DataMapReader;

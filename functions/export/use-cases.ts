@@ -2,7 +2,8 @@
  * The export use cases behind the HTTP API: ask for an export (one pending at
  * a time, a few a day) and read one back, with a download link once READY.
  */
-import type { AccountRepository, ProfileReader } from '../accounts/ports.ts';
+import type { AccountRepository } from '../accounts/ports.ts';
+import type { ProfileReader } from '../core/data-map.ts';
 import { conflict, notFound, tooManyRequests } from '../core/errors.ts';
 import {
   type ExportSettings,

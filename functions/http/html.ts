@@ -6,8 +6,9 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { StoreLabels } from '../core/data-map.ts';
-import { FALLBACK_LANGUAGE, PAGES, type PageKind } from '../notices/messages.ts';
-import { dataKinds, dateTime, type Reader } from '../notices/reader.ts';
+import { escapeHtml } from '../core/escape-html.ts';
+import { FALLBACK_LANGUAGE, PAGES, type PageKind } from '../core/messages.ts';
+import { dataKinds, dateTime, type Reader } from '../core/reader.ts';
 
 const STYLE =
   'body{font-family:system-ui,sans-serif;background:#f6f8fa;color:#1f2328;margin:0}' +
@@ -26,12 +27,6 @@ export const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'cache-control': 'no-store',
 } as const;
-
-export const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 export interface Page {
   readonly title: string;
@@ -67,7 +62,7 @@ export interface Site {
 /**
  * One page of the restore flow in the reader's language, with dates in their
  * locale and time zone: the words come from the notices' source
- * (functions/notices/messages.ts), so the page says what the email said.
+ * (functions/core/messages.ts), so the page says what the email said.
  */
 export const restoreFlowPage = (
   statusCode: number,

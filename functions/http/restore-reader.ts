@@ -4,7 +4,7 @@
  * there; otherwise the browser's `Accept-Language`; otherwise English.
  */
 import { profileOfLink } from '../accounts/restore-link.ts';
-import { type Reader, readerOf } from '../notices/reader.ts';
+import { type Reader, readerOf } from '../core/reader.ts';
 import { restoreLinkDeps } from './deps.ts';
 import { browserReaderOf, type Event } from './middleware.ts';
 

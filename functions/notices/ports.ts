@@ -1,7 +1,7 @@
 /** What the notice use cases need from the outside world; adapters implement these, tests pass fakes. */
+import type { Profile } from '../core/data-map.ts';
 import type { NoticeKind, NoticeState, NoticeSuppression } from '../core/notices.ts';
 import type { NoticeFeedback } from '../core/ses-feedback.ts';
-import type { NoticeProfile } from '../enforcement/ports.ts';
 
 export interface NoticeRecord {
   /** The record's key in the Accounts table: `notice#<subject>#<deactivatedAt>#<kind>`. */
@@ -16,7 +16,7 @@ export interface NoticeRecord {
   /** The resumed notice: when the hold that kept the account past its date was released. */
   readonly releasedAt?: string;
   /** The purged notice: the address captured before the purge, and the receipt's facts. */
-  readonly profile?: NoticeProfile;
+  readonly profile?: Profile;
   readonly purgedAt?: string;
   readonly goneFromBackupsBy?: string;
   readonly dataKinds?: readonly string[];

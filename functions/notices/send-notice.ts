@@ -4,8 +4,8 @@
  * or a concurrent delivery finds the record claimed or settled and sends
  * nothing.
  */
+import type { ProfileReader } from '../core/data-map.ts';
 import type { AccountRecord } from '../core/lifecycle.ts';
-
 import { type MetricKey, type Metrics, noMetrics } from '../core/metrics.ts';
 import {
   addressDigest,
@@ -16,16 +16,14 @@ import {
   noticeTagValue,
   templateKindOf,
 } from '../core/notices.ts';
-
 import { signRestoreToken } from '../core/restore-token.ts';
-import type { NoticeProfile } from '../enforcement/ports.ts';
 import { type Mailer, MailNotSent, MailRejected, type NoticeRecord, type NoticeStore } from './ports.ts';
 import { type Branding, renderNotice } from './render.ts';
 
 export interface SendNoticeDeps {
   readonly notices: NoticeStore;
   readonly accounts: { get(accountId: string): Promise<AccountRecord | undefined> };
-  readonly profiles: { get(accountId: string): Promise<NoticeProfile | undefined> };
+  readonly profiles: ProfileReader;
   readonly mailer: Mailer;
   readonly restoreKey: Buffer;
   /** The key of address digests (addressKeyFrom): a suppressed address is compared by its digest. */

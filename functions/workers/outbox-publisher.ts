@@ -8,13 +8,13 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { DynamoOutboxCleaner, type OutboxItem } from '../adapters/dynamo-outbox.ts';
+import { DynamoOutboxCleaner } from '../adapters/dynamo-outbox.ts';
 import { EventBridgeBus } from '../adapters/eventbridge-bus.ts';
 import { SqsDeadLetters } from '../adapters/sqs-dead-letters.ts';
 import { dynamo } from '../commons/clients.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { logger } from '../commons/logger.ts';
-import { DEFAULT_EVENT_SOURCE } from '../core/events.ts';
+import { DEFAULT_EVENT_SOURCE, type OutboxItem } from '../core/events.ts';
 import { outboxTable } from '../core/resources.ts';
 import { type OutboxRecord, type PublishDeps, publishRecords } from '../events/publish.ts';
 

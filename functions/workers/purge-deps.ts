@@ -9,7 +9,7 @@ import { cognitoClient, dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { traced } from '../commons/tracer.ts';
-import { cognitoStores, type DataMap, validateDataMap } from '../core/data-map.ts';
+import { cognitoStores, type DataMap } from '../core/data-map.ts';
 import { withExportTargets } from '../core/export.ts';
 import { exportsBucket, exportsTable } from '../core/resources.ts';
 import { processorClient } from './enforcement-deps.ts';
@@ -20,12 +20,13 @@ function withProcessorDeadline(dataMap: DataMap, deadline: string): DataMap {
   return { ...dataMap, stores: dataMap.stores.map((s) => (s.kind === 'processor' ? { ...s, deadline } : s)) };
 }
 
-/** The data map, then Lethe's own export records and archives: a purge leaves none behind (I6). */
-export const map = validateDataMap(
-  withProcessorDeadline(
-    withExportTargets(config.dataMap, requireEnv(exportsTable.env), requireEnv(exportsBucket.env)),
-    envOr('LETHE_PROCESSOR_DEADLINE', ''),
-  ),
+/**
+ * The data map, then Lethe's own export records and archives: a purge leaves none behind (I6).
+ * Validated once, when the configuration loaded (commons/config.ts, parseConfig).
+ */
+export const map = withProcessorDeadline(
+  withExportTargets(config.dataMap, requireEnv(exportsTable.env), requireEnv(exportsBucket.env)),
+  envOr('LETHE_PROCESSOR_DEADLINE', ''),
 );
 export const storePurger = new DataMapPurger(
   new DynamoPurger(dynamoClient),

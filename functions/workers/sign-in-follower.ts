@@ -3,8 +3,6 @@
  * (retries, then a DLQ that alarms), make the user pools follow the account
  * (follow-sign-in.ts). A failed record stays on the queue and comes back.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { CognitoUsers } from '../adapters/cognito-users.ts';
 import { DynamoAccountStatuses } from '../adapters/dynamo-exports.ts';
 import { cognitoClient, dynamo } from '../commons/clients.ts';
@@ -15,8 +13,8 @@ import { isAccountId } from '../core/account-id.ts';
 import { cognitoStores } from '../core/data-map.ts';
 import { accountsTable } from '../core/resources.ts';
 import { type FollowDeps, followSignIn } from '../events/follow-sign-in.ts';
+import { sqsWorker } from './sqs-worker.ts';
 
-const processor = new BatchProcessor(EventType.SQS);
 const statuses = new DynamoAccountStatuses(dynamo, requireEnv(accountsTable.env));
 
 const deps: FollowDeps = {
@@ -32,16 +30,10 @@ export const accountOfEnvelope = (body: string): string => {
   return detail.accountId;
 };
 
-export const handler = async (event: SQSEvent, context: Context) => {
-  logger.addContext(context);
-  return processPartialResponse(
-    event,
-    async (record: SQSRecord) => {
-      const accountId = accountOfEnvelope(record.body);
-      const results = await followSignIn(deps, accountId);
-      logger.info('Sign-in followed the account', { account: maskId(accountId), results });
-    },
-    processor,
-    { context },
-  );
-};
+export const handler = sqsWorker(
+  (record) => accountOfEnvelope(record.body),
+  async (accountId) => {
+    const results = await followSignIn(deps, accountId);
+    logger.info('Sign-in followed the account', { account: maskId(accountId), results });
+  },
+);

@@ -5,7 +5,6 @@ import { envOr } from '../commons/env.ts';
 import { logger } from '../commons/logger.ts';
 import { metrics } from '../commons/metrics.ts';
 import { parseDuration } from '../core/duration.ts';
-import { sweepWithNotices } from '../enforcement/sweep.ts';
 import {
   confirmations,
   noticeIndex,
@@ -15,6 +14,7 @@ import {
   purgeState,
   timing,
 } from './enforcement-deps.ts';
+import { sweepWithNotices } from './sweep-with-notices.ts';
 
 const dueNotices = noticeIndex();
 const noticeJobs = noticeQueue();

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Check, VerifyReport } from '../../cli/commands/verify.ts';
 import type { DataMap, Store } from '../../functions/core/data-map.ts';
-import { lifecycleExpiries, retentionLogGroups, retentionTasks } from '../../functions/core/retention.ts';
+import { retentionLogGroups, retentionTasks } from '../../functions/core/retention.ts';
 import { config } from '../../lethe.config.ts';
 import { runLethe } from '../support/cli.ts';
 
@@ -50,9 +50,8 @@ const configWith = async (name: string, change: (store: Store) => Store): Promis
 /** The demo map's processors, which verify skips, and the stores it checks. */
 const processors = config.dataMap.stores.filter((s) => s.kind === 'processor').length;
 const checkedStores = config.dataMap.stores.length - processors;
-const retentionChecks =
-  retentionTasks(config.dataMap).filter((task) => 'timeAttribute' in task).length +
-  lifecycleExpiries(config.dataMap).length;
+/** One per (category, store): the index of a table, the lifecycle rules of a bucket. */
+const retentionChecks = retentionTasks(config.dataMap).length;
 const passing = checkedStores + retentionChecks;
 /** Log groups: no CloudWatch Logs stand-in, so skipped locally. */
 const logGroups = retentionLogGroups(config.dataMap).length;

@@ -2,13 +2,8 @@
  * An in-memory AccountRepository with the same conditional semantics as the
  * DynamoDB one, for use-case tests that need no mocks.
  */
-import type {
-  AccountRepository,
-  DeactivateCommand,
-  ProfileReader,
-  Transition,
-} from '../../functions/accounts/ports.ts';
-import type { Profile } from '../../functions/core/data-map.ts';
+import type { AccountRepository, DeactivateCommand, Transition } from '../../functions/accounts/ports.ts';
+import type { Profile, ProfileReader } from '../../functions/core/data-map.ts';
 import type { AccountRecord, LegalHold } from '../../functions/core/lifecycle.ts';
 
 export class FakeAccounts implements AccountRepository {

@@ -443,4 +443,41 @@ describe('lethe verify against a deployed environment', () => {
       detail: 'bucket app-uploads: lifecycle rule a expires "" after 30 days',
     });
   });
+
+  it('fails a lifecycle rule that expires a category without ttl: S3 would delete what a hold keeps', async () => {
+    // Arrange: uploads under a 30-day rule without ttl; the bucket first has a rule on a part of the prefix
+    const noTtl: DataMap = {
+      ...dataMap,
+      retention: [
+        { category: 'uploads', labels: { en: 'Uploads' }, window: 'P30D', stores: [{ store: 'uploads' }] },
+      ],
+    };
+    s3.on(GetBucketLifecycleConfigurationCommand, { Bucket: 'app-uploads' })
+      .resolvesOnce({
+        Rules: [{ ID: 'tmp', Status: 'Enabled', Filter: { Prefix: 'u/acc-1/' }, Expiration: { Days: 1 } }],
+      })
+      .resolvesOnce({
+        Rules: [
+          { ID: 'off', Status: 'Disabled', Filter: { Prefix: 'u/' }, Expiration: { Days: 1 } },
+          { ID: 'other', Status: 'Enabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: 1 } },
+        ],
+      });
+    const config = { dataMap: noTtl, notices: { sender: 'no-reply@mail.example.com' } };
+
+    // Act
+    const [breaking, harmless] = [await run({ config }), await run({ config })];
+
+    // Assert
+    expect(find(breaking.checks, 'retention')).toEqual({
+      check: 'retention',
+      subject: 'uploads: uploads',
+      status: 'fail',
+      detail:
+        'bucket app-uploads: lifecycle rule tmp expires objects under "u/acc-1/", which ignores legal holds, and category uploads does not set ttl: remove the rule, or set ttl if no hold must keep these (docs/retention.md)',
+    });
+    expect(find(harmless.checks, 'retention')).toMatchObject({
+      status: 'pass',
+      detail: 'bucket app-uploads: no lifecycle rule expires "u/" (holds win)',
+    });
+  });
 });

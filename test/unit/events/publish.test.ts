@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OutboxItem } from '../../../functions/adapters/dynamo-outbox.ts';
+import type { OutboxItem } from '../../../functions/core/events.ts';
 import { lifecycleEvent } from '../../../functions/core/events.ts';
 import type { BusEntry, BusResult } from '../../../functions/events/ports.ts';
 import { type OutboxRecord, publishRecords } from '../../../functions/events/publish.ts';

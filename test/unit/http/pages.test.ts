@@ -1,8 +1,8 @@
 /** The restore flow's pages, one per kind, in every language Lethe speaks, from the notices' source. */
 import { describe, expect, it } from 'vitest';
+import { MESSAGES, PAGE_KINDS, PAGES } from '../../../functions/core/messages.ts';
+import { readerOf } from '../../../functions/core/reader.ts';
 import { restoreFlowPage } from '../../../functions/http/html.ts';
-import { MESSAGES, PAGE_KINDS, PAGES } from '../../../functions/notices/messages.ts';
-import { readerOf } from '../../../functions/notices/reader.ts';
 import { config } from '../../../lethe.config.ts';
 
 /** Four of the demo's stores, so the list the page shows is fixed here. */

@@ -5,9 +5,9 @@
  * (a web-font service, a tracking pixel) that it was opened.
  */
 import { describe, expect, it } from 'vitest';
+import { MESSAGES, NOTICE_KINDS, PAGE_KINDS } from '../../../functions/core/messages.ts';
+import { readerOf } from '../../../functions/core/reader.ts';
 import { restoreFlowPage } from '../../../functions/http/html.ts';
-import { MESSAGES, NOTICE_KINDS, PAGE_KINDS } from '../../../functions/notices/messages.ts';
-import { readerOf } from '../../../functions/notices/reader.ts';
 import { renderNotice } from '../../../functions/notices/render.ts';
 import { LAYOUTS } from '../../../functions/notices/templates/layouts.generated.ts';
 import { config } from '../../../lethe.config.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readerOfAcceptLanguage } from '../../../functions/notices/reader.ts';
+import { readerOfAcceptLanguage } from '../../../functions/core/reader.ts';
 
 describe('readerOfAcceptLanguage', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { NOTICE_KINDS, type TemplateKind } from '../../../functions/notices/messages.ts';
-import { readerOf } from '../../../functions/notices/reader.ts';
+import { NOTICE_KINDS, type TemplateKind } from '../../../functions/core/messages.ts';
+import { readerOf } from '../../../functions/core/reader.ts';
 import { type NoticeInput, renderNotice } from '../../../functions/notices/render.ts';
 import { GENERATED_FILE, generatedSource } from '../../../functions/notices/templates/compile-layouts.ts';
 import { config } from '../../../lethe.config.ts';

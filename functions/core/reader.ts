@@ -3,7 +3,7 @@
  * locale and time zone (for dates, by Intl). One source for the emails and the
  * pages, so both say the same date the same way.
  */
-import { type StoreLabels, storeLabel } from '../core/data-map.ts';
+import { type StoreLabels, storeLabel } from './data-map.ts';
 import { FALLBACK_LANGUAGE, MESSAGES } from './messages.ts';
 
 export interface Reader {

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { CONFIG_SOURCES } from './functions/core/config-schema.ts';
+import { CONFIG_SOURCES, parseConfig } from './functions/core/config-schema.ts';
 import { config } from './lethe.config.ts';
 
 /** Three layers: pure and mocked unit tests, the real SDK against the stand-ins, and CDK assertions. */
@@ -24,8 +24,8 @@ export default defineConfig({
             AWS_SECRET_ACCESS_KEY: 'unit',
             LETHE_GRACE_PERIOD: 'P30D',
             POWERTOOLS_DEV: 'false',
-            // What local mode passes the handlers: the example's configuration.
-            [CONFIG_SOURCES.env]: JSON.stringify(config),
+            // What local mode passes the handlers: the example's configuration, as the schema returns it.
+            [CONFIG_SOURCES.env]: JSON.stringify(parseConfig(config)),
             // Local mode (started by the integration setup in the same run) turns EMF off; unit tests read it.
             POWERTOOLS_METRICS_DISABLED: 'false',
           },

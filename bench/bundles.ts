@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { CONFIG_SOURCES } from '../functions/core/config-schema.ts';
+import { CONFIG_SOURCES, parseConfig } from '../functions/core/config-schema.ts';
 import { config } from '../lethe.config.ts';
 import { createApp } from '../lib/app.ts';
 import { bundleNameOf, esbuildOptions } from '../lib/bundling.ts';
@@ -24,7 +24,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = mkdtempSync(join(tmpdir(), 'lethe-bench-'));
 /** The configuration as the construct's config layer ships it: a file the functions read at cold start. */
 const configFile = join(tmp, 'config.json');
-writeFileSync(configFile, JSON.stringify(config));
+writeFileSync(configFile, JSON.stringify(parseConfig(config)));
 
 /** What the handlers read at cold start; dummy credentials, no network at import. */
 const childEnv = {
@@ -40,6 +40,7 @@ const childEnv = {
   EXPORT_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-export-dlq',
   EXPORTS_TABLE: 'bench-exports',
   OUTBOX_TABLE: 'bench-outbox',
+  LETHE_EVENT_BUS: 'bench-bus',
   EXPORTS_BUCKET: 'bench-exports',
   LETHE_PUBLIC_URL: 'https://api.example.com',
   // In AWS the key comes from the Parameters and Secrets extension on localhost; here, from env.

@@ -206,11 +206,11 @@ const commandOf = (spec: CommandSpec, args: readonly string[], values: Tokens['v
       const raw = values.get('reason');
       if (raw === undefined) throw new UsageError(`hold needs --reason: ${usageOf(spec)}`, spec.name);
       // The API's own rule for a hold's reason, so the CLI and PUT /legal-hold accept the same text.
-      const parsed = legalHoldBody.safeParse({ reason: raw });
-      if (!parsed.success) {
+      const parsed = legalHoldBody.check({ reason: raw });
+      if (!parsed.ok) {
         throw new UsageError('--reason must be 1-500 characters, not only spaces', spec.name);
       }
-      return { name: 'hold', accountId, reason: parsed.data.reason };
+      return { name: 'hold', accountId, reason: parsed.value.reason };
     }
     case 'sweep': {
       const dryRun = values.get('dry-run') === true;

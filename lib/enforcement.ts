@@ -13,29 +13,19 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { LetheConfig } from '../functions/core/config-schema.ts';
 import { parseDuration } from '../functions/core/duration.ts';
 import {
   noticeQueue as noticeQueueDefinition,
   purgeQueue as purgeQueueDefinition,
-  visibilityTimeoutSeconds,
 } from '../functions/core/resources.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
+import { deadLetterQueue, queueSettingsOf, queueWithDlq } from './queues.ts';
 import type { ExportsBucketRef } from './state.ts';
-
-/** SQS keeps a message at most 14 days: the longest a failed purge can wait for an operator. */
-const MAX_RETENTION = Duration.days(14);
-
-/** Every Lethe queue: SQS-managed encryption at rest (no key policy for Lambda or Scheduler to need) and TLS only. */
-const QUEUE_DEFAULTS = {
-  encryption: QueueEncryption.SQS_MANAGED,
-  enforceSSL: true,
-  retentionPeriod: MAX_RETENTION,
-} as const;
 
 /** What SQS accepts as an event source's maximum concurrency. */
 const CONCURRENCY_RANGE = { min: 2, max: 1000 } as const;
@@ -141,13 +131,22 @@ export class LetheEnforcement extends Construct {
     const sweepMinutes = sweepRateMinutes(config.sweepInterval);
     const concurrency = checkConcurrency(config.purgeConcurrency);
 
-    // 1. The purge queue and its DLQ.
-    this.purgeDlq = new Queue(this, 'PurgeDlq', QUEUE_DEFAULTS);
-    this.purgeQueue = new Queue(this, 'PurgeQueue', {
-      ...QUEUE_DEFAULTS,
-      visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(purgeQueueDefinition)),
-      deadLetterQueue: { queue: this.purgeDlq, maxReceiveCount: purgeQueueDefinition.maxReceiveCount },
+    // 1. The purge queue, its DLQ and the DLQ's alarm.
+    const { alarms } = props;
+    const purge = queueWithDlq(this, {
+      id: 'PurgeQueue',
+      ...queueSettingsOf(purgeQueueDefinition),
+      dlq: {
+        id: 'PurgeDlq',
+        alarmId: 'PurgeDlqDepthAlarm',
+        alarmDescription:
+          'Lethe: a purge failed every retry and is in the purge DLQ. The account is PURGING and not yet ' +
+          'gone (I3). Read the worker logs for the masked account, fix the cause, then redrive the DLQ.',
+        alarms,
+      },
     });
+    this.purgeQueue = purge.queue;
+    this.purgeDlq = purge.dlq;
 
     // 2. The purge worker: exactly the data map, the Accounts and Audit writes, its own queue and DLQ.
     this.purgeWorker = new LetheFunction(this, 'PurgeWorker', {
@@ -180,7 +179,15 @@ export class LetheEnforcement extends Construct {
     );
 
     // 3. The sweeper, on an EventBridge Scheduler schedule.
-    this.sweepDlq = new Queue(this, 'SweepDlq', QUEUE_DEFAULTS);
+    const sweepDlq = deadLetterQueue(this, {
+      id: 'SweepDlq',
+      alarmId: 'SweepDlqDepthAlarm',
+      alarmDescription:
+        'Lethe: a sweep could not be delivered or failed every retry. Due accounts wait for the next ' +
+        'sweep; if this repeats, purges are not starting (P2).',
+      alarms,
+    });
+    this.sweepDlq = sweepDlq.queue;
     acknowledgeNag(
       this.sweepDlq,
       'AwsSolutions-SQS3',
@@ -235,17 +242,10 @@ export class LetheEnforcement extends Construct {
         'invokes the unqualified sweeper.',
     );
 
-    // 4. Alarms: every queue's DLQ, a backlog that stops draining, and a failing sweeper.
-    const { alarms } = props;
+    // 4. Alarms: every queue's DLQ (above), a backlog that stops draining, and a failing sweeper.
     const backlogAge = props.purgeBacklogAlarmAge ?? Duration.hours(1);
     this.alarms = {
-      purgeDlqDepth: alarms.whenDlqHasMessages(
-        this,
-        'PurgeDlqDepthAlarm',
-        this.purgeDlq,
-        'Lethe: a purge failed every retry and is in the purge DLQ. The account is PURGING and not yet ' +
-          'gone (I3). Read the worker logs for the masked account, fix the cause, then redrive the DLQ.',
-      ),
+      purgeDlqDepth: purge.dlqAlarm,
       purgeBacklogAge: alarms.watch(
         new Alarm(this, 'PurgeBacklogAgeAlarm', {
           alarmDescription: `Lethe: the oldest purge job has waited more than ${backlogAge.toHumanString()}: purges are failing and being retried, or the workers cannot keep up.`,
@@ -259,13 +259,7 @@ export class LetheEnforcement extends Construct {
           treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
       ),
-      sweepDlqDepth: alarms.whenDlqHasMessages(
-        this,
-        'SweepDlqDepthAlarm',
-        this.sweepDlq,
-        'Lethe: a sweep could not be delivered or failed every retry. Due accounts wait for the next ' +
-          'sweep; if this repeats, purges are not starting (P2).',
-      ),
+      sweepDlqDepth: sweepDlq.alarm,
       sweeperErrors: alarms.watch(
         new Alarm(this, 'SweeperErrorsAlarm', {
           alarmDescription:

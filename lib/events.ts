@@ -22,7 +22,7 @@ import { ApiDestination as ApiDestinationTarget, SqsQueue } from 'aws-cdk-lib/aw
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { LetheConfig } from '../functions/core/config-schema.ts';
 import { cognitoStores } from '../functions/core/data-map.ts';
@@ -33,6 +33,7 @@ import { cognitoStatements } from './data-map-grants.ts';
 import { LetheFunction } from './lethe-function.ts';
 import { acknowledgeNag } from './nag.ts';
 import { scopedName } from './names.ts';
+import { deadLetterQueue, queueWithDlq } from './queues.ts';
 
 /** The env the publisher reads (functions/workers/outbox-publisher.ts). */
 const EVENT_BUS_ENV = 'LETHE_EVENT_BUS';
@@ -41,12 +42,6 @@ const EVENTS_DLQ_ENV = 'EVENTS_DLQ_URL';
 
 /** The events the sign-in follower's rule matches (local/event-targets.ts matches the same). */
 const SIGN_IN_DETAIL_TYPES = ['AccountDeactivated', 'AccountRestored', 'AccountPurgeStarted'];
-
-const QUEUE_DEFAULTS = {
-  encryption: QueueEncryption.SQS_MANAGED,
-  enforceSSL: true,
-  retentionPeriod: Duration.days(14),
-} as const;
 
 export interface WebhookOptions {
   /** The host app's HTTPS endpoint; it gets the whole EventBridge envelope as the JSON body. */
@@ -101,7 +96,14 @@ export class LetheEvents extends Construct {
       });
 
     // 1. The publisher: outbox stream → PutEvents, refusals to the DLQ, published items deleted (I6).
-    this.dlq = new Queue(this, 'Dlq', QUEUE_DEFAULTS);
+    this.dlq = deadLetterQueue(this, {
+      id: 'Dlq',
+      alarmId: 'EventsDlqDepthAlarm',
+      alarmDescription:
+        'Lethe: EventBridge refused lifecycle events for good, or a stream batch ran out of retries; the ' +
+        'events are in the events DLQ: fix the cause and send them again (docs/events.md).',
+      alarms,
+    }).queue;
     acknowledgeNag(
       this.dlq,
       'AwsSolutions-SQS3',
@@ -145,13 +147,6 @@ export class LetheEvents extends Construct {
         onFailure: new SqsDlq(this.dlq),
       }),
     );
-    alarms.whenDlqHasMessages(
-      this,
-      'EventsDlqDepthAlarm',
-      this.dlq,
-      'Lethe: EventBridge refused lifecycle events for good, or a stream batch ran out of retries; the ' +
-        'events are in the events DLQ: fix the cause and send them again (docs/events.md).',
-    );
     alarms.watch(
       new Alarm(this, 'EventsPublisherLagAlarm', {
         alarmDescription:
@@ -178,7 +173,13 @@ export class LetheEvents extends Construct {
         rateLimitPerSecond: props.webhook.rateLimitPerSecond ?? 10,
         description: 'Lethe lifecycle events to the host app',
       });
-      this.webhookDlq = new Queue(this, 'WebhookDlq', QUEUE_DEFAULTS);
+      this.webhookDlq = deadLetterQueue(this, {
+        id: 'WebhookDlq',
+        alarmId: 'WebhookDlqDepthAlarm',
+        alarmDescription:
+          'Lethe: the host app webhook refused or missed lifecycle events for 24 hours; they are in the webhook DLQ.',
+        alarms,
+      }).queue;
       acknowledgeNag(
         this.webhookDlq,
         'AwsSolutions-SQS3',
@@ -196,23 +197,26 @@ export class LetheEvents extends Construct {
           }),
         ],
       });
-      alarms.whenDlqHasMessages(
-        this,
-        'WebhookDlqDepthAlarm',
-        this.webhookDlq,
-        'Lethe: the host app webhook refused or missed lifecycle events for 24 hours; they are in the webhook DLQ.',
-      );
     }
 
     // 3. Sign-in follows the account, for each user pool in the data map.
     const pools = cognitoStores(config.dataMap);
     if (pools.length > 0) {
-      const signInDlq = new Queue(this, 'SignInDlq', QUEUE_DEFAULTS);
-      this.signInQueue = new Queue(this, 'SignInQueue', {
-        ...QUEUE_DEFAULTS,
+      const signIn = queueWithDlq(this, {
+        id: 'SignInQueue',
         visibilityTimeout: Duration.seconds(180),
-        deadLetterQueue: { queue: signInDlq, maxReceiveCount: 10 },
+        maxReceiveCount: 10,
+        dlq: {
+          id: 'SignInDlq',
+          alarmId: 'SignInDlqDepthAlarm',
+          alarmDescription:
+            'Lethe: a user pool did not follow an account after every retry (sign-in may still be allowed for a ' +
+            'deactivated account); the event is in the sign-in DLQ.',
+          alarms,
+        },
       });
+      const signInDlq = signIn.dlq;
+      this.signInQueue = signIn.queue;
       new Rule(this, 'SignInRule', {
         eventBus: this.bus,
         description: 'Deactivations, restores and purges to the sign-in follower',
@@ -231,13 +235,6 @@ export class LetheEvents extends Construct {
       }
       this.signIn.addEventSource(
         new SqsEventSource(this.signInQueue, { batchSize: 10, reportBatchItemFailures: true }),
-      );
-      alarms.whenDlqHasMessages(
-        this,
-        'SignInDlqDepthAlarm',
-        signInDlq,
-        'Lethe: a user pool did not follow an account after every retry (sign-in may still be allowed for a ' +
-          'deactivated account); the event is in the sign-in DLQ.',
       );
     }
   }

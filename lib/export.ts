@@ -7,23 +7,14 @@ import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { LetheConfig } from '../functions/core/config-schema.ts';
-import {
-  exportQueue as exportQueueDefinition,
-  visibilityTimeoutSeconds,
-} from '../functions/core/resources.ts';
+import { exportQueue as exportQueueDefinition } from '../functions/core/resources.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
+import { queueSettingsOf, queueWithDlq } from './queues.ts';
 import type { ExportsBucketRef } from './state.ts';
-
-/** As every Lethe queue: SQS-managed encryption, TLS only, the longest retention. */
-const QUEUE_DEFAULTS = {
-  encryption: QueueEncryption.SQS_MANAGED,
-  enforceSSL: true,
-  retentionPeriod: Duration.days(14),
-} as const;
 
 /** Exports at once: each reads every store of one account, so this caps the load on the host app's stores. */
 export const EXPORT_CONCURRENCY = 2;
@@ -45,12 +36,21 @@ export class LetheExport extends Construct {
   constructor(scope: Construct, id: string, props: LetheExportProps) {
     super(scope, id);
     const { config } = props;
-    this.exportDlq = new Queue(this, 'ExportDlq', QUEUE_DEFAULTS);
-    this.exportQueue = new Queue(this, exportQueueDefinition.id, {
-      ...QUEUE_DEFAULTS,
-      visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(exportQueueDefinition)),
-      deadLetterQueue: { queue: this.exportDlq, maxReceiveCount: exportQueueDefinition.maxReceiveCount },
+    const jobs = queueWithDlq(this, {
+      id: exportQueueDefinition.id,
+      ...queueSettingsOf(exportQueueDefinition),
+      dlq: {
+        id: 'ExportDlq',
+        alarmId: 'ExportDlqDepthAlarm',
+        alarmDescription:
+          'Lethe: an export failed every retry and is in the export DLQ; the export is marked FAILED and ' +
+          'the user may ask again. Read the export worker logs for the masked account.',
+        alarms: props.alarms,
+      },
     });
+    this.exportQueue = jobs.queue;
+    this.exportDlq = jobs.dlq;
+    this.dlqDepthAlarm = jobs.dlqAlarm;
 
     this.worker = new LetheFunction(this, 'ExportWorker', {
       entry: 'functions/workers/export-worker.ts',
@@ -73,14 +73,6 @@ export class LetheExport extends Construct {
         reportBatchItemFailures: true,
         maxConcurrency: EXPORT_CONCURRENCY,
       }),
-    );
-
-    this.dlqDepthAlarm = props.alarms.whenDlqHasMessages(
-      this,
-      'ExportDlqDepthAlarm',
-      this.exportDlq,
-      'Lethe: an export failed every retry and is in the export DLQ; the export is marked FAILED and ' +
-        'the user may ask again. Read the export worker logs for the masked account.',
     );
   }
 }

@@ -23,16 +23,14 @@ import {
   type IConfigurationSet,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { LetheConfig } from '../functions/core/config-schema.ts';
 import { senderDomain } from '../functions/core/notices.ts';
-import {
-  noticeQueue as noticeQueueDefinition,
-  visibilityTimeoutSeconds,
-} from '../functions/core/resources.ts';
+import { noticeQueue as noticeQueueDefinition } from '../functions/core/resources.ts';
 import type { LetheAlarms } from './alarms.ts';
 import { LetheFunction } from './lethe-function.ts';
+import { queueSettingsOf, queueWithDlq } from './queues.ts';
 
 /** The SES events Lethe reads, by their EventBridge detail-type (functions/core/ses-feedback.ts). */
 export const SES_FEEDBACK_DETAIL_TYPES = ['Email Delivered', 'Email Bounced', 'Email Complaint Received'];
@@ -68,17 +66,21 @@ export class LetheNotices extends Construct {
   constructor(scope: Construct, id: string, props: LetheNoticesProps) {
     super(scope, id);
     const { config } = props;
-    const queueDefaults = {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    } as const;
-    this.dlq = new Queue(this, 'NoticeDlq', queueDefaults);
-    this.queue = new Queue(this, 'NoticeQueue', {
-      ...queueDefaults,
-      visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(noticeQueueDefinition)),
-      deadLetterQueue: { queue: this.dlq, maxReceiveCount: noticeQueueDefinition.maxReceiveCount },
+    const notices = queueWithDlq(this, {
+      id: 'NoticeQueue',
+      ...queueSettingsOf(noticeQueueDefinition),
+      dlq: {
+        id: 'NoticeDlq',
+        alarmId: 'NoticeDlqDepthAlarm',
+        alarmDescription:
+          'Lethe: a notice failed every retry and is in the notice DLQ (P6). Purges are not held up. Read the ' +
+          "sender's logs, fix the cause (SES sending quota, identity), then redrive the DLQ.",
+        alarms: props.alarms,
+      },
     });
+    this.queue = notices.queue;
+    this.dlq = notices.dlq;
+    this.dlqAlarm = notices.dlqAlarm;
 
     // Bounces and complaints put addresses on the account's suppression list; SES then drops
     // mail to them, and the sender records a refusal without ever holding up a purge.
@@ -139,12 +141,22 @@ export class LetheNotices extends Construct {
       destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
       events: [EmailSendingEvent.DELIVERY, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
-    this.feedbackDlq = new Queue(this, 'FeedbackDlq', queueDefaults);
-    this.feedbackQueue = new Queue(this, 'FeedbackQueue', {
-      ...queueDefaults,
+    const feedback = queueWithDlq(this, {
+      id: 'FeedbackQueue',
       visibilityTimeout: Duration.seconds(180),
-      deadLetterQueue: { queue: this.feedbackDlq, maxReceiveCount: 5 },
+      maxReceiveCount: 5,
+      dlq: {
+        id: 'FeedbackDlq',
+        alarmId: 'FeedbackDlqDepthAlarm',
+        alarmDescription:
+          'Lethe: an SES delivery, bounce or complaint event could not be recorded after every retry and is in the ' +
+          'notice feedback DLQ. A hard bounce missed here is still suppressed by SES itself. Read the feedback ' +
+          "function's logs, fix the cause (the Accounts table, its permissions), then redrive the DLQ.",
+        alarms: props.alarms,
+      },
     });
+    this.feedbackDlq = feedback.dlq;
+    this.feedbackQueue = feedback.queue;
     new Rule(this, 'FeedbackRule', {
       description: "SES delivery, bounce and complaint events for Lethe's notices, to the feedback queue",
       eventPattern: {
@@ -162,22 +174,6 @@ export class LetheNotices extends Construct {
     }).useAccountsTable(props.accountsTable, 'notices');
     this.feedback.addEventSource(
       new SqsEventSource(this.feedbackQueue, { batchSize: 10, reportBatchItemFailures: true }),
-    );
-    props.alarms.whenDlqHasMessages(
-      this,
-      'FeedbackDlqDepthAlarm',
-      this.feedbackDlq,
-      'Lethe: an SES delivery, bounce or complaint event could not be recorded after every retry and is in the ' +
-        'notice feedback DLQ. A hard bounce missed here is still suppressed by SES itself. Read the feedback ' +
-        "function's logs, fix the cause (the Accounts table, its permissions), then redrive the DLQ.",
-    );
-
-    this.dlqAlarm = props.alarms.whenDlqHasMessages(
-      this,
-      'NoticeDlqDepthAlarm',
-      this.dlq,
-      'Lethe: a notice failed every retry and is in the notice DLQ (P6). Purges are not held up. Read the ' +
-        "sender's logs, fix the cause (SES sending quota, identity), then redrive the DLQ.",
     );
   }
 }

@@ -9,7 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoProfileReader } from '../functions/adapters/dynamo-profiles.ts';
-import { CONFIG_SOURCES } from '../functions/core/config-schema.ts';
+import { CONFIG_SOURCES, parseConfig } from '../functions/core/config-schema.ts';
 import { cognitoStores, validateDataMap } from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
 import { withExportTargets } from '../functions/core/export.ts';
@@ -135,8 +135,9 @@ export const handlerEnvironment = (
   LETHE_SUBJECT_KEY: subjectKey,
   LETHE_GRACE_PERIOD: settings.gracePeriod,
   LETHE_NOTICE_SCHEDULE: settings.noticeSchedule,
-  // The handlers' configuration: lethe.config.ts, the same object the example app passes the construct.
-  [CONFIG_SOURCES.env]: JSON.stringify(config),
+  // The handlers' configuration: lethe.config.ts, the same object the example app passes the construct,
+  // as the construct's schema returns it (defaults filled in).
+  [CONFIG_SOURCES.env]: JSON.stringify(parseConfig(config)),
   LETHE_SWEEP_INTERVAL: settings.sweepInterval,
   LETHE_RETENTION_MAX_LAG: settings.retentionMaxLag,
   // No CloudWatch Logs stand-in: the retention sweeper leaves the rules' log groups to AWS.

@@ -1,20 +1,22 @@
 /**
  * The configuration every function reads, in one place: handlers and their
  * wiring import `config` from here, never lethe.config.ts. It is what the
- * Lethe construct passed at deploy time (a JSON file in the instance's config
- * layer, names CloudFormation decides in env), or the JSON in LETHE_CONFIG
- * (local mode and tests, from lethe.config.ts), checked at cold start by the
- * same schema the construct ran at synth. Nothing is bundled: one prebuilt
+ * Lethe construct's schema returned at synth (a JSON file in the instance's
+ * config layer, names CloudFormation decides in env), or the JSON in
+ * LETHE_CONFIG (local mode and tests, lethe.config.ts after the same
+ * schema). Cold start fills in the deploy-time names and checks the data map
+ * again, now that they are known; the schema itself is not run here, so it
+ * is not bundled. Nothing is bundled from lethe.config.ts: one prebuilt
  * bundle serves every deployment.
  */
 import { readFileSync } from 'node:fs';
 import {
   CONFIG_SOURCES,
+  checkDataMap,
   type LetheConfig,
   LetheConfigError,
-  parseConfig,
   resolveEnvReferences,
-} from '../core/config-schema.ts';
+} from '../core/lethe-config.ts';
 
 export type { LetheConfig };
 
@@ -31,4 +33,6 @@ const readSource = (): string => {
   }
 };
 
-export const config: LetheConfig = parseConfig(resolveEnvReferences(JSON.parse(readSource()), process.env));
+export const config: LetheConfig = checkDataMap(
+  resolveEnvReferences(JSON.parse(readSource()), process.env) as LetheConfig,
+);

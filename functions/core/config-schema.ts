@@ -1,81 +1,31 @@
 /**
- * Lethe's configuration: its type, and the one schema that checks it. The
- * Lethe construct runs `parseConfig` at synth (invalid props fail before any
- * deploy) and every function runs it again at cold start on what the
- * construct passed (functions/commons/config.ts), so both sides accept
- * exactly the same configurations. zod/mini keeps the schema tree-shakeable:
- * the classic `z` would put all of zod in every bundle.
+ * The one schema that checks Lethe's configuration and fills in its
+ * defaults. The Lethe construct runs `parseConfig` at synth (invalid props
+ * fail before any deploy) and ships what it returns in the config layer;
+ * local mode and the tests run it on lethe.config.ts before handing that to
+ * the functions. So every configuration a function reads has passed this
+ * schema, and a function's cold start (functions/commons/config.ts) only
+ * resolves the deploy-time names and re-checks the data map: the schema
+ * library is never bundled into a function. zod/mini keeps it small where
+ * it does load (synth, the CLI).
  */
 import * as z from 'zod/mini';
-import { type DataMap, type Store, validateDataMap } from './data-map.ts';
+import type { Store } from './data-map.ts';
 import { parseDuration } from './duration.ts';
+import { checkDataMap, type LetheConfig, LetheConfigError, LOG_RETENTION_DAYS } from './lethe-config.ts';
 
-export interface LetheConfig {
-  /** Shown in notices and pages. */
-  readonly productName: string;
-  /** ISO-8601 duration from deactivation to purge (P3). */
-  readonly gracePeriod: string;
-  /** Reminders, as durations before `purgeAfter` (P6). */
-  readonly noticeSchedule: readonly string[];
-  /** How often the sweeper looks for due accounts: whole minutes, at least PT1M. */
-  readonly sweepInterval: string;
-  /**
-   * Purge workers that may run at once (SQS maximum concurrency, 2–1000).
-   * Each deletes from every store in the data map: raise it only as far as
-   * the host app's tables and buckets can take the extra writes.
-   */
-  readonly purgeConcurrency: number;
-  /** Notices (P6): who sends them and where their links point. */
-  readonly notices: NoticeSettings;
-  /** How long audit events are kept (ISO-8601 duration); receipts are kept for good. */
-  readonly auditRetention: string;
-  /**
-   * Retention (P9): how late past its window an item may be deleted at most
-   * (ISO-8601 duration). Lethe deletes in time for it; TTL, where on, earlier.
-   * @default P1D
-   */
-  readonly retentionMaxLag?: string;
-  /** Days the Lambda log groups keep their logs: one of CloudWatch Logs' retention values. */
-  readonly logRetentionDays: number;
-  /** Data exports (P7). */
-  readonly exports?: ExportSettings;
-  /**
-   * The deletion SLA (P2): purged within `afterPurgeAfter` of purgeAfter, and
-   * never later than `outerBound` after it. Each receipt records it as met or
-   * missed; the OverdueAccounts alarm fires past `afterPurgeAfter`.
-   * @default { afterPurgeAfter: 'P1D', outerBound: 'P30D' }
-   */
-  readonly deletionSla?: DeletionSlaSettings;
-  readonly dataMap: DataMap;
-}
-
-export interface DeletionSlaSettings {
-  readonly afterPurgeAfter?: string;
-  readonly outerBound?: string;
-}
-
-export interface ExportSettings {
-  /** Exports an account may ask for in any 24 hours. @default 3 */
-  readonly perDay?: number;
-  /** How long a download link works, as an ISO-8601 duration. @default PT24H */
-  readonly linkExpiry?: string;
-}
-
-export interface NoticeSettings {
-  /** The From address: an identity verified in SES. */
-  readonly sender: string;
-  /** The SES configuration set every notice is sent with (bounce and complaint events). */
-  readonly configurationSet: string;
-  /**
-   * The public base URL restore links point at (a custom domain in front of the API).
-   * @default the API's own URL (CDK passes it as LETHE_PUBLIC_URL; local mode, its server's)
-   */
-  readonly publicUrl?: string;
-  /** Where users can ask questions; shown in every notice's footer. */
-  readonly supportUrl: string;
-  /** How long backups keep deleted data (PITR keeps 35 days): the receipt's "gone from backups by". */
-  readonly backupRetention: string;
-}
+export {
+  CONFIG_SOURCES,
+  type DeletionSlaSettings,
+  ENV_REFERENCE_KEY,
+  type ExportSettings,
+  isEnvReference,
+  type LetheConfig,
+  LetheConfigError,
+  LOG_RETENTION_DAYS,
+  type NoticeSettings,
+  resolveEnvReferences,
+} from './lethe-config.ts';
 
 /** The defaults every optional setting takes, in one place (the construct's props document them). */
 export const CONFIG_DEFAULTS = {
@@ -88,11 +38,6 @@ export const CONFIG_DEFAULTS = {
   backupRetention: 'P35D',
   exports: { perDay: 3, linkExpiry: 'PT24H' },
 } as const;
-
-/** The retention values CloudWatch Logs accepts (PutRetentionPolicy), in days. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 /** What SQS accepts as an event source's maximum concurrency. */
 export const PURGE_CONCURRENCY_RANGE = { min: 2, max: 1000 } as const;
@@ -285,11 +230,6 @@ export type LetheConfigInput = z.input<typeof letheConfigSchema>;
 const outputIsConfig = (value: z.output<typeof letheConfigSchema>): LetheConfig => value;
 void outputIsConfig;
 
-/** An invalid configuration, described in one line: where, and what is wrong. */
-export class LetheConfigError extends Error {
-  override readonly name = 'LetheConfigError';
-}
-
 const pathOf = (path: readonly PropertyKey[]): string =>
   path.reduce<string>(
     (out, part) =>
@@ -308,60 +248,5 @@ export const parseConfig = (input: unknown): LetheConfig => {
     const at = pathOf(issue.path);
     throw new LetheConfigError(`${at === '' ? 'config' : at}: ${issue.message}`);
   }
-  const config = result.data as LetheConfig;
-  try {
-    validateDataMap(config.dataMap);
-  } catch (error) {
-    throw new LetheConfigError((error as Error).message);
-  }
-  return config;
-};
-
-/**
- * Where a function finds its configuration. The Lethe construct ships it as
- * a file in a Lambda layer (no size limit to meet, unlike the 4 KB of all env
- * variables together); local mode and tests pass the JSON in `LETHE_CONFIG`.
- */
-export const CONFIG_SOURCES = {
-  /** The whole configuration as JSON (local mode, tests). */
-  env: 'LETHE_CONFIG',
-  /** A path to the JSON file. @default CONFIG_FILE */
-  fileEnv: 'LETHE_CONFIG_FILE',
-  /** Where the construct's config layer puts it (layers are extracted under /opt). */
-  file: '/opt/lethe/config.json',
-} as const;
-
-/**
- * A value CloudFormation decides at deploy time (a table the host app passed
- * as a construct has a generated name): the config file carries
- * `{"$env": "<variable>"}` in its place and the function's environment the
- * value, so the file is fixed at synth and only those names travel in env.
- */
-export const ENV_REFERENCE_KEY = '$env';
-
-export const isEnvReference = (value: unknown): value is { readonly [ENV_REFERENCE_KEY]: string } =>
-  typeof value === 'object' &&
-  value !== null &&
-  !Array.isArray(value) &&
-  Object.keys(value).length === 1 &&
-  typeof (value as Record<string, unknown>)[ENV_REFERENCE_KEY] === 'string';
-
-/** Replaces every env reference with its variable's value; a missing variable is an error. */
-export const resolveEnvReferences = (
-  value: unknown,
-  env: Readonly<Record<string, string | undefined>>,
-): unknown => {
-  if (isEnvReference(value)) {
-    const name = value[ENV_REFERENCE_KEY];
-    const resolved = env[name];
-    if (resolved === undefined || resolved === '') {
-      throw new LetheConfigError(`config refers to environment variable ${name}, which is not set`);
-    }
-    return resolved;
-  }
-  if (Array.isArray(value)) return value.map((item) => resolveEnvReferences(item, env));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvReferences(v, env)]));
-  }
-  return value;
+  return checkDataMap(result.data as LetheConfig);
 };

@@ -11,7 +11,6 @@
  * what expires and nothing else.
  */
 
-import { LOG_RETENTION_DAYS } from './config-schema.ts';
 import {
   ACCOUNT_ID_PLACEHOLDER,
   type DataMap,
@@ -21,6 +20,7 @@ import {
   staticPrefix,
 } from './data-map.ts';
 import { parseDuration } from './duration.ts';
+import { LOG_RETENTION_DAYS } from './lethe-config.ts';
 import type { IndexDefinition } from './resources.ts';
 
 export const RETENTION_INDEX = 'lethe-retention';

@@ -1,4 +1,3 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import { S3DownloadLinks } from '../adapters/s3-download-links.ts';
 import { requireEnv } from '../commons/env.ts';
 import { invalidRequest } from '../core/errors.ts';
@@ -8,7 +7,7 @@ import { readExport } from '../export/use-cases.ts';
 import { exportRecords, exportSettings } from '../workers/export-deps.ts';
 import { accountHandler } from './middleware.ts';
 
-const links = new S3DownloadLinks(new S3Client({}), requireEnv(exportsBucket.env));
+const links = new S3DownloadLinks(requireEnv(exportsBucket.env));
 
 export const handler = accountHandler({}, async ({ accountId, path }) => {
   const { exportId } = path;

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { StoreLabels } from '../core/data-map.ts';
+import { escapeHtml } from '../core/escape-html.ts';
 import { FALLBACK_LANGUAGE, PAGES, type PageKind } from '../core/messages.ts';
 import { dataKinds, dateTime, type Reader } from '../core/reader.ts';
 
@@ -26,12 +27,6 @@ export const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'cache-control': 'no-store',
 } as const;
-
-export const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 export interface Page {
   readonly title: string;

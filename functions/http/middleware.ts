@@ -5,13 +5,13 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod/mini';
 import { logger, maskId } from '../commons/logger.ts';
 import { isAccountId } from '../core/account-id.ts';
 import { type ErrorCode, invalidRequest, LetheError, LinkRefused, unauthorized } from '../core/errors.ts';
 import { type Actor, authorize, type Caller, callerFromClaims } from '../core/lifecycle.ts';
 import { type Reader, readerOfAcceptLanguage } from '../core/reader.ts';
 import { restoreFlowPage, type Site } from './html.ts';
+import type { BodySchema } from './schemas.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -68,9 +68,9 @@ export interface Reply {
   readonly body: unknown;
 }
 
-interface Options<S extends z.ZodMiniType> {
+interface Options<B> {
   /** The body schema; omit for routes that take no body. */
-  readonly body?: S;
+  readonly body?: BodySchema<B>;
   /** Legal holds and other operator-only actions. */
   readonly operatorOnly?: boolean;
 }
@@ -82,33 +82,8 @@ const header = (event: Event, name: string): string | undefined => {
   return undefined;
 };
 
-/** zod/mini ships no messages ("Invalid input"), so the caller-facing wording is made here. */
-const describeIssue = (issue: z.core.$ZodIssue): string => {
-  const field = issue.path.join('.') || 'body';
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown field(s): ${issue.keys.join(', ')}`;
-    case 'invalid_type':
-      return `${field} must be ${issue.expected === 'object' ? 'a JSON object' : `a ${issue.expected}`}`;
-    case 'too_big':
-      return `${field} must be at most ${issue.maximum} characters`;
-    case 'too_small':
-      return Number(issue.minimum) <= 1
-        ? `${field} must not be empty`
-        : `${field} must be at least ${issue.minimum} characters`;
-    default:
-      return `${field} is invalid`;
-  }
-};
-
-const describeIssues = (error: z.core.$ZodError): string =>
-  error.issues.slice(0, 5).map(describeIssue).join('; ');
-
 /** Parses and validates the body: 413, 415 and 400 before the use case sees anything. */
-export const parseBody = <S extends z.ZodMiniType>(
-  event: Event,
-  schema: S | undefined,
-): z.infer<S> | undefined => {
+export const parseBody = <B>(event: Event, schema: BodySchema<B> | undefined): B | undefined => {
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   const size = Buffer.byteLength(text, 'utf8');
@@ -116,8 +91,7 @@ export const parseBody = <S extends z.ZodMiniType>(
     throw new LetheError('payload_too_large', `The request body may be at most ${MAX_BODY_BYTES} bytes.`);
   }
   if (text.trim() === '') {
-    if (schema && !schema.safeParse(undefined).success)
-      throw invalidRequest('A JSON request body is required.');
+    if (schema && !schema.optional) throw invalidRequest('A JSON request body is required.');
     return undefined;
   }
   if (!schema) throw invalidRequest('This endpoint takes no request body.');
@@ -134,9 +108,9 @@ export const parseBody = <S extends z.ZodMiniType>(
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalidRequest('The request body must be a JSON object.');
   }
-  const result = schema.safeParse(parsed);
-  if (!result.success) throw invalidRequest(`Invalid request body: ${describeIssues(result.error)}.`);
-  return result.data;
+  const result = schema.check(parsed as Record<string, unknown>);
+  if (!result.ok) throw invalidRequest(`Invalid request body: ${result.problems.slice(0, 5).join('; ')}.`);
+  return result.value;
 };
 
 /** Maps anything thrown to the spec's error format; ≥ 500 reaches the client as a generic message. */
@@ -198,12 +172,9 @@ export const requestLogging = (): middy.MiddlewareObj<Event, APIGatewayProxyResu
  * should learn about problems: who they are (401), which account (400),
  * whether they may act on it (403), then the body (413, 415, 400).
  */
-export const accountRequest = <S extends z.ZodMiniType>(
-  options: Options<S>,
-): middy.MiddlewareObj<
-  Event & { lethe?: AccountRequest<z.infer<S> | undefined> },
-  APIGatewayProxyResultV2
-> => ({
+export const accountRequest = <B>(
+  options: Options<B>,
+): middy.MiddlewareObj<Event & { lethe?: AccountRequest<B | undefined> }, APIGatewayProxyResultV2> => ({
   before: async (request) => {
     const { event } = request;
     const claims = (event.requestContext?.authorizer?.jwt?.claims ?? {}) as Record<string, unknown>;
@@ -226,11 +197,11 @@ export const accountRequest = <S extends z.ZodMiniType>(
 });
 
 /** A handler on an account route: the shared stack, then `handle` with a checked request. */
-export const accountHandler = <S extends z.ZodMiniType>(
-  options: Options<S>,
-  handle: (request: AccountRequest<z.infer<S> | undefined>) => Promise<Reply>,
+export const accountHandler = <B = never>(
+  options: Options<B>,
+  handle: (request: AccountRequest<B | undefined>) => Promise<Reply>,
 ) =>
-  middy<Event & { lethe?: AccountRequest<z.infer<S> | undefined> }, APIGatewayProxyResultV2, Error, Context>()
+  middy<Event & { lethe?: AccountRequest<B | undefined> }, APIGatewayProxyResultV2, Error, Context>()
     .use(requestLogging())
     .use(accountRequest(options))
     .use(httpErrors())

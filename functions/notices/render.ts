@@ -4,6 +4,7 @@
  * message of the kind into both the precompiled MJML layout and plain text.
  */
 import type { StoreLabels } from '../core/data-map.ts';
+import { escapeHtml } from '../core/escape-html.ts';
 import { FALLBACK_LANGUAGE, MESSAGES, type Message, type TemplateKind } from '../core/messages.ts';
 import { dataKinds, date, dateTime, type Reader, readerOf } from '../core/reader.ts';
 import { LAYOUTS } from './templates/layouts.generated.ts';
@@ -43,12 +44,6 @@ export interface RenderedNotice {
   /** The language actually used. */
   readonly language: string;
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 const fill = (layout: string, slots: Record<string, string>) =>
   layout.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {

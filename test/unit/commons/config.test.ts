@@ -96,3 +96,35 @@ describe('parseConfig', () => {
     expect(parseConfig(example).dataMap.stores.length).toBe(example.dataMap.stores.length);
   });
 });
+
+describe('the configuration at cold start, after the schema', () => {
+  it('checks the data map again once deploy-time names are in', async () => {
+    // Arrange: a processor whose URL CloudFormation (here: env) decides, and decides wrong.
+    const dir = mkdtempSync(join(tmpdir(), 'lethe-config-test-'));
+    const file = join(dir, 'config.json');
+    const processor = {
+      kind: 'processor',
+      name: 'crm',
+      deletionUrl: { $env: 'LETHE_CONFIG_REF_0' },
+      deadline: 'P7D',
+    };
+    const document = {
+      ...parseConfig(example),
+      dataMap: { ...example.dataMap, stores: [...example.dataMap.stores, processor] },
+    };
+    writeFileSync(file, JSON.stringify(document));
+    // Act / Assert
+    await expect(
+      coldStart({
+        [CONFIG_SOURCES.env]: '',
+        [CONFIG_SOURCES.fileEnv]: file,
+        LETHE_CONFIG_REF_0: 'http://crm.example/delete',
+      }),
+    ).rejects.toThrow(new LetheConfigError('data map: processor "crm" deletionUrl must be https'));
+  });
+
+  it("reads the schema's result as it is: every default already filled in", async () => {
+    const config = await coldStart({ [CONFIG_SOURCES.env]: JSON.stringify(parseConfig(example)) });
+    expect(config).toEqual(parseConfig(example));
+  });
+});

@@ -4,6 +4,7 @@
  * on a timer, the purge queue consumed as Lambda would). `npm start` and the
  * integration tests both start it through here.
  */
+import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -47,6 +48,8 @@ import { type StandIns, startStandIns } from './stand-ins.ts';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** Under LETHE_DATA_DIR: the outbox stream's last delivered sequence number per shard. */
+export const OUTBOX_POSITION_FILE = 'outbox-stream-position.json';
 /** How a busy-port message names the API's port. */
 export const API_SERVICE = 'the HTTP API';
 
@@ -214,6 +217,8 @@ export const startLocalApp = async (
         ddb,
         endpoints,
         ...(settings.webhook && { webhook: settings.webhook }),
+        // With a data dir, a restart resumes the stream after what was delivered instead of replaying it all.
+        ...(settings.dataDir && { positionFile: path.join(settings.dataDir, OUTBOX_POSITION_FILE) }),
         ...(options.onEvent && { log: options.onEvent, warn: options.onEvent }),
       });
       Object.assign(environment, { AWS_ENDPOINT_URL_EVENTBRIDGE: events.bus.endpoint });

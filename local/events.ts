@@ -19,6 +19,8 @@ export interface LocalEventsOptions {
   readonly webhook?: { readonly url: string; readonly secret: string };
   readonly log?: (line: string) => void;
   readonly warn?: (line: string) => void;
+  /** Where the outbox stream's position is kept across restarts (under LETHE_DATA_DIR); absent: in memory. */
+  readonly positionFile?: string;
   /** First retry delay of a target that failed (the webhook down). @default 250 */
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
@@ -70,6 +72,7 @@ export const startLocalEvents = async (options: LocalEventsOptions): Promise<Loc
         tableName: outboxTable.localName,
         handler,
         warn,
+        ...(options.positionFile && { positionFile: options.positionFile }),
       });
     },
     settled: async () => {

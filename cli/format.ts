@@ -44,7 +44,8 @@ const UNITS = [
 ] as const;
 
 /** "1 notice", "2 notices": counts in correct English (the CLI's and local mode's lines). */
-export const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+/** "1 notice", "2 notices"; an irregular plural is given: plural(n, 'entry', 'entries'). */
+export const plural = (n: number, unit: string, units = `${unit}s`) => `${n} ${n === 1 ? unit : units}`;
 
 /** "in 3 days 2 hours", "25 minutes ago": two units while the first is under ten, else the nearest one. */
 export const relative = (iso: string, now: Date): string => {
@@ -212,7 +213,7 @@ const WHY = { due: 'due', stalled: 'stalled purge' } as const;
 
 export const renderDryRun = (r: DryRunReport, now: Date): string => {
   const out: string[] = [
-    `Sweep dry run at ${r.at}: ${r.read} due-index ${r.read === 1 ? 'entry' : 'entries'} read, ` +
+    `Sweep dry run at ${r.at}: ${plural(r.read, 'due-index entry', 'due-index entries')} read, ` +
       `${r.claimable.length} would be claimed.`,
   ];
   if (r.claimable.length > 0) {
@@ -257,7 +258,7 @@ export const renderDryRun = (r: DryRunReport, now: Date): string => {
 
 export const renderSweep = (r: SweepReport): string =>
   [
-    `Sweep at ${r.at}: ${r.read} due-index entries read, ${plural(r.claimed, 'account')} claimed and their purges enqueued.`,
+    `Sweep at ${r.at}: ${plural(r.read, 'due-index entry', 'due-index entries')} read, ${plural(r.claimed, 'account')} claimed and their purges enqueued.`,
     `${plural(r.noticesEnqueued, 'due notice')} sent to the notice queue.`,
     ...(r.complete ? [] : ['It stopped before the end of the index; the next sweep continues.']),
   ].join('\n');

@@ -21,6 +21,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { plural } from '../cli/format.ts';
 import { maskId } from '../functions/core/account-id.ts';
 import { purgeJobOfBody } from '../functions/core/jobs.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -170,7 +171,7 @@ export const startQueuePoller = (options: QueuePollerOptions): QueuePoller => {
     if (Failed && Failed.length > 0) {
       // As in AWS: an undeleted message is delivered again; the handlers are idempotent for that.
       onError(
-        `${name}: ${Failed.length} handled messages could not be deleted (${Failed[0]?.Code}): they will be delivered again`,
+        `${name}: ${plural(Failed.length, 'handled message')} could not be deleted (${Failed[0]?.Code}): they will be delivered again`,
       );
     }
   };

@@ -18,7 +18,7 @@ import { exportJobOfBody, purgeJobOfBody } from '../../functions/core/jobs.ts';
 import { noticeKeyOfBody } from '../../functions/core/notices.ts';
 import type { DlqQueue } from '../args.ts';
 import { CliError } from '../errors.ts';
-import { queueName } from '../format.ts';
+import { plural, queueName } from '../format.ts';
 import { createProgress, type ErrorStream } from '../progress.ts';
 import type { Services } from '../services.ts';
 import type { ResourceName } from '../target.ts';
@@ -172,7 +172,7 @@ export const listDlq = async (
     const stuck = await release(services, url, [...handles.values()]);
     if (stuck > 0) {
       stderr.write(
-        `lethe: ${stuck} messages could not be made visible again; they reappear within ${PEEK_VISIBILITY_SECONDS} s\n`,
+        `lethe: ${plural(stuck, 'message')} could not be made visible again; they reappear within ${PEEK_VISIBILITY_SECONDS} s\n`,
       );
     }
   }
@@ -247,7 +247,7 @@ export const redriveDlq = async (
   }
   if (notDeleted > 0) {
     stderr.write(
-      `lethe: ${notDeleted} moved messages could not be deleted from the DLQ and will be delivered twice (purge jobs are idempotent, notices go at most once)\n`,
+      `lethe: ${plural(notDeleted, 'moved message')} could not be deleted from the DLQ and will be delivered twice (purge jobs are idempotent, notices go at most once)\n`,
     );
   }
   return { queue, from, to, moved, failed };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   fields,
+  plural,
   queueName,
   relative,
   renderAudit,
@@ -9,6 +10,7 @@ import {
   renderHold,
   renderRedrive,
   renderStatus,
+  renderSweep,
   table,
 } from '../../../cli/format.ts';
 import type { DryRunReport } from '../../../cli/views.ts';
@@ -228,6 +230,32 @@ describe('renderDryRun', () => {
     };
 
     expect(renderDryRun(report, now).split('\n')[0]).toContain('1 due-index entry read, 0 would be claimed');
+  });
+});
+
+describe('counts in English', () => {
+  it('says one of a thing and two things, with irregular plurals given', () => {
+    expect([plural(1, 'message'), plural(2, 'message'), plural(0, 'message')]).toEqual([
+      '1 message',
+      '2 messages',
+      '0 messages',
+    ]);
+    expect([plural(1, 'entry', 'entries'), plural(3, 'entry', 'entries')]).toEqual(['1 entry', '3 entries']);
+  });
+
+  it('says "1 due-index entry read, 1 account claimed" after a sweep by hand', () => {
+    const line = renderSweep({
+      dryRun: false,
+      at: at(0),
+      read: 1,
+      claimed: 1,
+      complete: true,
+      noticesEnqueued: 1,
+    });
+    expect(line.split('\n').slice(0, 2)).toEqual([
+      `Sweep at ${at(0)}: 1 due-index entry read, 1 account claimed and their purges enqueued.`,
+      '1 due notice sent to the notice queue.',
+    ]);
   });
 });
 

@@ -288,6 +288,8 @@ export interface ReadmeEntry {
   /** The store's words for the reader (its label), e.g. "your posts". */
   readonly label: string;
   readonly files: boolean;
+  /** The file is one JSON object (pretty-printed over several lines), not one per line. */
+  readonly wholeObject?: boolean;
   readonly count: number;
 }
 
@@ -316,7 +318,9 @@ const enReadme: Readme = (v) =>
     ...v.entries.map((e) =>
       e.files
         ? `  ${e.file}  ${e.label}: ${e.count} ${e.count === 1 ? 'file' : 'files'}, as stored`
-        : `  ${e.file}  ${e.label}: ${e.count} ${e.count === 1 ? 'record' : 'records'}, one JSON object per line`,
+        : e.wholeObject
+          ? `  ${e.file}  ${e.label}: one JSON object, the whole file`
+          : `  ${e.file}  ${e.label}: ${e.count} ${e.count === 1 ? 'record' : 'records'}, one JSON object per line`,
     ),
     '  manifest.json  the same list, for programs',
     '',
@@ -339,7 +343,9 @@ const deReadme: Readme = (v) =>
     ...v.entries.map((e) =>
       e.files
         ? `  ${e.file}  ${e.label}: ${e.count} ${e.count === 1 ? 'Datei' : 'Dateien'}, wie gespeichert`
-        : `  ${e.file}  ${e.label}: ${e.count} ${e.count === 1 ? 'Datensatz' : 'Datensätze'}, ein JSON-Objekt pro Zeile`,
+        : e.wholeObject
+          ? `  ${e.file}  ${e.label}: ein JSON-Objekt, die ganze Datei`
+          : `  ${e.file}  ${e.label}: ${e.count} ${e.count === 1 ? 'Datensatz' : 'Datensätze'}, ein JSON-Objekt pro Zeile`,
     ),
     '  manifest.json  dieselbe Liste, für Programme',
     '',

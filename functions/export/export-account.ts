@@ -82,6 +82,8 @@ const readme = (
       file: c.file,
       label: storeLabel(deps.map.stores.find((s) => s.name === c.name) ?? { name: c.name }, reader.language),
       files: c.kind === 's3-prefix',
+      // A user pool's user is one pretty-printed object (below), not NDJSON.
+      wholeObject: c.kind === 'cognito-user-pool',
       count: c.items,
     })),
   });

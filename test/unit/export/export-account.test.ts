@@ -120,6 +120,45 @@ describe('exportAccount', () => {
     expect(readme).toContain('files/uploads/  uploads: 2 Dateien');
   });
 
+  it("describes a user pool's file as the one JSON object it is, not one per line", async () => {
+    // Arrange: the map with a user pool, whose user is written as one pretty-printed object
+    const withPool: DataMap = {
+      ...map,
+      stores: [
+        ...map.stores,
+        {
+          kind: 'cognito-user-pool',
+          name: 'sign-in',
+          labels: { en: 'your sign-in account', de: 'Ihr Anmeldekonto' },
+          userPoolId: 'us-east-1_Pool',
+          accountIdIs: 'username',
+        },
+      ],
+    };
+    const identities = { read: async () => ({ username: 'u1', enabled: true }) };
+
+    // Act: in English, then in German
+    await exportAccount({ ...deps(), map: withPool, identities }, { accountId: 'u1', exportId: 'e1' });
+    const english = archives.archives.get('exports/u1/e1.zip');
+    profile = { email: 'u1@example.com', locale: 'de-DE', timeZone: 'Europe/Berlin' };
+    await exports.createPending({
+      accountId: 'u1',
+      exportId: 'e2',
+      status: 'PENDING',
+      createdAt: clock.toISOString(),
+    });
+    await exportAccount({ ...deps(), map: withPool, identities }, { accountId: 'u1', exportId: 'e2' });
+    const german = archives.archives.get('exports/u1/e2.zip')?.get('README.txt');
+
+    // Assert: the file is one object over several lines, and the README says so
+    expect(english?.get('data/sign-in.json')?.split('\n').length).toBeGreaterThan(2);
+    expect(english?.get('README.txt')).toContain(
+      'data/sign-in.json  your sign-in account: one JSON object, the whole file',
+    );
+    expect(german).toContain('data/sign-in.json  Ihr Anmeldekonto: ein JSON-Objekt, die ganze Datei');
+    expect(german).not.toMatch(/sign-in\.json.*pro Zeile/);
+  });
+
   it('does nothing for an export that is no longer PENDING (a redelivered job)', async () => {
     await exports.markReady('u1', 'e1', clock.toISOString(), 'k', 1);
     expect((await exportAccount(deps(), { accountId: 'u1', exportId: 'e1' })).outcome).toBe('duplicate');

@@ -53,7 +53,7 @@ Lethe is running (${Math.round(performance.now() - started)} ms).
   DynamoDB Local     ${app.endpoints.dynamodb}
   SQS and S3         ${app.endpoints.sqs}
   SES                ${app.endpoints.ses}
-  SES outbox         ${app.endpoints.ses}/store
+  Sent mail          ${app.endpoints.ses}/ (the SES stand-in's web UI)
   Cognito            ${app.endpoints.cognito} (user pools: ${userPools || 'none in the data map'})
   Event bus          ${app.events?.bus.endpoint ?? 'off'} (EventBridge stand-in; each event is logged below)
   Webhook            ${settings.webhook ? `${settings.webhook.url} (signed x-lethe-signature)` : 'none (set LETHE_WEBHOOK_URL and LETHE_WEBHOOK_SECRET)'}

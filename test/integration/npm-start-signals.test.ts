@@ -45,6 +45,11 @@ describe('npm start and signals', () => {
         const up = await until(() => run.output().stdout.includes(STARTED), 120_000);
         expect(up, run.output().stderr).toBe(true);
         expect(await isFree(ports[0] as number)).toBe(false);
+        // The banner points at the SES stand-in's web UI to read mail, not its raw JSON (/store)
+        expect(run.output().stdout).toContain(
+          `Sent mail          http://127.0.0.1:${sesPort}/ (the SES stand-in's web UI)`,
+        );
+        expect(run.output().stdout).not.toContain('/store');
 
         // Act: the signal to the pid we spawned (npm), not to its process group
         run.child.kill(signal);

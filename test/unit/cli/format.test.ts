@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   fields,
@@ -167,6 +169,19 @@ describe('renderHold', () => {
     );
 
     expect(text.split('\n')[0]).toBe('a-1 has no legal hold: nothing changed.');
+  });
+
+  it('is quoted by the README as it prints, for a second hold that changes nothing', () => {
+    // Arrange: what the CLI prints (text, not --json) for demo-0003 already under a hold
+    const printed = renderHold(
+      { action: 'hold', changed: false, account: { accountId: 'demo-0003', status: 'DEACTIVATED' } },
+      now,
+    ).split('\n')[0];
+    const readme = readFileSync(join(import.meta.dirname, '../../../README.md'), 'utf8');
+
+    // Assert: the README's words are the CLI's
+    expect(printed).toBe('demo-0003 was not changed.');
+    expect(readme).toContain(`the CLI says \`${printed}\``);
   });
 });
 

@@ -99,6 +99,10 @@ export const config: LetheConfig = {
       {
         kind: 'processor',
         name: 'helpdesk',
+        labels: {
+          en: 'your support tickets (at our helpdesk provider)',
+          de: 'Ihre Support-Anfragen (bei unserem Helpdesk-Anbieter)',
+        },
         deletionUrl: 'https://helpdesk.example.com/lethe/deletions',
         statusUrl: 'https://helpdesk.example.com/lethe/status',
         deadline: 'P30D',

@@ -40,6 +40,7 @@ const childEnv = {
   EXPORTS_TABLE: 'bench-exports',
   OUTBOX_TABLE: 'bench-outbox',
   LETHE_EVENT_BUS: 'bench-bus',
+  EVENTS_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-events-dlq',
   EXPORTS_BUCKET: 'bench-exports',
   LETHE_PUBLIC_URL: 'https://api.example.com',
   // In AWS the key comes from the Parameters and Secrets extension on localhost; here, from env.

@@ -10,6 +10,7 @@ import { cognitoStores } from '../functions/core/data-map.ts';
 import { noticeQueue, purgeQueue } from '../functions/core/resources.ts';
 import { config } from '../lethe.config.ts';
 import { API_SERVICE, startLocalApp } from './app.ts';
+import { friendlyHandlerLogs } from './log-lines.ts';
 import { type LocalSettings, readSettings, SettingsError } from './settings.ts';
 import { StandInError } from './stand-ins.ts';
 
@@ -32,6 +33,9 @@ const demoAccounts = (seeded: readonly string[], settings: LocalSettings): strin
 };
 
 const main = async () => {
+  // Handler warnings (Powertools JSON) read like the rest of this log.
+  friendlyHandlerLogs(process.stdout);
+  friendlyHandlerLogs(process.stderr);
   const settings = readSettings();
   const started = performance.now();
   console.log('Starting Lethe locally…');

@@ -29,7 +29,7 @@ const LEVELS: Readonly<Record<string, string>> = {
   TRACE: 'trace',
 };
 
-const valueOf = (value: unknown): string => {
+const fieldText = (value: unknown): string => {
   if (typeof value === 'string') return value;
   const error = value as { name?: unknown; message?: unknown } | null;
   if (error && typeof error.name === 'string' && typeof error.message === 'string') {
@@ -50,7 +50,7 @@ export const friendlyLogLine = (line: string): string | undefined => {
   if (typeof level !== 'string' || typeof message !== 'string') return undefined;
   const fields = Object.entries(entry as Record<string, unknown>)
     .filter(([key]) => !STANDARD.has(key))
-    .map(([key, value]) => `${key} ${valueOf(value)}`);
+    .map(([key, value]) => `${key} ${fieldText(value)}`);
   return `${LEVELS[level] ?? level.toLowerCase()}: ${message}${fields.length > 0 ? ` (${fields.join(', ')})` : ''}`;
 };
 

@@ -182,7 +182,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     description:
       'Lists the purge jobs that failed every delivery: message id, account id (and the masked id its log\n' +
       'lines carry), when it was sent and first received, and how often it was received. Peeking receives the\n' +
-      'messages and makes them visible again at once, so each listing adds one to their receive counts.',
+      'messages and makes them visible again a second after it ends, so each listing adds one to their receive\n' +
+      'counts and a redrive right after may need to wait that second.',
     examples: ['lethe dlq list', 'lethe dlq list --json | jq -r ".messages[].accountId"'],
   },
   {

@@ -41,6 +41,12 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     value: 'region',
     description: "the stack's region (default: AWS_REGION or your AWS profile's)",
   },
+  operator: {
+    type: 'string',
+    value: 'id',
+    description:
+      'who the audit trail records for hold, release and sweep --yes (default: LETHE_OPERATOR, else your OS login)',
+  },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 

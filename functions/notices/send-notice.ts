@@ -137,6 +137,8 @@ const compose = async (
         deactivatedAt: record.deactivatedAt,
         purgeAfter: account.purgeAfter ?? '',
         restoreUrl: restoreUrl(deps, accountId, account),
+        // Already under a hold (reminders are held back): the deactivation notice states no deletion date.
+        ...(record.kind === 'deactivated' && account.legalHold && { held: true }),
       },
       deps.branding,
     ),

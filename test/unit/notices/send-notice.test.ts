@@ -114,7 +114,7 @@ describe('sendNotice', () => {
     };
   });
 
-  it('holds back a reminder while a legal hold is on, and sends the deactivation notice anyway', async () => {
+  it('holds back a reminder while a legal hold is on, and sends the deactivation notice with no deletion date', async () => {
     // Arrange
     const reminder = KEY.replace('#deactivated', '#reminder-P7D');
     notices.records.set(reminder, {
@@ -130,7 +130,9 @@ describe('sendNotice', () => {
     // Assert
     expect(outcomes).toEqual(['held', 'sent']);
     expect(notices.records.get(reminder)?.state).toBe('HELD');
-    expect(mailer.outbox.map((m) => m.subject)).toEqual([expect.stringContaining('wird am')]);
+    expect(mailer.outbox.map((m) => m.subject)).toEqual(['Ihr Lethe Demo-Konto ist deaktiviert']);
+    expect(mailer.outbox[0]?.text).toContain('ist die Löschung ausgesetzt');
+    expect(mailer.outbox[0]?.text).not.toContain('wird es mit allen Daten endgültig gelöscht');
   });
 
   it.each([

@@ -10,6 +10,8 @@ import {
   type CommandSpec,
   DEFAULT_DLQ_LIST_MAX,
   DEFAULT_LIST_LIMIT,
+  DLQ_QUEUES,
+  type DlqQueue,
   GLOBAL_OPTIONS,
   type OptionSpec,
   specOf,
@@ -17,7 +19,13 @@ import {
 import { commandHelp, mainHelp, usageOf } from './help.ts';
 import { UsageError } from './usage-error.ts';
 
-export { COMMANDS, DEFAULT_DLQ_LIST_MAX, DEFAULT_LIST_LIMIT } from './command-specs.ts';
+export {
+  COMMANDS,
+  DEFAULT_DLQ_LIST_MAX,
+  DEFAULT_LIST_LIMIT,
+  DLQ_QUEUES,
+  type DlqQueue,
+} from './command-specs.ts';
 export { UsageError } from './usage-error.ts';
 
 export interface GlobalOptions {
@@ -47,8 +55,8 @@ export type Command =
       readonly limit: number;
       readonly cursor?: string;
     }
-  | { readonly name: 'dlq list'; readonly max: number }
-  | { readonly name: 'dlq redrive'; readonly max?: number }
+  | { readonly name: 'dlq list'; readonly queue: DlqQueue; readonly max: number }
+  | { readonly name: 'dlq redrive'; readonly queue: DlqQueue; readonly max?: number }
   | { readonly name: 'verify'; readonly offline: boolean; readonly config?: string }
   | { readonly name: 'retention'; readonly measure: boolean };
 
@@ -211,6 +219,14 @@ const count = (spec: CommandSpec, raw: string | true | undefined): number | unde
   return value;
 };
 
+const dlqQueue = (spec: CommandSpec, raw: string | true | undefined): DlqQueue => {
+  if (raw === undefined) return 'purge';
+  if (!DLQ_QUEUES.includes(raw as DlqQueue)) {
+    throw new UsageError(`--queue must be purge, notices or export, got "${String(raw)}"`, spec.name);
+  }
+  return raw as DlqQueue;
+};
+
 const commandOf = (spec: CommandSpec, args: readonly string[], values: Tokens['values']): Command => {
   const expected = spec.args.length;
   if (args.length > expected) {
@@ -281,10 +297,18 @@ const commandOf = (spec: CommandSpec, args: readonly string[], values: Tokens['v
       };
     }
     case 'dlq list':
-      return { name: 'dlq list', max: count(spec, values.get('max')) ?? DEFAULT_DLQ_LIST_MAX };
+      return {
+        name: 'dlq list',
+        queue: dlqQueue(spec, values.get('queue')),
+        max: count(spec, values.get('max')) ?? DEFAULT_DLQ_LIST_MAX,
+      };
     case 'dlq redrive': {
       const max = count(spec, values.get('max'));
-      return { name: 'dlq redrive', ...(max !== undefined && { max }) };
+      return {
+        name: 'dlq redrive',
+        queue: dlqQueue(spec, values.get('queue')),
+        ...(max !== undefined && { max }),
+      };
     }
     case 'retention':
       return { name: 'retention', measure: values.get('schedule') !== true };

@@ -27,6 +27,14 @@ export interface CommandSpec {
 }
 
 export const DEFAULT_DLQ_LIST_MAX = 100;
+/** The queues whose DLQs `lethe dlq` reads and redrives. */
+export const DLQ_QUEUES = ['purge', 'notices', 'export'] as const;
+export type DlqQueue = (typeof DLQ_QUEUES)[number];
+const QUEUE_OPTION = {
+  type: 'string',
+  value: 'name',
+  description: 'whose DLQ: purge (the default), notices or export',
+} as const;
 export const DEFAULT_LIST_LIMIT = 50;
 
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -123,7 +131,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       yes: {
         type: 'boolean',
-        description: 'run a real sweep now: claim due accounts and enqueue their purges',
+        description: 'run a real sweep now: enqueue due notices, claim due accounts and enqueue their purges',
       },
     },
     summary: 'what the next sweep would claim (--dry-run), or sweep now (--yes)',
@@ -131,7 +139,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'With --dry-run, reads the `due` index as the sweeper does (never a Scan), keeps the accounts a sweep\n' +
       'would claim (deactivated, past their purge date, not held; or a purge whose worker went quiet), and\n' +
       "counts each one's items in every data-map store. Changes nothing.\n" +
-      'With --yes, runs the sweep itself: the purges it starts cannot be undone.',
+      'With --yes, runs the sweep itself, as the schedule does: the due notices go to the notice queue, then\n' +
+      'the due accounts are claimed and their purges enqueued. The purges it starts cannot be undone.',
     examples: ['lethe sweep --dry-run', 'lethe sweep --dry-run --json', 'lethe sweep --yes'],
   },
   {
@@ -178,32 +187,41 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'dlq list',
     args: [],
     options: {
+      queue: QUEUE_OPTION,
       max: {
         type: 'string',
         value: 'n',
         description: `show at most n messages (default ${DEFAULT_DLQ_LIST_MAX})`,
       },
     },
-    summary: 'peek at the purge jobs in the dead-letter queue',
+    summary: 'peek at the jobs in a dead-letter queue (purge, notices, export)',
     description:
-      'Lists the purge jobs that failed every delivery: message id, account id (and the masked id its log\n' +
-      'lines carry), when it was sent and first received, and how often it was received. Peeking receives the\n' +
-      'messages and makes them visible again a second after it ends, so each listing adds one to their receive\n' +
-      'counts and a redrive right after may need to wait that second.',
-    examples: ['lethe dlq list', 'lethe dlq list --json | jq -r ".messages[].accountId"'],
+      'Lists the jobs that failed every delivery, or could never be read: message id, what the job was for\n' +
+      '(a purge or an export: the account id and the masked id its log lines carry; a notice: its kind),\n' +
+      'when it was sent and first received, how often it was received, and the reason a worker gave when it\n' +
+      'sent an unreadable one there at once. Peeking receives the messages and makes them visible again a\n' +
+      'second after it ends, so each listing adds one to their receive counts and a redrive right after may\n' +
+      'need to wait that second.',
+    examples: [
+      'lethe dlq list',
+      'lethe dlq list --queue notices',
+      'lethe dlq list --queue export --json | jq -r ".messages[].accountId"',
+    ],
   },
   {
     name: 'dlq redrive',
     args: [],
     options: {
+      queue: QUEUE_OPTION,
       max: { type: 'string', value: 'n', description: 'move at most n messages (default: all)' },
     },
-    summary: 'move the dead-lettered purge jobs back to the purge queue',
+    summary: 'move the dead-lettered jobs back to their queue (purge, notices, export)',
     description:
-      'Moves every message in the purge DLQ back to the purge queue, ten at a time: send to the queue, then\n' +
-      'delete from the DLQ. A message whose send fails stays in the DLQ. Purge jobs are idempotent, so a\n' +
-      'message sent twice (after an interrupted redrive) does no harm.',
-    examples: ['lethe dlq redrive', 'lethe dlq redrive --max 10'],
+      'Moves every message in the DLQ back to its queue, ten at a time: send to the queue, then delete from\n' +
+      'the DLQ. A message whose send fails stays in the DLQ. Purge jobs are idempotent and a notice is sent\n' +
+      'at most once, so a message sent twice (after an interrupted redrive) does no harm; an export already\n' +
+      'marked FAILED stays failed (the user asks again).',
+    examples: ['lethe dlq redrive', 'lethe dlq redrive --max 10', 'lethe dlq redrive --queue notices'],
   },
   {
     name: 'verify',

@@ -269,22 +269,27 @@ export const renderDlqList = (r: DlqListReport): string => {
   if (r.messages.length === 0) return `${name} is empty.`;
   const rows = r.messages.map((m) => [
     m.messageId,
-    m.accountId ?? `(not a purge job: ${JSON.stringify((m.body ?? '').slice(0, 40))})`,
+    m.accountId ??
+      (m.notice
+        ? `notice ${m.notice}`
+        : `(not a ${r.queue} job: ${JSON.stringify((m.body ?? '').slice(0, 40))})`),
     m.logId ?? '',
     m.sentAt ?? '',
     m.firstReceivedAt ?? '',
     m.receiveCount === undefined ? '' : String(m.receiveCount),
+    m.reason ?? '',
   ]);
   const shown =
     r.messages.length < r.approximateCount
       ? `showing ${r.messages.length} of about ${r.approximateCount}`
       : plural(r.messages.length, 'message');
+  const option = r.queue === 'purge' ? '' : ` --queue ${r.queue}`;
   return [
     `${name}: ${shown}`,
     '',
-    table(['MESSAGE ID', 'ACCOUNT', 'LOG ID', 'SENT', 'FIRST RECEIVED', 'RECEIVES'], rows, [5]),
+    table(['MESSAGE ID', 'JOB', 'LOG ID', 'SENT', 'FIRST RECEIVED', 'RECEIVES', 'REASON'], rows, [5]),
     '',
-    'Move them back to the purge queue with: lethe dlq redrive',
+    `Move them back to the ${r.queue === 'notices' ? 'notice' : r.queue} queue with: lethe dlq redrive${option}`,
   ].join('\n');
 };
 

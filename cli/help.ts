@@ -30,7 +30,7 @@ const TARGETS =
 
 export const mainHelp = (): string =>
   [
-    'lethe: operate Lethe (account status, legal holds, receipts, audit trails, sweeps, the purge DLQ)',
+    'lethe: operate Lethe (account status, legal holds, receipts, audit trails, sweeps, the DLQs)',
     '',
     'Usage: lethe <command> [options]',
     '',
@@ -49,7 +49,7 @@ export const commandHelp = (name: string): string => {
   if (name === 'dlq') {
     const dlq = COMMANDS.filter((c) => c.name.startsWith('dlq '));
     return [
-      'lethe dlq: the purge dead-letter queue',
+      'lethe dlq: the dead-letter queues (--queue purge, notices or export)',
       '',
       'Commands:',
       columns(dlq.map((spec) => [spec.name, spec.summary])),

@@ -128,11 +128,11 @@ export const execute = async (command: Command, services: Services, io: Io, now:
       return { data: report, text: renderList(report, now) };
     }
     case 'dlq list': {
-      const report = await listDlq(services, command.max, io.stderr);
+      const report = await listDlq(services, command.queue, command.max, io.stderr);
       return { data: report, text: renderDlqList(report) };
     }
     case 'dlq redrive': {
-      const report = await redriveDlq(services, command.max, io.stderr);
+      const report = await redriveDlq(services, command.queue, command.max, io.stderr);
       return { data: report, text: renderRedrive(report), exitCode: report.failed > 0 ? 1 : 0 };
     }
     case 'retention': {

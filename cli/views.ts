@@ -277,18 +277,26 @@ export interface SweepReport {
 
 export interface DlqMessage {
   readonly messageId: string;
-  /** From the job's body; absent when the body is not a purge job. */
+  /** A purge or export job's account; absent for a notice, or a body that is not a job. */
   readonly accountId?: string;
   /** The masked id the account's log lines carry. */
   readonly logId?: string;
+  /** An export job's export. */
+  readonly exportId?: string;
+  /** A notice job's kind (its key names only the subject). */
+  readonly notice?: string;
   readonly sentAt?: string;
   readonly firstReceivedAt?: string;
   readonly receiveCount?: number;
-  /** The raw body, only when it is not a purge job. */
+  /** Why a worker sent it here at once (a body it could never read), when it did. */
+  readonly reason?: string;
+  /** The raw body, only when it is not a job of its queue. */
   readonly body?: string;
 }
 
 export interface DlqListReport {
+  /** Whose DLQ: purge, notices or export. */
+  readonly queue: string;
   readonly queueUrl: string;
   /** SQS's approximate count of visible messages. */
   readonly approximateCount: number;
@@ -296,6 +304,7 @@ export interface DlqListReport {
 }
 
 export interface RedriveReport {
+  readonly queue: string;
   readonly from: string;
   readonly to: string;
   readonly moved: number;

@@ -1,7 +1,8 @@
 /**
- * The purge dead-letter queue: peek at it, and move its messages back to the
- * purge queue. The redrive is receive → send → delete, ten at a time, rather
- * than SQS's StartMessageMoveTask, which the local stand-in does not speak.
+ * The dead-letter queues of the purge, notice and export queues: peek at one,
+ * and move its messages back to its queue. The redrive is receive → send →
+ * delete, ten at a time, rather than SQS's StartMessageMoveTask, which the
+ * local stand-in does not speak.
  */
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -11,11 +12,16 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
 } from '@aws-sdk/client-sqs';
-import { isAccountId, maskId as logId } from '../../functions/core/account-id.ts';
+import { REASON_ATTRIBUTE } from '../../functions/adapters/sqs-dead-letters.ts';
+import { maskId as logId } from '../../functions/core/account-id.ts';
+import { exportJobOfBody, purgeJobOfBody } from '../../functions/core/jobs.ts';
+import { noticeKeyOfBody } from '../../functions/core/notices.ts';
+import type { DlqQueue } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { plural, queueName } from '../format.ts';
 import { createProgress, type ErrorStream } from '../progress.ts';
 import type { Services } from '../services.ts';
+import type { ResourceName } from '../target.ts';
 import type { DlqListReport, DlqMessage, RedriveReport } from '../views.ts';
 
 /** How long a peeked message stays hidden if the CLI dies before making it visible again. */
@@ -37,26 +43,53 @@ const BATCH = 10;
 const epochToIso = (value: string | undefined) =>
   value !== undefined && /^\d+$/.test(value) ? new Date(Number(value)).toISOString() : undefined;
 
-/** A DLQ message as an operator reads it: the account it was purging, and when and how often it failed. */
-export const dlqMessage = (message: Message): DlqMessage => {
-  let accountId: string | undefined;
-  try {
-    const job: unknown = JSON.parse(message.Body ?? '');
-    const id = (job as { accountId?: unknown } | null)?.accountId;
-    if (isAccountId(id)) accountId = id;
-  } catch {
-    // Not JSON: shown as its raw body below.
+/** Each DLQ, the queue a redrive moves its messages back to, and what an error calls them. */
+const DLQS: Record<
+  DlqQueue,
+  { readonly dlq: ResourceName; readonly queue: ResourceName; readonly what: string }
+> = {
+  purge: { dlq: 'purgeDlqUrl', queue: 'purgeQueueUrl', what: 'purge' },
+  notices: { dlq: 'noticeDlqUrl', queue: 'noticeQueueUrl', what: 'notice' },
+  export: { dlq: 'exportDlqUrl', queue: 'exportQueueUrl', what: 'export' },
+};
+
+/** What a job was for, read as its worker reads it: the account (and export), or the notice's kind. */
+const jobOf = (
+  queue: DlqQueue,
+  body: string,
+): Pick<DlqMessage, 'accountId' | 'logId' | 'exportId' | 'notice'> | undefined => {
+  switch (queue) {
+    case 'purge': {
+      const job = purgeJobOfBody(body);
+      return job && { accountId: job.accountId, logId: logId(job.accountId) };
+    }
+    case 'export': {
+      const job = exportJobOfBody(body);
+      return job && { accountId: job.accountId, logId: logId(job.accountId), exportId: job.exportId };
+    }
+    case 'notices': {
+      // A notice's key names the subject (an HMAC of the id), never the account: the kind is what helps.
+      const key = noticeKeyOfBody(body);
+      return key === undefined ? undefined : { notice: key.slice(key.lastIndexOf('#') + 1) };
+    }
   }
+};
+
+/** A DLQ message as an operator reads it: what the job was for, when and how often it failed, and why. */
+export const dlqMessage = (message: Message, queue: DlqQueue = 'purge'): DlqMessage => {
+  const job = jobOf(queue, message.Body ?? '');
   const attributes = message.Attributes ?? {};
   const sentAt = epochToIso(attributes.SentTimestamp);
   const firstReceivedAt = epochToIso(attributes.ApproximateFirstReceiveTimestamp);
   const receives = attributes.ApproximateReceiveCount;
+  const reason = message.MessageAttributes?.[REASON_ATTRIBUTE]?.StringValue;
   return {
     messageId: message.MessageId ?? '',
-    ...(accountId ? { accountId, logId: logId(accountId) } : { body: message.Body ?? '' }),
+    ...(job ?? { body: message.Body ?? '' }),
     ...(sentAt && { sentAt }),
     ...(firstReceivedAt && { firstReceivedAt }),
     ...(receives !== undefined && { receiveCount: Number(receives) }),
+    ...(reason && { reason }),
   };
 };
 
@@ -127,11 +160,12 @@ const release = async (services: Services, url: string, handles: readonly string
 
 export const listDlq = async (
   services: Services,
+  queue: DlqQueue,
   max: number,
   stderr: ErrorStream,
 ): Promise<DlqListReport> => {
-  const url = await services.target.resource('purgeDlqUrl');
-  const approximateCount = await queueMustExist(services, url, 'purge DLQ');
+  const url = await services.target.resource(DLQS[queue].dlq);
+  const approximateCount = await queueMustExist(services, url, `${DLQS[queue].what} DLQ`);
   // Receiving hides each message for a while, so the next receive returns others; then all are shown again.
   const seen = new Map<string, Message>();
   const handles = new Map<string, string>();
@@ -163,22 +197,21 @@ export const listDlq = async (
     }
   }
   const messages = [...seen.values()]
-    .map(dlqMessage)
+    .map((message) => dlqMessage(message, queue))
     .sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? ''));
-  return { queueUrl: url, approximateCount, messages };
+  return { queue, queueUrl: url, approximateCount, messages };
 };
 
 export const redriveDlq = async (
   services: Services,
+  queue: DlqQueue,
   max: number | undefined,
   stderr: ErrorStream,
 ): Promise<RedriveReport> => {
-  const [from, to] = await Promise.all([
-    services.target.resource('purgeDlqUrl'),
-    services.target.resource('purgeQueueUrl'),
-  ]);
-  const approximate = await queueMustExist(services, from, 'purge DLQ');
-  await queueMustExist(services, to, 'purge queue');
+  const { dlq, queue: back, what } = DLQS[queue];
+  const [from, to] = await Promise.all([services.target.resource(dlq), services.target.resource(back)]);
+  const approximate = await queueMustExist(services, from, `${what} DLQ`);
+  await queueMustExist(services, to, `${what} queue`);
   const limit = max ?? Number.POSITIVE_INFINITY;
   let moved = 0;
   let failed = 0;
@@ -198,7 +231,7 @@ export const redriveDlq = async (
       const again = Messages.filter((m) => refused.has(m.MessageId ?? ''));
       await release(services, from, handlesOf(again));
       if (batch.length === 0) break;
-      // 1. Send the batch to the purge queue, as it was: the same body and message attributes.
+      // 1. Send the batch to its queue, as it was: the same body and message attributes.
       const { Failed = [] } = await services.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: to,
@@ -212,7 +245,7 @@ export const redriveDlq = async (
       const failedIds = new Set(Failed.map((f) => f.Id));
       const sent = batch.filter((_, n) => !failedIds.has(String(n)));
       const unsent = batch.filter((_, n) => failedIds.has(String(n)));
-      // 2. Delete from the DLQ only what the purge queue now holds.
+      // 2. Delete from the DLQ only what the queue now holds.
       if (sent.length > 0) {
         const deleted = await services.sqs.send(
           new DeleteMessageBatchCommand({
@@ -234,10 +267,10 @@ export const redriveDlq = async (
   }
   if (notDeleted > 0) {
     stderr.write(
-      `lethe: ${notDeleted} moved messages could not be deleted from the DLQ and will be delivered twice (purge jobs are idempotent)\n`,
+      `lethe: ${notDeleted} moved messages could not be deleted from the DLQ and will be delivered twice (purge jobs are idempotent, notices go at most once)\n`,
     );
   }
   // Nothing visible to move, yet the DLQ holds messages: a listing or another redrive has them in flight.
   const inFlight = moved + failed === 0 ? await inFlightCount(services, from) : 0;
-  return { from, to, moved, failed, ...(inFlight > 0 && { inFlight }) };
+  return { queue, from, to, moved, failed, ...(inFlight > 0 && { inFlight }) };
 };

@@ -85,17 +85,30 @@ export class CognitoUsers implements SignInUsers {
     return true;
   }
 
-  /** Deletes the user; the count is what went (0 when a retry finds them gone already). */
-  async delete(store: CognitoUserPoolStore, accountId: string): Promise<number> {
+  /**
+   * Deletes the user; the count is what went (0 when a retry finds them gone
+   * already). `announce` is told the username first (see StorePurger).
+   */
+  async delete(
+    store: CognitoUserPoolStore,
+    accountId: string,
+    announce?: (keys: readonly string[]) => Promise<void>,
+  ): Promise<number> {
     const username = await this.username(store, accountId);
     if (username === undefined) return 0;
+    await announce?.([username]);
+    return (await this.deleteUser(store, username)) ? 1 : 0;
+  }
+
+  /** Deletes a user by username: false when there was none. */
+  async deleteUser(store: CognitoUserPoolStore, username: string): Promise<boolean> {
     try {
       await this.client.send(
         new AdminDeleteUserCommand({ UserPoolId: store.userPoolId, Username: username }),
       );
-      return 1;
+      return true;
     } catch (error) {
-      if (notFound(error)) return 0;
+      if (notFound(error)) return false;
       throw error;
     }
   }

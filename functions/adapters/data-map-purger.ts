@@ -1,6 +1,6 @@
 /** Purges one data-map store of any DynamoDB, S3 or Cognito kind, by handing it to the adapter for its kind. */
 import type { Store } from '../core/data-map.ts';
-import type { PageResult, StorePurger } from '../enforcement/ports.ts';
+import type { AnnounceKeys, PageResult, StorePurger } from '../enforcement/ports.ts';
 import type { CognitoUsers } from './cognito-users.ts';
 import type { DynamoPurger } from './dynamo-purger.ts';
 import type { S3Purger } from './s3-purger.ts';
@@ -13,19 +13,44 @@ export class DataMapPurger implements StorePurger {
     private readonly cognito?: CognitoUsers,
   ) {}
 
-  purgePage(store: Store, accountId: string, cursor: string | undefined): Promise<PageResult> {
+  purgePage(
+    store: Store,
+    accountId: string,
+    cursor: string | undefined,
+    announce?: AnnounceKeys,
+  ): Promise<PageResult> {
     switch (store.kind) {
       case 'dynamodb-partition':
       case 'dynamodb-index':
-        return this.dynamo.purgePage(store, accountId, cursor);
+        return this.dynamo.purgePage(store, accountId, cursor, announce);
       case 's3-prefix':
-        return this.s3.purgePage(store, accountId);
+        return this.s3.purgePage(store, accountId, cursor, announce);
       case 'processor':
         throw new Error('Processors are asked, not paged: see ProcessorClient');
       case 'cognito-user-pool':
-        if (!this.cognito) throw new Error(`No Cognito client for store ${store.name}`);
         // One user per account: deleted in one call, and a retry finds them gone (counted once).
-        return this.cognito.delete(store, accountId).then((deleted) => ({ deleted }));
+        return this.cognitoFor(store)
+          .delete(store, accountId, announce)
+          .then((deleted) => ({ deleted }));
     }
+  }
+
+  async deleteAnnounced(store: Store, accountId: string, keys: readonly string[]): Promise<void> {
+    switch (store.kind) {
+      case 'dynamodb-partition':
+      case 'dynamodb-index':
+        return this.dynamo.deleteAnnounced(store, accountId, keys);
+      case 's3-prefix':
+        return this.s3.deleteAnnounced(store, accountId, keys);
+      case 'processor':
+        return;
+      case 'cognito-user-pool':
+        for (const username of keys) await this.cognitoFor(store).deleteUser(store, username);
+    }
+  }
+
+  private cognitoFor(store: Store): CognitoUsers {
+    if (!this.cognito) throw new Error(`No Cognito client for store ${store.name}`);
+    return this.cognito;
   }
 }

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type Backoff, defaultBackoff, jitteredDelay } from '../core/backoff.ts';
 import type { DynamoStore } from '../core/data-map.ts';
-import type { PageResult } from '../enforcement/ports.ts';
+import type { AnnounceKeys, PageResult } from '../enforcement/ports.ts';
 import { batchGetItems, decodeCursor, encodeCursor, keyOf, storeQuery } from './dynamo-stores.ts';
 
 /**
@@ -31,6 +31,12 @@ export const DEFAULT_PAGE_SIZE = 1000;
  * since only a partition's item keys are where a Query can start again.
  */
 export const DEFAULT_READ_SIZE = 5000;
+/**
+ * The most a page's announced keys may take, as JSON: they are saved on the
+ * account's record (400 KB at most) before the page is deleted, so a page of
+ * long keys is cut shorter.
+ */
+export const MAX_ANNOUNCED_BYTES = 128 * 1024;
 /** BatchWriteItem requests in flight while a page is deleted. */
 export const DEFAULT_BATCH_CONCURRENCY = 4;
 const BATCH = 25;
@@ -38,6 +44,20 @@ const BATCH = 25;
 export const RESCAN = 'rescan';
 
 type Key = Record<string, AttributeValue>;
+
+/** How many of `keys` (at most `pageSize`, at least one) fit in MAX_ANNOUNCED_BYTES as JSON. */
+const fitting = (keys: readonly Key[], pageSize: number): number => {
+  let bytes = 0;
+  let n = 0;
+  for (const key of keys) {
+    if (n >= pageSize) break;
+    // A comma and quotes around each key's JSON string, with its own quotes escaped: a safe upper bound.
+    bytes += Buffer.byteLength(JSON.stringify(JSON.stringify(key))) + 1;
+    if (n > 0 && bytes > MAX_ANNOUNCED_BYTES) break;
+    n += 1;
+  }
+  return n;
+};
 
 export class DynamoPurger {
   /** Keys the last Query read beyond its page: the next page's, if it is asked for from that cursor. */
@@ -73,12 +93,24 @@ export class DynamoPurger {
     return { keys: (page.Items ?? []).map((item) => keyOf(store, item)), next: page.LastEvaluatedKey };
   }
 
-  async purgePage(store: DynamoStore, accountId: string, cursor: string | undefined): Promise<PageResult> {
-    const page = await this.deletePage(store, accountId, cursor);
+  async purgePage(
+    store: DynamoStore,
+    accountId: string,
+    cursor: string | undefined,
+    announce?: AnnounceKeys,
+  ): Promise<PageResult> {
+    const page = await this.deletePage(store, accountId, cursor, announce);
     if (page.cursor !== RESCAN) return page;
     // The end of the store: look again from the start now, rather than after another checkpoint.
-    const again = await this.deletePage(store, accountId, RESCAN);
+    const again = await this.deletePage(store, accountId, RESCAN, announce);
     return { ...again, deleted: page.deleted + again.deleted };
+  }
+
+  async deleteAnnounced(store: DynamoStore, _accountId: string, keys: readonly string[]): Promise<void> {
+    await this.deleteAll(
+      store.table,
+      keys.map((key) => JSON.parse(key) as Key),
+    );
   }
 
   private readSize(store: DynamoStore): number {
@@ -94,15 +126,21 @@ export class DynamoPurger {
     const at = (c: string | undefined) => `${store.table}\n${accountId}\n${c}`;
     const read = this.ahead?.at === at(cursor) ? this.ahead : await this.readKeys(store, accountId, cursor);
     this.ahead = undefined;
-    if (read.keys.length <= pageSize) return read;
+    const size = fitting(read.keys, pageSize);
+    if (read.keys.length <= size) return read;
     // The rest is the next page's. Its cursor is this page's last key, where a Query would start again.
-    const keys = read.keys.slice(0, pageSize);
+    const keys = read.keys.slice(0, size);
     const last = keys[keys.length - 1];
-    this.ahead = { at: at(encodeCursor(last)), keys: read.keys.slice(pageSize), next: read.next };
+    this.ahead = { at: at(encodeCursor(last)), keys: read.keys.slice(size), next: read.next };
     return { keys, next: last };
   }
 
-  private async deletePage(store: DynamoStore, accountId: string, cursor: string | undefined) {
+  private async deletePage(
+    store: DynamoStore,
+    accountId: string,
+    cursor: string | undefined,
+    announce: AnnounceKeys | undefined,
+  ) {
     const fromStart = cursor === undefined || cursor === RESCAN;
     const read = await this.pageOfKeys(store, accountId, cursor);
     const { next } = read;
@@ -112,6 +150,7 @@ export class DynamoPurger {
       cursor === RESCAN && store.kind === 'dynamodb-index'
         ? await this.stillInTable(store, read.keys)
         : read.keys;
+    if (announce && keys.length > 0) await announce(keys.map((key) => JSON.stringify(key)));
     await this.deleteAll(store.table, keys);
     if (next) return { deleted: keys.length, cursor: encodeCursor(next) };
     // At the end: done if this pass began at the start and found everything it deleted;
@@ -142,7 +181,7 @@ export class DynamoPurger {
    * DynamoDB each batch is a round trip, so this cuts a page's time several
    * fold. Kept small, since an account's items share one partition key.
    */
-  private async deleteAll(table: string, keys: Record<string, AttributeValue>[]): Promise<void> {
+  private async deleteAll(table: string, keys: readonly Key[]): Promise<void> {
     const batches: WriteRequest[][] = [];
     for (let i = 0; i < keys.length; i += BATCH) {
       batches.push(keys.slice(i, i + BATCH).map((Key) => ({ DeleteRequest: { Key } })));

@@ -4,7 +4,8 @@
  * port; the EMF adapter (functions/adapters/emf-metrics.ts) writes them,
  * and the dashboard and alarms (lib/) read the same names. Dimensions are
  * low-cardinality by construction: a store or processor name from the data
- * map, a notice kind, an actor kind. Never an account id (I6, I7).
+ * map, a notice kind, an actor kind, a retention category. Never an account
+ * id (I6, I7).
  */
 
 /** One CloudWatch namespace for everything Lethe emits. */
@@ -50,6 +51,12 @@ export const METRICS = {
   exportsCompleted: { name: 'ExportsCompleted', unit: 'Count' },
   exportsFailed: { name: 'ExportsFailed', unit: 'Count' },
   exportBytes: { name: 'ExportBytes', unit: 'Bytes' },
+  // Retention (P9): per category, every run.
+  retentionDeleted: { name: 'RetentionDeleted', unit: 'Count' },
+  retentionHeld: { name: 'RetentionHeld', unit: 'Count' },
+  retentionRead: { name: 'RetentionRead', unit: 'Count' },
+  /** 1 when a run ran out of time with entries left for the next. */
+  retentionIncomplete: { name: 'RetentionIncomplete', unit: 'Count' },
 } as const satisfies Record<string, { name: string; unit: MetricUnit }>;
 
 export type MetricKey = keyof typeof METRICS;
@@ -64,9 +71,11 @@ export interface Dimensions {
   readonly kind?: string;
   /** user, operator, link, system. */
   readonly actor?: string;
+  /** A retention rule's category from the data map (P9). */
+  readonly category?: string;
 }
 
-export const DIMENSION_NAMES = ['store', 'processor', 'kind', 'actor'] as const;
+export const DIMENSION_NAMES = ['store', 'processor', 'kind', 'actor', 'category'] as const;
 
 /** The port: use cases record, adapters write (EMF in Lambda), tests pass a fake. */
 export interface Metrics {

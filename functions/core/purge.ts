@@ -12,6 +12,18 @@ export interface ProcessorRequest {
   readonly deadline: string;
 }
 
+/**
+ * Keys about to be deleted, recorded before the delete: a run killed between
+ * the delete and its checkpoint leaves them here, and the next run deletes
+ * them again (a no-op for those already gone) and counts each once, so the
+ * receipt's counts are exact across crashes.
+ */
+export interface PendingPage {
+  readonly store: string;
+  /** The keys, as the store's adapter writes them (it alone reads them back). */
+  readonly keys: readonly string[];
+}
+
 export interface PurgeProgress {
   readonly startedAt: string;
   /** When the account became due (from the claim): the deletion SLA runs from here. */
@@ -23,6 +35,8 @@ export interface PurgeProgress {
   /** Items deleted so far, by store name. */
   readonly counts: Readonly<Record<string, number>>;
   readonly processors: Readonly<Record<string, ProcessorRequest>>;
+  /** Keys announced for deletion and not yet counted; absent between pages. */
+  readonly pending?: PendingPage;
 }
 
 /**
@@ -42,13 +56,41 @@ export const startPurge = (startedAt: string, purgeAfter?: string): PurgeProgres
   processors: {},
 });
 
-/** Progress after one page of the current store; the next store begins when this one is empty. */
-export const afterPage = (
+/** Counts the pending keys, which are deleted by now, and forgets them. */
+export const settlePending = (progress: PurgeProgress): PurgeProgress => {
+  const { pending, ...rest } = progress;
+  if (!pending) return progress;
+  return {
+    ...rest,
+    counts: {
+      ...progress.counts,
+      [pending.store]: (progress.counts[pending.store] ?? 0) + pending.keys.length,
+    },
+  };
+};
+
+/** Keys about to be deleted from `store`: whatever was pending before is deleted now, and counted. */
+export const announcePage = (
   progress: PurgeProgress,
+  store: Store,
+  keys: readonly string[],
+): PurgeProgress => ({
+  ...settlePending(progress),
+  pending: { store: store.name, keys },
+});
+
+/**
+ * Progress after one page of the current store (its pending keys, deleted by
+ * now, counted; `deleted` adds what was deleted without being announced);
+ * the next store begins when this one is empty.
+ */
+export const afterPage = (
+  before: PurgeProgress,
   store: Store,
   deleted: number,
   cursor?: string,
 ): PurgeProgress => {
+  const progress = settlePending(before);
   const counts = { ...progress.counts, [store.name]: (progress.counts[store.name] ?? 0) + deleted };
   const base = {
     startedAt: progress.startedAt,

@@ -12,9 +12,24 @@ export interface PageResult {
   readonly cursor?: string;
 }
 
+/** Told the keys a page is about to delete, before it deletes them; the delete waits for it. */
+export type AnnounceKeys = (keys: readonly string[]) => Promise<void>;
+
 /** Deletes an account's data from the data map's stores, a page at a time, resumably. */
 export interface StorePurger {
-  purgePage(store: Store, accountId: string, cursor: string | undefined): Promise<PageResult>;
+  /**
+   * One page. With `announce`, every key is announced before it is deleted
+   * (and the page's `deleted` counts announced keys too), so a run killed
+   * mid-page leaves behind exactly the keys it may have deleted.
+   */
+  purgePage(
+    store: Store,
+    accountId: string,
+    cursor: string | undefined,
+    announce?: AnnounceKeys,
+  ): Promise<PageResult>;
+  /** Deletes keys a killed run announced, again: a no-op for those it had deleted already. */
+  deleteAnnounced(store: Store, accountId: string, keys: readonly string[]): Promise<void>;
 }
 
 /** Third-party processors, asked to delete an account by a signed request (P5). */

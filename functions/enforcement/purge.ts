@@ -11,10 +11,12 @@ import { type Metrics, noMetrics } from '../core/metrics.ts';
 import {
   afterPage,
   afterProcessorRequest,
+  announcePage,
   buildReceipt,
   currentStore,
   type DeletionSla,
   type Receipt,
+  settlePending,
 } from '../core/purge.ts';
 import type {
   Confirmations,
@@ -100,6 +102,30 @@ const recordCompleted = (metrics: Metrics, receipt: Receipt) => {
   }
 };
 
+/** Another delivery of this job saved first: it carries on from its own checkpoint. */
+class Superseded extends Error {}
+
+/**
+ * A run killed between a page's delete and its checkpoint left that page's
+ * keys pending: delete them again (a no-op for those it got to) and count
+ * each once, so the receipt is exact however the last run ended.
+ */
+const settle = async (
+  deps: PurgeDeps,
+  accountId: string,
+  runId: string,
+  saved: SavedProgress,
+  leaseUntil: string,
+): Promise<SavedProgress | undefined> => {
+  const { pending } = saved.progress;
+  if (!pending) return saved;
+  const store = deps.map.stores.find((s) => s.name === pending.store);
+  if (store) await deps.purger.deleteAnnounced(store, accountId, pending.keys);
+  const next = settlePending(saved.progress);
+  if (!(await deps.claims.saveProgress(accountId, runId, saved, next, leaseUntil))) return undefined;
+  return { progress: next, version: saved.version + 1 };
+};
+
 const run = async (
   deps: PurgeDeps,
   accountId: string,
@@ -107,10 +133,14 @@ const run = async (
   first: SavedProgress,
   options: PurgeOptions,
 ): Promise<{ outcome: PurgeOutcome; pages: number }> => {
-  let saved = first;
+  const leaseFrom = (at: string) => new Date(Date.parse(at) + options.leaseMs).toISOString();
+  const settled = await settle(deps, accountId, runId, first, leaseFrom(deps.now().toISOString()));
+  if (!settled) return { outcome: 'superseded', pages: 0 };
+  let saved = settled;
   let pages = 0;
   for (;;) {
     const now = deps.now().toISOString();
+    const leaseUntil = leaseFrom(now);
     const store = currentStore(deps.map, saved.progress);
     // 2. Every store empty: the record becomes a tombstone, with the receipt (I6).
     if (!store) {
@@ -148,9 +178,26 @@ const run = async (
       metricsOf(deps).record('processorRequests', 1, { processor: store.name });
       next = afterProcessorRequest(saved.progress, store, { requestedAt: now, deadline });
     } else {
-      const page = await deps.purger.purgePage(store, accountId, saved.progress.cursor);
+      // Each set of keys is saved as pending before it is deleted (crash-exact counts, see settle).
+      let announced = 0;
+      const announce = async (keys: readonly string[]) => {
+        const pending = announcePage(saved.progress, store, keys);
+        if (!(await deps.claims.saveProgress(accountId, runId, saved, pending, leaseUntil))) {
+          throw new Superseded();
+        }
+        saved = { progress: pending, version: saved.version + 1 };
+        announced += keys.length;
+      };
+      let page: Awaited<ReturnType<StorePurger['purgePage']>>;
+      try {
+        page = await deps.purger.purgePage(store, accountId, saved.progress.cursor, announce);
+      } catch (error) {
+        if (error instanceof Superseded) return { outcome: 'superseded', pages };
+        throw error;
+      }
       if (page.deleted > 0) metricsOf(deps).record('itemsDeleted', page.deleted, { store: store.name });
-      next = afterPage(saved.progress, store, page.deleted, page.cursor);
+      // The pending keys are counted as they settle; anything deleted unannounced, as the store reports it.
+      next = afterPage(saved.progress, store, Math.max(0, page.deleted - announced), page.cursor);
     }
     pages += 1;
     const finishedStore = next.target > saved.progress.target;
@@ -160,7 +207,6 @@ const run = async (
           count: next.counts[store.name] ?? 0,
         })
       : undefined;
-    const leaseUntil = new Date(Date.parse(now) + options.leaseMs).toISOString();
     if (!(await deps.claims.saveProgress(accountId, runId, saved, next, leaseUntil, event))) {
       // Another delivery of this job saved first; it carries on from its own checkpoint.
       return { outcome: 'superseded', pages };

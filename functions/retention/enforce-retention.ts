@@ -5,6 +5,7 @@
  * whole tables: DynamoDB through the sparse `lethe-retention` index. It stops
  * when its time budget runs low; the next run carries on.
  */
+import { type Metrics, noMetrics } from '../core/metrics.ts';
 import { type CategoryRun, deletionAgeMs, type RetentionTask } from '../core/retention.ts';
 import type { Candidate, ExpirySource, HeldAccounts, RetentionEvidence } from './ports.ts';
 
@@ -13,6 +14,8 @@ export interface RetentionDeps {
   readonly s3: ExpirySource;
   readonly holds: HeldAccounts;
   readonly evidence: RetentionEvidence;
+  /** Each run's counts per category (the dashboard's retention widgets). */
+  readonly metrics?: Metrics;
   readonly now: () => Date;
   /** Milliseconds left in this invocation. */
   readonly remainingMs: () => number;
@@ -76,6 +79,14 @@ export const enforceRetention = async (
   }
   const runs = [...totals].map(([category, t]) => ({ category, ...t }));
   await deps.evidence.record(runs, new Date(now).toISOString());
+  const metrics = deps.metrics ?? noMetrics;
+  for (const run of runs) {
+    const category = { category: run.category };
+    metrics.record('retentionDeleted', run.deleted, category);
+    metrics.record('retentionHeld', run.held, category);
+    metrics.record('retentionRead', run.read, category);
+    metrics.record('retentionIncomplete', run.complete ? 0 : 1, category);
+  }
   return runs;
 };
 

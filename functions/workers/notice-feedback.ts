@@ -7,8 +7,6 @@
  * without any address and dropped: only a failing write is retried, then
  * lands in the DLQ.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { dynamo } from '../commons/clients.ts';
 import { requireEnv } from '../commons/env.ts';
@@ -18,8 +16,8 @@ import { outbox } from '../commons/outbox.ts';
 import { accountsTable } from '../core/resources.ts';
 import { feedbackOf, type NoticeFeedback } from '../core/ses-feedback.ts';
 import { type RecordFeedbackDeps, recordFeedback } from '../notices/record-feedback.ts';
+import { sqsWorker } from './sqs-worker.ts';
 
-const processor = new BatchProcessor(EventType.SQS);
 const deps: RecordFeedbackDeps = {
   notices: new DynamoNotices(dynamo, requireEnv(accountsTable.env), outbox),
   metrics,
@@ -34,29 +32,25 @@ export const feedbackOfBody = (body: string): NoticeFeedback | undefined => {
   }
 };
 
-export const handler = async (event: SQSEvent, context: Context) => {
-  logger.addContext(context);
-  return processPartialResponse(
-    event,
-    async (record: SQSRecord) => {
-      const feedback = feedbackOfBody(record.body);
-      if (!feedback) {
-        logger.warn('SES event dropped: not a delivery, bounce or complaint', {
-          sqsMessageId: record.messageId,
-        });
-        return;
-      }
-      const outcome = await recordFeedback(deps, feedback);
-      const fields = {
-        event: feedback.kind,
-        ...(feedback.kind === 'bounce' && { bounceType: feedback.bounceType }),
-        sesMessageId: feedback.messageId,
-        outcome,
-      };
-      if (outcome === 'unknown') logger.warn('SES event for a message Lethe did not send, dropped', fields);
-      else logger.info('SES event recorded', fields);
-    },
-    processor,
-    { context },
-  );
-};
+export const handler = sqsWorker(
+  (record) => {
+    const feedback = feedbackOfBody(record.body);
+    if (!feedback) {
+      logger.warn('SES event dropped: not a delivery, bounce or complaint', {
+        sqsMessageId: record.messageId,
+      });
+    }
+    return feedback;
+  },
+  async (feedback) => {
+    const outcome = await recordFeedback(deps, feedback);
+    const fields = {
+      event: feedback.kind,
+      ...(feedback.kind === 'bounce' && { bounceType: feedback.bounceType }),
+      sesMessageId: feedback.messageId,
+      outcome,
+    };
+    if (outcome === 'unknown') logger.warn('SES event for a message Lethe did not send, dropped', fields);
+    else logger.info('SES event recorded', fields);
+  },
+);

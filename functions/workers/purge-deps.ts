@@ -23,7 +23,7 @@ function withProcessorDeadline(dataMap: DataMap, deadline: string): DataMap {
 
 /**
  * The data map, then Lethe's own export records and archives: a purge leaves none behind (I6).
- * Validated once, when the configuration loaded (commons/config.ts, parseConfig).
+ * Not checked again: cold start checked the data map once (commons/config.ts, checkDataMap).
  */
 export const map = withProcessorDeadline(
   withExportTargets(config.dataMap, requireEnv(exportsTable.env), requireEnv(exportsBucket.env)),

@@ -1,11 +1,10 @@
 /** The retention sweeper's adapters and settings, wired once per container at cold start. */
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CloudWatchLogRetention } from '../adapters/cloudwatch-log-retention.ts';
 import { DynamoHolds } from '../adapters/dynamo-holds.ts';
 import { DynamoRetention } from '../adapters/dynamo-retention.ts';
-import { RetentionAuditAndMetrics } from '../adapters/retention-evidence.ts';
+import { RetentionAudit } from '../adapters/retention-evidence.ts';
 import { S3Retention } from '../adapters/s3-retention.ts';
 import { dynamo } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
@@ -27,11 +26,7 @@ export const logGroups =
     ? new CloudWatchLogRetention(new CloudWatchLogsClient({ maxAttempts: 8 }))
     : undefined;
 export const holds = new DynamoHolds(dynamo, requireEnv(accountsTable.env));
-export const evidence = new RetentionAuditAndMetrics(
-  dynamo,
-  auditLog,
-  new Metrics({ namespace: 'Lethe', serviceName: 'lethe-retention' }),
-);
+export const evidence = new RetentionAudit(dynamo, auditLog);
 
 export const settings = {
   maxLagMs: parseDuration(envOr('LETHE_RETENTION_MAX_LAG', config.retentionMaxLag ?? DEFAULT_MAX_LAG)),

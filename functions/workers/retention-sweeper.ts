@@ -2,6 +2,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { config } from '../commons/config.ts';
 import { logger } from '../commons/logger.ts';
+import { metrics } from '../commons/metrics.ts';
 import { enforceRetention } from '../retention/enforce-retention.ts';
 import { holdLogRetention } from '../retention/log-retention.ts';
 import { evidence, holds, logGroups, settings, sources, tasks } from './retention-deps.ts';
@@ -14,6 +15,7 @@ export const handler = async (_event: ScheduledEvent, context: Context) => {
       ...sources,
       holds,
       evidence,
+      metrics,
       now: () => new Date(),
       remainingMs: () => context.getRemainingTimeInMillis(),
     },

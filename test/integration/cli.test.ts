@@ -23,14 +23,18 @@ import {
 } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { listDlq, redriveDlq } from '../../cli/commands/dlq.ts';
+import { renderDlqList } from '../../cli/format.ts';
 import { Services } from '../../cli/services.ts';
-import { localResources, localTarget } from '../../cli/target.ts';
+import { localResources, localTarget, type ResourceName, type Target } from '../../cli/target.ts';
 import { DataMapPurger } from '../../functions/adapters/data-map-purger.ts';
 import { maskId } from '../../functions/commons/logger.ts';
 import { fillTemplate, type Store } from '../../functions/core/data-map.ts';
 import { startPurge } from '../../functions/core/purge.ts';
+import { exportQueue, noticeQueue } from '../../functions/core/resources.ts';
 import { purgeAccount } from '../../functions/enforcement/purge.ts';
 import { config } from '../../lethe.config.ts';
+import { createQueue } from '../../local/resources.ts';
 import { runLethe } from '../support/cli.ts';
 import { call, doc, newAccount, readRecord, tokenFor } from './support.ts';
 
@@ -386,6 +390,133 @@ describe('lethe dlq', () => {
       }
     }
     expect(bodies.sort()).toEqual(ids.map((accountId) => JSON.stringify({ accountId })).sort());
+  });
+});
+
+describe('lethe dlq --queue notices|export', () => {
+  /**
+   * The commands `lethe dlq list|redrive --queue <name>` run once parsed (cli/run.ts), on the CLI's own
+   * local target and clients, with a queue pair of this test's own in place of local mode's (other
+   * files' workers read those).
+   */
+  const withQueues = (overrides: Partial<Record<ResourceName, string>>) => {
+    const local = localTarget(env, keyDir);
+    const target: Target = { ...local, resource: async (name) => overrides[name] ?? local.resource(name) };
+    return new Services(target, map, config.auditRetention);
+  };
+  const quiet = { isTTY: false, write: () => true };
+
+  it.each([
+    {
+      queue: 'notices' as const,
+      definition: noticeQueue,
+      resources: ['noticeQueueUrl', 'noticeDlqUrl'] as const,
+      job: (n: number) =>
+        JSON.stringify({ noticeKey: `notice#${'ab'.repeat(32)}#2026-11-0${n}T00:00:00.000Z#reminder-P7D` }),
+      shown: () => ({ notice: 'reminder-P7D' }),
+    },
+    {
+      queue: 'export' as const,
+      definition: exportQueue,
+      resources: ['exportQueueUrl', 'exportDlqUrl'] as const,
+      job: (n: number) =>
+        JSON.stringify({ accountId: `cli-export-${n}`, exportId: `0mh2k3x4${n}-0123456789ab` }),
+      shown: (n: number) => ({
+        accountId: `cli-export-${n}`,
+        logId: maskId(`cli-export-${n}`),
+        exportId: `0mh2k3x4${n}-0123456789ab`,
+      }),
+    },
+  ])(
+    'lists the $queue DLQ with what each job was for and why, then moves it back to its queue',
+    async (c) => {
+      // Arrange: a queue pair like local mode's, two failed jobs and one a worker could not read
+      const pair = await createQueue(sqs, inject('s3Endpoint'), {
+        ...c.definition,
+        localName: `${c.definition.localName}-cli-${randomUUID().slice(0, 8)}`,
+      });
+      const [queueResource, dlqResource] = c.resources;
+      const services = withQueues({ [queueResource]: pair.url, [dlqResource]: pair.dlqUrl });
+      const bodies = [c.job(1), c.job(2)];
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: pair.dlqUrl,
+          Entries: [
+            ...bodies.map((MessageBody, n) => ({ Id: String(n), MessageBody })),
+            {
+              Id: 'unreadable',
+              MessageBody: 'not json',
+              MessageAttributes: { reason: { DataType: 'String', StringValue: 'not a job' } },
+            },
+          ],
+        }),
+      );
+
+      try {
+        // Act: peek
+        const listed = await listDlq(services, c.queue, 100, quiet);
+
+        // Assert: every message, each with what it was for; the unreadable one with its body and reason
+        expect(listed).toMatchObject({ queue: c.queue, queueUrl: pair.dlqUrl });
+        expect(listed.messages).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining(c.shown(1)),
+            expect.objectContaining(c.shown(2)),
+            expect.objectContaining({ body: 'not json', reason: 'not a job' }),
+          ]),
+        );
+        expect(listed.messages).toHaveLength(3);
+        expect(renderDlqList(listed)).toContain(`lethe dlq redrive --queue ${c.queue}`);
+
+        // Act: redrive
+        const moved = await redriveDlq(services, c.queue, undefined, quiet);
+
+        // Assert: the DLQ is empty; its queue holds every body as it was, the reason attribute kept
+        expect(moved).toEqual({ queue: c.queue, from: pair.dlqUrl, to: pair.url, moved: 3, failed: 0 });
+        expect((await listDlq(services, c.queue, 100, quiet)).messages).toEqual([]);
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: pair.url,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        expect(Messages.map((m) => m.Body).sort()).toEqual([...bodies, 'not json'].sort());
+        expect(Messages.find((m) => m.Body === 'not json')?.MessageAttributes?.reason?.StringValue).toBe(
+          'not a job',
+        );
+      } finally {
+        services.close();
+      }
+    },
+  );
+
+  it('refuses an unknown queue as a usage error (exit 2)', async () => {
+    const { code, stderr } = await lethe(['dlq', 'list', '--queue', 'sweep']);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('--queue must be purge, notices or export, got "sweep"');
+  });
+
+  it("reads local mode's notice and export DLQs through the bin (exit 0), and fails in one line when SQS is not there (exit 1)", async () => {
+    // Act
+    const notices = await lethe(['dlq', 'list', '--queue', 'notices', '--json']);
+    const exports = await lethe(['dlq', 'list', '--queue', 'export', '--json']);
+    const down = await runLethe(
+      ['dlq', 'list', '--queue', 'export'],
+      { ...env, LETHE_SQS_S3_PORT: '1' },
+      { keyDir },
+    );
+
+    // Assert
+    expect([notices.code, notices.stderr]).toEqual([0, '']);
+    expect(notices.json()).toMatchObject({ queue: 'notices', queueUrl: queues.noticeDlqUrl });
+    expect([exports.code, exports.stderr]).toEqual([0, '']);
+    expect(exports.json()).toMatchObject({ queue: 'export', queueUrl: queues.exportDlqUrl });
+    expect(down.code).toBe(1);
+    expect(down.stdout).toBe('');
+    expect(down.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });
 

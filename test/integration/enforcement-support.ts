@@ -40,7 +40,6 @@ import {
   exportsTable,
   noticeQueue,
   purgeQueue,
-  type QueueDefinition,
 } from '../../functions/core/resources.ts';
 import { subjectOf } from '../../functions/core/subject.ts';
 import { config } from '../../lethe.config.ts';
@@ -105,9 +104,6 @@ export const privateQueue = (label: string, options: QueueOptions = {}) =>
     { ...purgeQueue, localName: `lethe-purge-${label}-${randomUUID().slice(0, 8)}` },
     options,
   );
-
-/** A queue under local mode's own name, the one the CLI's local target points at (only `lethe sweep --yes` tests use them). */
-export const appQueue = (definition: QueueDefinition) => createQueue(sqs, sqsEndpoint, definition);
 
 export const fileQueue: LocalQueue = await privateQueue('it');
 process.env[purgeQueue.env] = fileQueue.url;

@@ -14,16 +14,18 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { profileStore } from '../../functions/core/data-map.ts';
+import { sweepNow } from '../../cli/commands/sweep.ts';
+import { Services } from '../../cli/services.ts';
+import { localTarget, type ResourceName, type Target } from '../../cli/target.ts';
+import { profileStore, validateDataMap } from '../../functions/core/data-map.ts';
 import { dueShardOf } from '../../functions/core/lifecycle.ts';
 import { noticeKey } from '../../functions/core/notices.ts';
 import { purgeOrder } from '../../functions/core/purge.ts';
-import { accountsTable, noticeQueue, outboxTable, purgeQueue } from '../../functions/core/resources.ts';
+import { accountsTable, outboxTable } from '../../functions/core/resources.ts';
+import { config } from '../../lethe.config.ts';
 import { startEnforcement } from '../../local/enforcement.ts';
 import { startQueuePoller } from '../../local/queue-poller.ts';
-import { runLethe } from '../support/cli.ts';
 import {
-  appQueue,
   backdate,
   type Counts,
   deactivatePastDue,
@@ -31,6 +33,7 @@ import {
   enforcement,
   enforcementLines,
   eventually,
+  fileNoticeQueue,
   fileQueue,
   handlerLogs,
   map,
@@ -531,19 +534,30 @@ describe('lethe sweep --yes', () => {
     LETHE_SQS_S3_PORT: portOf(inject('s3Endpoint')),
     LETHE_COGNITO_PORT: portOf(inject('handlerEnvironment').AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? ''),
   };
+  /**
+   * What `lethe sweep --yes` runs once its arguments are parsed (cli/run.ts), on the CLI's own local
+   * target and clients, with this file's purge and notice queues in place of local mode's (other files
+   * read those), so this file's worker and sender drain what it enqueues.
+   */
   const sweepByHand = async () => {
-    const { code, json, stderr } = await runLethe(['sweep', '--yes', '--json'], cliEnv, {
-      keyDir: dirname(inject('keyFile')),
-    });
-    expect([code, stderr]).toEqual([0, '']);
-    return json<{ claimed: number; noticesEnqueued: number }>();
+    const local = localTarget(cliEnv, dirname(inject('keyFile')));
+    const queues: Partial<Record<ResourceName, string>> = {
+      purgeQueueUrl: fileQueue.url,
+      noticeQueueUrl: fileNoticeQueue.url,
+    };
+    const target: Target = { ...local, resource: async (name) => queues[name] ?? local.resource(name) };
+    const services = new Services(target, validateDataMap(map), config.auditRetention);
+    try {
+      return await sweepNow(services, new Date(), {});
+    } finally {
+      services.close();
+    }
   };
   const mailTo = async (accountId: string) =>
     (await sentMail()).filter((m) => m.destination.to.includes(`${accountId}@example.com`));
 
   it('sends the notices it finds due, as the scheduled sweep does: the reminder, then the receipt after the purge', async () => {
-    // Arrange: a deactivated account whose 7-day reminder is due (its date two days ahead), and local
-    // mode's own purge and notice queues (the CLI's local target), drained by the real worker and sender
+    // Arrange: a deactivated account whose 7-day reminder is due (its date two days ahead)
     const { id, counts } = await seedAccount('cli-sweep');
     purgedIds.push(id);
     const deactivated = await call(`/v1/accounts/${id}/deactivate`, {
@@ -567,48 +581,32 @@ describe('lethe sweep --yes', () => {
         ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
       }),
     );
-    const loop = await startEnforcement({
-      sqs,
-      doc,
-      map,
-      purgeQueue: await appQueue(purgeQueue),
-      noticeQueue: await appQueue(noticeQueue),
-      subjectKey: process.env.LETHE_SUBJECT_KEY ?? '',
-      sweepIntervalMs: 60_000,
-      autoStart: false,
-      retention: false,
-    });
+    // Act: a sweep by hand, then the sender
+    const first = await sweepByHand();
+    await enforcement.drainNoticeQueue();
 
-    try {
-      // Act: a sweep by hand, then the sender
-      const first = await sweepByHand();
-      await loop.drainNoticeQueue();
+    // Assert: the deactivation notice and the reminder went out, and nothing was claimed for this account
+    expect(first.noticesEnqueued).toBeGreaterThanOrEqual(2);
+    expect((await mailTo(id)).map((m) => m.subject)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Your Lethe Demo account will be deleted/),
+        expect.stringMatching(/^Reminder:/),
+      ]),
+    );
+    expect((await readRecord(reminderKey))?.state).toBe('SENT');
+    expect((await readRecord(id))?.status).toBe('DEACTIVATED');
 
-      // Assert: the deactivation notice and the reminder went out, and nothing was claimed for this account
-      expect(first.noticesEnqueued).toBeGreaterThanOrEqual(2);
-      expect((await mailTo(id)).map((m) => m.subject)).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(/^Your Lethe Demo account will be deleted/),
-          expect.stringMatching(/^Reminder:/),
-        ]),
-      );
-      expect((await readRecord(reminderKey))?.state).toBe('SENT');
-      expect((await readRecord(id))?.status).toBe('DEACTIVATED');
+    // Act: the date passes; a sweep by hand claims and the worker purges; the next sweep by hand finds the receipt due
+    await backdate(id);
+    const second = await sweepByHand();
+    await enforcement.drainPurgeQueue();
+    const third = await sweepByHand();
+    await enforcement.drainNoticeQueue();
 
-      // Act: the date passes; a sweep by hand claims and the worker purges; the next sweep by hand finds the receipt due
-      await backdate(id);
-      const second = await sweepByHand();
-      await loop.drainPurgeQueue();
-      const third = await sweepByHand();
-      await loop.drainNoticeQueue();
-
-      // Assert: purged, and the user told so by email (before, a hand sweep purged with no email at all)
-      expect(second.claimed).toBeGreaterThanOrEqual(1);
-      expect(await remaining(id)).toEqual(nothing(counts));
-      expect(third.noticesEnqueued).toBeGreaterThanOrEqual(1);
-      expect((await mailTo(id)).map((m) => m.subject)).toContain('Your Lethe Demo account has been deleted');
-    } finally {
-      await loop.stop();
-    }
+    // Assert: purged, and the user told so by email (before, a hand sweep purged with no email at all)
+    expect(second.claimed).toBeGreaterThanOrEqual(1);
+    expect(await remaining(id)).toEqual(nothing(counts));
+    expect(third.noticesEnqueued).toBeGreaterThanOrEqual(1);
+    expect((await mailTo(id)).map((m) => m.subject)).toContain('Your Lethe Demo account has been deleted');
   });
 });

@@ -75,20 +75,22 @@ describe('purge recovery', () => {
     await claimDirectly(id);
     let pages = 0;
     const dying: StorePurger = {
-      purgePage: (store, accountId, cursor) => {
+      purgePage: (store, accountId, cursor, announce) => {
         pages += 1;
         if (pages > 2) throw new Crash('the container went away');
-        return deps.storePurger.purgePage(store, accountId, cursor);
+        return deps.storePurger.purgePage(store, accountId, cursor, announce);
       },
+      deleteAnnounced: (store, accountId, keys) => deps.storePurger.deleteAnnounced(store, accountId, keys),
     };
 
     // Act: the first attempt dies mid-purge
     await expect(purgeAccount(useCaseDeps(dying), id, deps.timing)).rejects.toBeInstanceOf(Crash);
 
-    // Assert: two pages are checkpointed, the rest of the data is still there
+    // Assert: two pages are checkpointed (each announced, then counted), the rest of the data is still there
     const checkpoint = await readRecord(id);
     expect(checkpoint?.status).toBe('PURGING');
-    expect(checkpoint?.progressVersion).toBe(2);
+    expect(checkpoint?.progressVersion).toBe(4);
+    expect(checkpoint?.progress.pending).toBeUndefined();
     expect(checkpoint?.progress.counts.content).toBe(2000);
     expect((await remaining(id)).content).toBe((counts.content ?? 0) - 2000);
 
@@ -101,6 +103,82 @@ describe('purge recovery', () => {
     expect(receiptCounts(await receiptOf(id))).toEqual(counts);
     const done = (await trailOf(id)).filter((e) => e.kind === 'target-done');
     expect(done.map((e) => e.target).sort()).toEqual(Object.keys(counts).sort());
+  });
+
+  it("counts exactly after a crash between a page's delete and its checkpoint", async () => {
+    // Arrange: a claimed account spanning several pages, and a worker killed on its second page
+    // after the delete went through and before the checkpoint that counts it
+    const { id, counts } = await seedAccount('crash-mid-page', 2500);
+    await claimDirectly(id);
+    let pages = 0;
+    const killedAfterDelete: StorePurger = {
+      purgePage: async (store, accountId, cursor, announce) => {
+        pages += 1;
+        const page = await deps.storePurger.purgePage(store, accountId, cursor, announce);
+        if (pages === 2) throw new Crash('killed between the delete and the checkpoint');
+        return page;
+      },
+      deleteAnnounced: (store, accountId, keys) => deps.storePurger.deleteAnnounced(store, accountId, keys),
+    };
+
+    // Act: the first attempt dies with its second page deleted and not yet counted
+    await expect(purgeAccount(useCaseDeps(killedAfterDelete), id, deps.timing)).rejects.toBeInstanceOf(Crash);
+
+    // Assert: the checkpoint counts one page and holds the second's keys as pending; those items are gone
+    const checkpoint = await readRecord(id);
+    expect(checkpoint?.progress.counts.content).toBe(1000);
+    expect(checkpoint?.progress.pending).toMatchObject({ store: 'content' });
+    expect(checkpoint?.progress.pending.keys).toHaveLength(1000);
+    expect((await remaining(id)).content).toBe((counts.content ?? 0) - 2000);
+
+    // Act: the redelivered job settles the pending page, then carries on
+    const resumed = await purgeAccount(useCaseDeps(deps.storePurger), id, deps.timing);
+
+    // Assert: every item is gone and the receipt counts each exactly once (it used to miss the 1,000)
+    expect(resumed.outcome).toBe('purged');
+    expect(await remaining(id)).toEqual(nothing(counts));
+    expect(receiptCounts(await receiptOf(id))).toEqual(counts);
+  });
+
+  it('counts exactly when the crash comes before the pending page is deleted, and when it is settled twice', async () => {
+    // Arrange: a worker killed on its second page after announcing the keys and before deleting them
+    const { id, counts } = await seedAccount('crash-announced', 1500);
+    await claimDirectly(id);
+    let pages = 0;
+    const killedBeforeDelete: StorePurger = {
+      purgePage: (store, accountId, cursor, announce) => {
+        pages += 1;
+        return deps.storePurger.purgePage(store, accountId, cursor, async (keys) => {
+          await announce?.(keys);
+          if (pages === 2) throw new Crash('killed after announcing, before deleting');
+        });
+      },
+      deleteAnnounced: (store, accountId, keys) => deps.storePurger.deleteAnnounced(store, accountId, keys),
+    };
+    await expect(purgeAccount(useCaseDeps(killedBeforeDelete), id, deps.timing)).rejects.toBeInstanceOf(
+      Crash,
+    );
+    expect((await readRecord(id))?.progress.pending.keys.length).toBeGreaterThan(0);
+    // A resume that dies right after settling: the settle is saved, so a second resume counts nothing twice
+    let settledOnce = false;
+    const killedAfterSettle: StorePurger = {
+      purgePage: () => {
+        settledOnce = true;
+        throw new Crash('killed after the settle');
+      },
+      deleteAnnounced: (store, accountId, keys) => deps.storePurger.deleteAnnounced(store, accountId, keys),
+    };
+    await expect(purgeAccount(useCaseDeps(killedAfterSettle), id, deps.timing)).rejects.toBeInstanceOf(Crash);
+    expect(settledOnce).toBe(true);
+    expect((await readRecord(id))?.progress.pending).toBeUndefined();
+
+    // Act
+    const resumed = await purgeAccount(useCaseDeps(deps.storePurger), id, deps.timing);
+
+    // Assert
+    expect(resumed.outcome).toBe('purged');
+    expect(await remaining(id)).toEqual(nothing(counts));
+    expect(receiptCounts(await receiptOf(id))).toEqual(counts);
   });
 
   it('continues a purge through a new message when the time budget runs low', async () => {

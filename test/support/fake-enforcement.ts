@@ -9,6 +9,7 @@ import type { DataMap, Store } from '../../functions/core/data-map.ts';
 import { dueShardOf } from '../../functions/core/lifecycle.ts';
 import type { PurgeProgress, Receipt } from '../../functions/core/purge.ts';
 import type {
+  AnnounceKeys,
   Confirmations,
   DueIndex,
   PageResult,
@@ -145,6 +146,8 @@ export class FakeStores implements StorePurger {
   pages = 0;
   /** Throw on this page number (1-based), to simulate a crash mid-purge. */
   crashOnPage?: number;
+  /** Throw on this page number once its items are deleted: a crash between the delete and the checkpoint. */
+  crashAfterDeleteOnPage?: number;
 
   constructor(private readonly pageSize = 10) {}
 
@@ -163,12 +166,29 @@ export class FakeStores implements StorePurger {
     }
   }
 
-  async purgePage(store: Store, accountId: string, _cursor: string | undefined): Promise<PageResult> {
+  async purgePage(
+    store: Store,
+    accountId: string,
+    _cursor: string | undefined,
+    announce?: AnnounceKeys,
+  ): Promise<PageResult> {
     this.pages += 1;
     if (this.crashOnPage === this.pages) throw new Error('worker crashed');
     const items = this.items.get(this.key(store, accountId)) ?? [];
-    const page = items.splice(0, this.pageSize);
+    const page = items.slice(0, this.pageSize);
+    if (announce && page.length > 0) await announce(page);
+    items.splice(0, page.length);
+    if (this.crashAfterDeleteOnPage === this.pages) throw new Error('worker crashed after its delete');
     return page.length === 0 ? { deleted: 0 } : { deleted: page.length, cursor: 'more' };
+  }
+
+  async deleteAnnounced(store: Store, accountId: string, keys: readonly string[]): Promise<void> {
+    const gone = new Set(keys);
+    const items = this.items.get(this.key(store, accountId)) ?? [];
+    this.items.set(
+      this.key(store, accountId),
+      items.filter((item) => !gone.has(item)),
+    );
   }
 }
 

@@ -6,7 +6,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_READ_SIZE, DynamoPurger, RESCAN } from '../../../functions/adapters/dynamo-purger.ts';
+import {
+  DEFAULT_READ_SIZE,
+  DynamoPurger,
+  MAX_ANNOUNCED_BYTES,
+  RESCAN,
+} from '../../../functions/adapters/dynamo-purger.ts';
 import type { DynamoPartitionStore } from '../../../functions/core/data-map.ts';
 
 const ddb = mockClient(DynamoDBClient);
@@ -56,6 +61,56 @@ describe('DynamoPurger', () => {
       .commandCalls(BatchWriteItemCommand)
       .map((c) => c.args[0].input.RequestItems?.['demo-content']?.length);
     expect(batches).toEqual([25, 25, 10]);
+  });
+
+  it('announces each page of keys before deleting it, and cuts a page of long keys to fit the record', async () => {
+    // Arrange: 1,000 keys of about 600 bytes each, more than MAX_ANNOUNCED_BYTES in one page
+    const long = Array.from({ length: 1000 }, (_, i) => ({
+      pk: { S: 'USER#a' },
+      sk: { S: `N#${String(i).padStart(4, '0')}#${'x'.repeat(580)}` },
+    }));
+    ddb.on(QueryCommand).resolves({ Items: long, LastEvaluatedKey: long.at(-1) });
+    const events: string[] = [];
+    const announced: string[][] = [];
+    ddb.on(BatchWriteItemCommand).callsFake(() => {
+      events.push('delete');
+      return {};
+    });
+    const purger = new DynamoPurger(new DynamoDBClient({}), { backoff, pageSize: 1000 });
+
+    // Act
+    const page = await purger.purgePage(store, 'a', undefined, async (keys) => {
+      events.push('announce');
+      announced.push([...keys]);
+    });
+
+    // Assert: announced first, exactly what is deleted, and small enough to save on the account's record
+    expect(events[0]).toBe('announce');
+    expect(announced).toHaveLength(1);
+    const [keysOfPage = []] = announced;
+    expect(keysOfPage.length).toBe(page.deleted);
+    expect(keysOfPage.length).toBeLessThan(1000);
+    expect(Buffer.byteLength(JSON.stringify(keysOfPage))).toBeLessThanOrEqual(MAX_ANNOUNCED_BYTES);
+    expect(keysOfPage.map((k) => JSON.parse(k))).toEqual(long.slice(0, keysOfPage.length));
+    expect(JSON.parse(page.cursor ?? '{}')).toEqual(long[keysOfPage.length - 1]);
+  });
+
+  it('deletes announced keys again when asked (a resumed run settling a killed one)', async () => {
+    // Arrange
+    ddb.on(BatchWriteItemCommand).resolves({});
+
+    // Act
+    await new DynamoPurger(new DynamoDBClient({}), { backoff }).deleteAnnounced(
+      store,
+      'a',
+      keys(30).map((k) => JSON.stringify(k)),
+    );
+
+    // Assert
+    const requests = ddb
+      .commandCalls(BatchWriteItemCommand)
+      .flatMap((c) => c.args[0].input.RequestItems?.['demo-content'] ?? []);
+    expect(requests.map((r) => r.DeleteRequest?.Key)).toEqual(keys(30));
   });
 
   it('reads a partition five pages at a time, and deletes and checkpoints it a page at a time', async () => {

@@ -33,10 +33,20 @@ describe('parseArgs: commands', () => {
     ['audit', ['audit', 'a.b@c+d:e'], { name: 'audit', accountId: 'a.b@c+d:e' }],
     ['sweep --dry-run', ['sweep', '--dry-run'], { name: 'sweep', dryRun: true }],
     ['sweep --yes', ['sweep', '--yes'], { name: 'sweep', dryRun: false }],
-    ['dlq list', ['dlq', 'list'], { name: 'dlq list', max: DEFAULT_DLQ_LIST_MAX }],
-    ['dlq list --max', ['dlq', 'list', '--max', '7'], { name: 'dlq list', max: 7 }],
-    ['dlq redrive', ['dlq', 'redrive'], { name: 'dlq redrive' }],
-    ['dlq redrive --max=3', ['dlq', 'redrive', '--max=3'], { name: 'dlq redrive', max: 3 }],
+    ['dlq list', ['dlq', 'list'], { name: 'dlq list', queue: 'purge', max: DEFAULT_DLQ_LIST_MAX }],
+    ['dlq list --max', ['dlq', 'list', '--max', '7'], { name: 'dlq list', queue: 'purge', max: 7 }],
+    [
+      'dlq list --queue notices',
+      ['dlq', 'list', '--queue', 'notices'],
+      { name: 'dlq list', queue: 'notices', max: DEFAULT_DLQ_LIST_MAX },
+    ],
+    ['dlq redrive', ['dlq', 'redrive'], { name: 'dlq redrive', queue: 'purge' }],
+    ['dlq redrive --max=3', ['dlq', 'redrive', '--max=3'], { name: 'dlq redrive', queue: 'purge', max: 3 }],
+    [
+      'dlq redrive --queue=export',
+      ['dlq', 'redrive', '--queue=export'],
+      { name: 'dlq redrive', queue: 'export' },
+    ],
     ['verify', ['verify'], { name: 'verify', offline: false }],
     [
       'verify --offline --config',
@@ -93,7 +103,7 @@ describe('parseArgs: help', () => {
     [['hold', 'demo-0001', '-h'], 'Usage: lethe hold <accountId> --reason <text> [options]'],
     [['help', 'sweep'], 'Usage: lethe sweep [options]'],
     [['dlq', 'redrive', '--help'], 'Usage: lethe dlq redrive [options]'],
-    [['dlq', '--help'], 'lethe dlq: the purge dead-letter queue'],
+    [['dlq', '--help'], 'lethe dlq: the dead-letter queues (--queue purge, notices or export)'],
   ])('answers %j with its own help', (argv, first) => {
     const invocation = parseArgs(argv);
 
@@ -137,6 +147,11 @@ describe('parseArgs: mistakes', () => {
     [['dlq', 'list', '--max', '0'], '--max must be a whole number from 1 to 100000, got "0"', 'dlq list'],
     [['dlq', 'list', '--max', '2.5'], '--max must be a whole number', 'dlq list'],
     [['dlq', 'redrive', '--max', '-1'], '--max must be a whole number', 'dlq redrive'],
+    [
+      ['dlq', 'list', '--queue', 'sweep'],
+      '--queue must be purge, notices or export, got "sweep"',
+      'dlq list',
+    ],
     [['status', 'x', '--region', 'eu-west-1'], '--region needs --stack: local mode has no region', ''],
     [
       ['status', 'x', '--stack', 'Prod', '--region', 'Ireland'],

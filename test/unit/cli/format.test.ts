@@ -242,32 +242,49 @@ describe('the DLQ', () => {
   });
 
   it('says an empty DLQ is empty', () => {
-    expect(renderDlqList({ queueUrl: url, approximateCount: 0, messages: [] })).toBe(
+    expect(renderDlqList({ queue: 'purge', queueUrl: url, approximateCount: 0, messages: [] })).toBe(
       'lethe-purge-dlq is empty.',
     );
   });
 
   it('says when it shows only part of the queue, and shows a body that is not a job', () => {
     const text = renderDlqList({
+      queue: 'purge',
       queueUrl: url,
       approximateCount: 40,
-      messages: [{ messageId: 'm-1', body: 'garbage', receiveCount: 6 }],
+      messages: [{ messageId: 'm-1', body: 'garbage', receiveCount: 6, reason: 'not a purge job' }],
     });
 
     expect(text.split('\n')[0]).toBe('lethe-purge-dlq: showing 1 of about 40');
     expect(text).toContain('m-1         (not a purge job: "garbage")');
+    expect(text).toMatch(/6 +not a purge job/);
+    expect(text.split('\n').at(-1)).toBe('Move them back to the purge queue with: lethe dlq redrive');
+  });
+
+  it('names a notice job by its kind, and how to redrive the notice DLQ', () => {
+    const text = renderDlqList({
+      queue: 'notices',
+      queueUrl: url.replace('purge', 'notices'),
+      approximateCount: 1,
+      messages: [{ messageId: 'm-2', notice: 'reminder-P7D', receiveCount: 5 }],
+    });
+
+    expect(text).toContain('m-2         notice reminder-P7D');
+    expect(text.split('\n').at(-1)).toBe(
+      'Move them back to the notice queue with: lethe dlq redrive --queue notices',
+    );
   });
 
   it('reports a redrive, and what it left behind', () => {
     const to = url.replace('-dlq', '');
 
-    expect(renderRedrive({ from: url, to, moved: 0, failed: 0 })).toBe(
+    expect(renderRedrive({ queue: 'purge', from: url, to, moved: 0, failed: 0 })).toBe(
       'lethe-purge-dlq is empty: nothing to move.',
     );
-    expect(renderRedrive({ from: url, to, moved: 0, failed: 0, inFlight: 1 })).toBe(
+    expect(renderRedrive({ queue: 'purge', from: url, to, moved: 0, failed: 0, inFlight: 1 })).toBe(
       'Nothing moved: lethe-purge-dlq holds 1 message that another reader (a listing or a redrive) has out of sight for now; run this again in a minute.',
     );
-    expect(renderRedrive({ from: url, to, moved: 12, failed: 1 })).toBe(
+    expect(renderRedrive({ queue: 'purge', from: url, to, moved: 12, failed: 1 })).toBe(
       'Moved 12 messages from lethe-purge-dlq to lethe-purge.\n1 message could not be sent and stays in lethe-purge-dlq.',
     );
   });

@@ -98,7 +98,7 @@ describe('the lethe bin', () => {
 
     // Assert
     expect(help.stdout.split('\n')[0]).toBe(
-      'lethe: operate Lethe (account status, legal holds, receipts, audit trails, sweeps, the purge DLQ)',
+      'lethe: operate Lethe (account status, legal holds, receipts, audit trails, sweeps, the DLQs)',
     );
     expect(refused).toMatchObject({ code: 2, stdout: '' });
     expect((refused as { stderr: string }).stderr).toMatch(/^lethe: invalid account id "not valid!"/);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   afterPage,
+  announcePage,
   buildReceipt,
   currentStore,
   purgeOrder,
+  settlePending,
   startPurge,
 } from '../../../functions/core/purge.ts';
 import { subjectOf, tombstoneKey } from '../../../functions/core/subject.ts';
@@ -29,6 +31,26 @@ describe('purge progress', () => {
     expect(done).not.toHaveProperty('cursor');
     expect(done.counts[first.name]).toBe(1234);
     expect(start.counts).toEqual({});
+  });
+
+  it('counts announced keys once: when the next set is announced, when the page ends, or when settled', () => {
+    // Arrange
+    const start = startPurge('2027-01-01T00:00:00.000Z');
+    const store = currentStore(map, start);
+    if (!store) throw new Error('demo map has stores');
+
+    // Act: two sets announced within one page, then the page ends
+    const one = announcePage(start, store, ['k1', 'k2']);
+    const two = announcePage(one, store, ['k3']);
+    const page = afterPage(two, store, 0, 'cursor-1');
+
+    // Assert
+    expect(one).toMatchObject({ counts: {}, pending: { store: store.name, keys: ['k1', 'k2'] } });
+    expect(two).toMatchObject({ counts: { [store.name]: 2 }, pending: { store: store.name, keys: ['k3'] } });
+    expect(page).toEqual({ ...start, cursor: 'cursor-1', counts: { [store.name]: 3 } });
+    // A resumed run settles what a killed one left pending, once
+    expect(settlePending(two)).toEqual({ ...start, counts: { [store.name]: 3 } });
+    expect(settlePending(settlePending(two))).toEqual(settlePending(two));
   });
 
   it('builds a receipt with counts, times and target names only', () => {

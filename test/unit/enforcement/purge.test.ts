@@ -111,6 +111,27 @@ describe('purgeAccount', () => {
     expect(stored?.every((t) => t.deleted === 35)).toBe(true);
   });
 
+  it("counts exactly after a crash between a page's delete and its checkpoint (the pending page settles)", async () => {
+    // Arrange: the third page's items are deleted, then the worker dies before counting them
+    claimed('a');
+    stores.seed(map, 'a', 35);
+    stores.crashAfterDeleteOnPage = 3;
+    await expect(purgeAccount(deps(), 'a', options)).rejects.toThrow('worker crashed after its delete');
+    const first = purgeOrder(map)[0]?.name ?? '';
+    expect(state.records.get('a')?.progress?.pending).toEqual({
+      store: first,
+      keys: Array.from({ length: 10 }, (_, i) => `${first}-${20 + i}`),
+    });
+
+    // Act
+    const { outcome } = await purgeAccount(deps(), 'a', options);
+
+    // Assert: 35 in every store, not 25 in the one that crashed
+    expect(outcome).toBe('purged');
+    const stored = state.receipts.get('a')?.targets.filter((t) => t.kind !== 'processor');
+    expect(stored?.map((t) => t.deleted)).toEqual(stored?.map(() => 35));
+  });
+
   it('lets only one of two concurrent deliveries carry on (versioned checkpoints)', async () => {
     claimed('a');
     stores.seed(map, 'a', 30);

@@ -14,6 +14,7 @@ import { EmfMetrics } from '../../../functions/adapters/emf-metrics.ts';
 import type { DataMap } from '../../../functions/core/data-map.ts';
 import { METRICS, METRICS_NAMESPACE } from '../../../functions/core/metrics.ts';
 import { startPurge } from '../../../functions/core/purge.ts';
+import { retentionTasks } from '../../../functions/core/retention.ts';
 import { feedbackOf, type NoticeFeedback } from '../../../functions/core/ses-feedback.ts';
 import { signatureHeader } from '../../../functions/core/signature.ts';
 import { confirmDeletion } from '../../../functions/enforcement/confirm-deletion.ts';
@@ -23,6 +24,7 @@ import { requestExport } from '../../../functions/export/use-cases.ts';
 import type { NoticeRecord } from '../../../functions/notices/ports.ts';
 import { recordFeedback } from '../../../functions/notices/record-feedback.ts';
 import { sendNotice } from '../../../functions/notices/send-notice.ts';
+import { enforceRetention } from '../../../functions/retention/enforce-retention.ts';
 import { config } from '../../../lethe.config.ts';
 import { FakeAccounts, FakeProfiles } from '../../support/fake-accounts.ts';
 import {
@@ -39,7 +41,7 @@ import { sesEventFor } from '../../support/ses-events.ts';
 const ID = 'acct-7f3e91-who@example.com';
 const NOW = new Date('2027-01-02T12:00:00.000Z');
 const DAY = 86_400_000;
-const ALLOWED_DIMENSIONS = new Set(['service', 'store', 'processor', 'kind', 'actor']);
+const ALLOWED_DIMENSIONS = new Set(['service', 'store', 'processor', 'kind', 'actor', 'category']);
 const UNITS = new Map<string, string>(Object.values(METRICS).map((m) => [m.name, m.unit]));
 
 interface EmfLine {
@@ -254,7 +256,10 @@ describe('EMF lines per use case', () => {
       progress: startPurge(NOW.toISOString()),
       version: 0,
     });
-    const failing = { purgePage: async () => Promise.reject(new Error('throttled')) };
+    const failing = {
+      purgePage: async () => Promise.reject(new Error('throttled')),
+      deleteAnnounced: async () => undefined,
+    };
 
     await expect(
       purgeAccount(
@@ -395,6 +400,42 @@ describe('EMF lines per use case', () => {
         value: 1,
         dimensions: { service: 'lethe-test', processor: 'newsletter' },
       },
+    ]);
+  });
+
+  it('retention: deleted, held, read and incomplete per category, through the port', async () => {
+    // Arrange: one page of sessions past their window, one of them under a legal hold
+    const sessions = retentionTasks(config.dataMap).filter((t) => t.rule.category === 'sessions');
+    const candidates = [`${ID}-1`, `${ID}-2`, ID].map((accountId) => ({ accountId, timeMs: 0, ref: {} }));
+    const source = {
+      parts: () => 1,
+      page: async () => ({ candidates, read: candidates.length }),
+      remove: async (_task: unknown, doomed: readonly unknown[]) => doomed.length,
+    };
+
+    // Act
+    await enforceRetention(
+      sessions,
+      {
+        dynamo: source,
+        s3: source,
+        holds: { held: async () => new Set([ID]) },
+        evidence: { record: async () => undefined },
+        metrics,
+        now: () => NOW,
+        remainingMs: () => 60_000,
+      },
+      { maxLagMs: DAY, intervalMs: 15 * 60_000, reserveMs: 1000, pageSize: 100 },
+    );
+    output.stop();
+
+    // Assert: the category is the only dimension beside the instance's service; no account id anywhere
+    const category = { service: 'lethe-test', category: 'sessions' };
+    expect(emitted(output.lines)).toEqual([
+      { name: 'RetentionDeleted', unit: 'Count', value: 2, dimensions: category },
+      { name: 'RetentionHeld', unit: 'Count', value: 1, dimensions: category },
+      { name: 'RetentionRead', unit: 'Count', value: 3, dimensions: category },
+      { name: 'RetentionIncomplete', unit: 'Count', value: 0, dimensions: category },
     ]);
   });
 

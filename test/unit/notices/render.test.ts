@@ -114,7 +114,9 @@ describe('renderNotice', () => {
       expect(notice.text).toContain(paused);
       expect(notice.text).toContain(restoreUrl);
       for (const part of [notice.subject, notice.text, notice.html]) {
-        expect(part).not.toMatch(/will be (permanently )?deleted|wird (es )?am \d|endgültig gelöscht|dann gelöscht/);
+        expect(part).not.toMatch(
+          /will be (permanently )?deleted|wird (es )?am \d|endgültig gelöscht|dann gelöscht/,
+        );
       }
     });
   }

@@ -72,8 +72,10 @@ export const config: LetheConfig = {
         bucket: 'demo-uploads',
         prefix: 'uploads/{accountId}/',
       },
-      // Third parties asked to delete by a signed request, each confirming by its deadline (P5).
-      // Local mode sends both to its fake processor: newsletter confirms after a few seconds, analytics never does.
+      // Third parties asked to delete by a signed request, each confirming by its deadline (P5): by calling
+      // back, or, for one with a status URL, when Lethe polls it. Local mode sends all three to its fake
+      // processor: newsletter confirms after a few seconds, helpdesk answers its status URL "deleted" after as
+      // long, analytics never does either.
       {
         kind: 'processor',
         name: 'newsletter',
@@ -84,6 +86,13 @@ export const config: LetheConfig = {
         kind: 'processor',
         name: 'analytics',
         deletionUrl: 'https://analytics.example.com/v2/erasure',
+        deadline: 'P30D',
+      },
+      {
+        kind: 'processor',
+        name: 'helpdesk',
+        deletionUrl: 'https://helpdesk.example.com/lethe/deletions',
+        statusUrl: 'https://helpdesk.example.com/lethe/status',
         deadline: 'P30D',
       },
       {

@@ -12,11 +12,10 @@ import { build, type Metafile } from 'esbuild';
 import { CONFIG_SOURCES, parseConfig } from '../functions/core/config-schema.ts';
 import { config } from '../lethe.config.ts';
 import { createApp } from '../lib/app.ts';
-import { bundleNameOf, esbuildOptions } from '../lib/bundling.ts';
+import { API_BUNDLE_TARGETS, bundleNameOf, esbuildOptions } from '../lib/bundling.ts';
 import { LetheFunction } from '../lib/lethe-function.ts';
 
-const MAX_KB = 250;
-const MAX_INIT_MS = 60;
+const { maxKb: MAX_KB, maxInitMs: MAX_INIT_MS } = API_BUNDLE_TARGETS;
 const RUNS = Math.max(11, Number(process.env.BENCH_RUNS) || 15);
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,6 +40,7 @@ const childEnv = {
   EXPORTS_TABLE: 'bench-exports',
   OUTBOX_TABLE: 'bench-outbox',
   LETHE_EVENT_BUS: 'bench-bus',
+  EVENTS_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-events-dlq',
   EXPORTS_BUCKET: 'bench-exports',
   LETHE_PUBLIC_URL: 'https://api.example.com',
   // In AWS the key comes from the Parameters and Secrets extension on localhost; here, from env.

@@ -77,6 +77,13 @@ export const functionCode = (entry: string): Code => {
   });
 };
 
+/**
+ * What an API function may cost: a user waits on its cold start. Checked
+ * for size by test/package/bundle-sizes.test.ts; `npm run bench` reports
+ * both against every function (workers may be larger).
+ */
+export const API_BUNDLE_TARGETS = { maxKb: 250, maxInitMs: 60 } as const;
+
 /** Lambda's Node 24 runtime. */
 export const NODE_TARGET = 'node24';
 

@@ -30,7 +30,8 @@ export type AccountsAccess = 'read' | 'write' | 'sweep' | 'purge' | 'notices' | 
 export const ACCOUNTS_ACTIONS: Record<AccountsAccess, readonly string[]> = {
   read: ['dynamodb:GetItem'],
   write: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  sweep: ['dynamodb:UpdateItem'],
+  // BatchGetItem: the confirmations owed to processors with a status URL, read before they are polled.
+  sweep: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
   purge: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
   notices: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   // The retention sweeper (dynamo-holds.ts) reads which accounts of a page are held, 100 at a time.

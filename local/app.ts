@@ -174,8 +174,12 @@ export const startLocalApp = async (
     processor = await startFakeProcessor({
       subjectKey,
       apiUrl: () => server?.url,
-      // newsletter confirms after a delay; analytics never answers, so its line goes overdue (P5).
-      behaviours: { analytics: 'silent' },
+      // newsletter confirms after a delay; helpdesk answers its status URL "deleted" after as long, so a
+      // sweep's poll confirms it; analytics never answers, so its line goes overdue (P5).
+      behaviours: {
+        analytics: 'silent',
+        helpdesk: { deletedAfterMs: parseDuration(settings.processorConfirmDelay) },
+      },
       defaultDelayMs: parseDuration(settings.processorConfirmDelay),
       failFor: settings.processorFailAccounts,
       ...(options.onEnforcement && { log: options.onEnforcement }),

@@ -3,7 +3,14 @@
  * owed before the request goes out, settled once by the processor's signed
  * confirmation, counted past their deadline through the sparse index.
  */
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import {
   CONFIRM_SHARDS,
   type ConfirmationRecord,
@@ -11,13 +18,27 @@ import {
   confirmShardOf,
 } from '../core/confirmations.ts';
 import { accountsTable } from '../core/resources.ts';
-import type { Confirmations, PendingConfirmation } from '../enforcement/ports.ts';
+import type { Confirmations, PendingConfirmation, StatusPolls } from '../enforcement/ports.ts';
 import { applied } from './conditional.ts';
 import { countMatches } from './dynamo-stores.ts';
 
 const INDEX = accountsTable.indexes.find((index) => index.partitionKey === 'confirmShard')?.name ?? '';
 
-export class DynamoConfirmations implements Confirmations {
+const toRecord = (item: Record<string, unknown>): ConfirmationRecord => ({
+  subject: String(item.subject),
+  processor: String(item.processor),
+  requestedAt: String(item.requestedAt),
+  deadline: String(item.deadline),
+  state: item.state === 'CONFIRMED' ? 'CONFIRMED' : 'PENDING',
+  ...(typeof item.confirmedAt === 'string' && { confirmedAt: item.confirmedAt }),
+  ...(typeof item.polls === 'number' && { polls: item.polls }),
+  ...(typeof item.nextPollAt === 'string' && { nextPollAt: item.nextPollAt }),
+});
+
+/** BatchGetItem's limit per call. */
+const BATCH = 100;
+
+export class DynamoConfirmations implements Confirmations, StatusPolls {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -79,15 +100,68 @@ export class DynamoConfirmations implements Confirmations {
         ConsistentRead: true,
       }),
     );
-    if (!Item) return undefined;
-    return {
-      subject: String(Item.subject),
-      processor: String(Item.processor),
-      requestedAt: String(Item.requestedAt),
-      deadline: String(Item.deadline),
-      state: Item.state === 'CONFIRMED' ? 'CONFIRMED' : 'PENDING',
-      ...(typeof Item.confirmedAt === 'string' && { confirmedAt: Item.confirmedAt }),
-    };
+    return Item ? toRecord(Item) : undefined;
+  }
+
+  /**
+   * Reads the sparse index's keys (they name the processor: `confirm#<subject>#<processor>`),
+   * keeps those of the processors asked for, and reads their records a hundred at a time.
+   */
+  async pending(processors: ReadonlySet<string>): Promise<ConfirmationRecord[]> {
+    const keys: string[] = [];
+    for (let shard = 0; shard < CONFIRM_SHARDS; shard += 1) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: INDEX,
+            KeyConditionExpression: 'confirmShard = :shard',
+            ExpressionAttributeValues: { ':shard': `S${shard}` },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const key = String(item.accountId);
+          if (processors.has(key.slice(key.lastIndexOf('#') + 1))) keys.push(key);
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    const records: ConfirmationRecord[] = [];
+    for (let at = 0; at < keys.length; at += BATCH) {
+      let wanted: Record<string, unknown>[] | undefined = keys
+        .slice(at, at + BATCH)
+        .map((accountId) => ({ accountId }));
+      for (let attempt = 0; wanted && wanted.length > 0; attempt += 1) {
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        const answer: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: wanted, ConsistentRead: true } } }),
+        );
+        for (const item of answer.Responses?.[this.tableName] ?? []) {
+          if (item.state === 'PENDING') records.push(toRecord(item));
+        }
+        wanted = answer.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return records;
+  }
+
+  async recordPoll(subject: string, processor: string, polls: number, nextPollAt: string): Promise<void> {
+    // Not applied when the processor confirmed meanwhile: nothing more to poll.
+    await applied(() =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { accountId: confirmationKey(subject, processor) },
+          ConditionExpression: '#state = :pending',
+          UpdateExpression: 'SET polls = :polls, nextPollAt = :next',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':polls': polls, ':next': nextPollAt },
+        }),
+      ),
+    );
   }
 
   async countOverdue(now: string): Promise<number> {

@@ -36,17 +36,51 @@ export class ProcessorClient {
     private readonly localEndpoint?: string,
   ) {}
 
-  async requestDeletion(store: ProcessorStore, accountId: string, requestedAt: string, deadline: string) {
-    const body = JSON.stringify({ accountId, requestedAt, deadline });
-    const timestamp = Math.floor(Date.parse(requestedAt) / 1000);
+  async requestDeletion(
+    store: ProcessorStore,
+    accountId: string,
+    requestedAt: string,
+    deadline: string,
+    requestId: string,
+  ) {
     const url = this.localEndpoint ? `${this.localEndpoint}/${store.name}/deletions` : store.deletionUrl;
+    const response = await this.post(
+      store,
+      url,
+      { accountId, requestId, requestedAt, deadline },
+      requestedAt,
+    );
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`Processor ${store.name} answered HTTP ${response.status}`);
+  }
+
+  /**
+   * Asks the processor's status URL whether a deletion request is done:
+   * `{"requestId"}` signed as the request was; `200 {"status": "deleted"}`
+   * means done, any other answer not yet. An HTTP error throws.
+   */
+  async status(store: ProcessorStore, requestId: string, at: Date): Promise<'deleted' | 'pending'> {
+    const url = this.localEndpoint ? `${this.localEndpoint}/${store.name}/status` : store.statusUrl;
+    if (!url) throw new Error(`Processor ${store.name} has no status URL`);
+    const response = await this.post(store, url, { requestId }, at.toISOString());
+    if (!response.ok) {
+      await response.arrayBuffer();
+      throw new Error(`Processor ${store.name} status answered HTTP ${response.status}`);
+    }
+    const answer = (await response.json().catch(() => undefined)) as { status?: unknown } | undefined;
+    return answer?.status === 'deleted' ? 'deleted' : 'pending';
+  }
+
+  /** A JSON POST signed with the processor's secret at the given time (docs/compliance.md). */
+  private post(store: ProcessorStore, url: string, payload: object, at: string) {
+    const body = JSON.stringify(payload);
+    const timestamp = Math.floor(Date.parse(at) / 1000);
     const signature = signatureHeader(processorSecret(this.subjectKey, store.name), timestamp, body);
-    const response = await fetch(url, {
+    return fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
       body,
       signal: AbortSignal.timeout(this.timeoutMs),
     });
-    if (!response.ok) throw new Error(`Processor ${store.name} answered HTTP ${response.status}`);
   }
 }

@@ -1,16 +1,18 @@
 /** Export jobs on SQS: one message per export. */
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ExportJob, ExportJobs } from '../export/ports.ts';
+
+/** The one SQS call a job needs (SqsSender in the API; anything with the same call in tests). */
+export interface MessageSender {
+  sendMessage(queueUrl: string, body: string): Promise<void>;
+}
 
 export class SqsExportJobs implements ExportJobs {
   constructor(
-    private readonly client: SQSClient,
+    private readonly sqs: MessageSender,
     private readonly queueUrl: string,
   ) {}
 
   async send(job: ExportJob): Promise<void> {
-    await this.client.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job) }),
-    );
+    await this.sqs.sendMessage(this.queueUrl, JSON.stringify(job));
   }
 }

@@ -99,6 +99,7 @@ const storeSchema = z.discriminatedUnion('kind', [
     kind: z.literal('processor'),
     name: text(),
     deletionUrl: text(),
+    statusUrl: z.optional(text()),
     deadline: duration(),
   }),
   z.looseObject({

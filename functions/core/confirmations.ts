@@ -5,6 +5,7 @@
  * its id (I6). Only a PENDING record carries `confirmShard`, so the sparse
  * `confirmations-due` index holds exactly the confirmations still owed.
  */
+import { createHash } from 'node:crypto';
 import { dueShardOf } from './lifecycle.ts';
 
 export type ConfirmationState = 'PENDING' | 'CONFIRMED';
@@ -16,6 +17,9 @@ export interface ConfirmationRecord {
   readonly deadline: string;
   readonly state: ConfirmationState;
   readonly confirmedAt?: string;
+  /** A processor with a status URL: how often it was polled, and when next (pollSchedule). */
+  readonly polls?: number;
+  readonly nextPollAt?: string;
 }
 
 /** What a receipt line shows for a processor: confirmed, still within its deadline, or overdue. */
@@ -40,3 +44,37 @@ export const confirmationStatus = (
 
 /** How long a signed confirmation stays acceptable after its timestamp: replays later than this fail. */
 export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * What names a deletion request to its processor without the account id,
+ * which is gone after the purge (I6): sent with the request, asked about at
+ * the processor's status URL. One per (subject, processor), so a repeated
+ * request is the same request.
+ */
+export const requestIdOf = (subject: string, processor: string): string =>
+  createHash('sha256').update(`lethe-request:${subject}:${processor}`).digest('hex').slice(0, 32);
+
+/** The longest wait between two polls of a status URL. */
+export const MAX_POLL_INTERVAL_MS = 24 * 60 * 60_000;
+
+/**
+ * When a status URL is polled: first one sweep interval after the request,
+ * then after each poll that finds it not done yet, twice as long as the time
+ * before (1, 2, 4, … intervals), never more than a day apart, until it
+ * answers "deleted" (past its deadline too: a late confirmation still counts).
+ * Polls happen on sweeps, so a poll is as late as one interval at most.
+ */
+export const nextPollAt = (requestedAt: string, polls: number, intervalMs: number, now: Date): string => {
+  if (polls === 0) return new Date(Date.parse(requestedAt) + intervalMs).toISOString();
+  const wait = Math.min(MAX_POLL_INTERVAL_MS, intervalMs * 2 ** Math.min(polls, 30));
+  return new Date(now.getTime() + wait).toISOString();
+};
+
+/** Whether a pending confirmation's status URL is due a poll now. */
+export const isPollDue = (
+  record: Pick<ConfirmationRecord, 'requestedAt' | 'polls' | 'nextPollAt' | 'state'>,
+  intervalMs: number,
+  now: Date,
+): boolean =>
+  record.state === 'PENDING' &&
+  Date.parse(record.nextPollAt ?? nextPollAt(record.requestedAt, 0, intervalMs, now)) <= now.getTime();

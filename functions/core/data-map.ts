@@ -72,6 +72,12 @@ export interface ProcessorStore {
   readonly labels?: StoreLabels;
   /** HTTPS endpoint that accepts a signed deletion request. */
   readonly deletionUrl: string;
+  /**
+   * HTTPS endpoint that says whether a deletion request is done, for a
+   * processor that does not call back: Lethe polls it with backoff until it
+   * answers "deleted" (functions/enforcement/poll-processors.ts). Optional.
+   */
+  readonly statusUrl?: string;
   /** How long the processor may take to confirm, as an ISO-8601 duration (≤ P30D). */
   readonly deadline: string;
 }
@@ -249,6 +255,13 @@ export const validateDataMap = (map: DataMap): DataMap => {
     }
     if (store.kind === 'processor' && !store.deletionUrl.startsWith('https://')) {
       throw new Error(`data map: processor "${store.name}" deletionUrl must be https`);
+    }
+    if (
+      store.kind === 'processor' &&
+      store.statusUrl !== undefined &&
+      !store.statusUrl.startsWith('https://')
+    ) {
+      throw new Error(`data map: processor "${store.name}" statusUrl must be https`);
     }
     if (store.kind === 'cognito-user-pool') {
       if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(store.userPoolId)) {

@@ -189,8 +189,19 @@ const de: Messages = {
   }),
 };
 
+/**
+ * The languages Lethe has words for. A list of its own, so code that only
+ * asks whether a language is known (the restore pages) does not carry every
+ * notice's text; each table below must cover exactly these (typecheck).
+ */
+export const LANGUAGES = ['en', 'de'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const isLanguage = (language: string): language is Language =>
+  (LANGUAGES as readonly string[]).includes(language);
+
 /** By language subtag; anything else reads English. */
-export const MESSAGES: Readonly<Record<string, Messages>> = { en, de };
+export const MESSAGES: Readonly<Record<string, Messages>> = { en, de } satisfies Record<Language, Messages>;
 export const FALLBACK_LANGUAGE = 'en';
 
 /**
@@ -315,7 +326,10 @@ const dePages: PageTexts = {
 };
 
 /** By language subtag, like MESSAGES; every language in MESSAGES has its pages. */
-export const PAGES: Readonly<Record<keyof typeof MESSAGES, PageTexts>> = { en: enPages, de: dePages };
+export const PAGES: Readonly<Record<string, PageTexts>> = { en: enPages, de: dePages } satisfies Record<
+  Language,
+  PageTexts
+>;
 
 /** One entry of an export's README: a file or folder of the archive and what it holds. */
 export interface ReadmeEntry {
@@ -387,4 +401,7 @@ const deReadme: Readme = (v) =>
   ].join('\n');
 
 /** By language subtag, like MESSAGES. */
-export const READMES: Readonly<Record<string, Readme>> = { en: enReadme, de: deReadme };
+export const READMES: Readonly<Record<string, Readme>> = { en: enReadme, de: deReadme } satisfies Record<
+  Language,
+  Readme
+>;

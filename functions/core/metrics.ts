@@ -39,6 +39,8 @@ export const METRICS = {
   deletionSlaMissed: { name: 'DeletionSlaMissed', unit: 'Count' },
   processorRequests: { name: 'ProcessorDeletionRequests', unit: 'Count' },
   processorConfirmations: { name: 'ProcessorConfirmations', unit: 'Count' },
+  /** Each poll of a processor's status URL, whatever it answered. */
+  processorStatusPolls: { name: 'ProcessorStatusPolls', unit: 'Count' },
   // Notices (P6).
   noticesSent: { name: 'NoticesSent', unit: 'Count' },
   noticesFailed: { name: 'NoticesFailed', unit: 'Count' },

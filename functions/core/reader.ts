@@ -4,7 +4,7 @@
  * pages, so both say the same date the same way.
  */
 import { type StoreLabels, storeLabel } from './data-map.ts';
-import { FALLBACK_LANGUAGE, MESSAGES } from './messages.ts';
+import { FALLBACK_LANGUAGE, isLanguage } from './messages.ts';
 
 export interface Reader {
   /** A language Lethe has words for (`en`, `de`). */
@@ -37,7 +37,7 @@ const languageOf = (locale: string) => locale.split(/[-_]/)[0]?.toLowerCase() ??
 /** The reader a locale is written for: missing or unsupported reads English; a missing or unknown zone is UTC. */
 export const readerOf = (locale: string | undefined, timeZone: string | undefined): Reader => {
   const language = locale === undefined ? '' : languageOf(locale);
-  const known = language in MESSAGES && locale !== undefined && supported(locale.replace('_', '-'));
+  const known = isLanguage(language) && locale !== undefined && supported(locale.replace('_', '-'));
   return {
     language: known ? language : FALLBACK_LANGUAGE,
     // British English reads "24 December 2026", the order most of the world writes.
@@ -62,7 +62,7 @@ export const readerOfAcceptLanguage = (header: string | undefined): Reader => {
       ({ tag, q }) => tag !== '' && tag !== '*' && q > 0 && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(tag),
     )
     .sort((a, b) => b.q - a.q || a.index - b.index);
-  const first = ranked.find(({ tag }) => languageOf(tag) in MESSAGES);
+  const first = ranked.find(({ tag }) => isLanguage(languageOf(tag)));
   return readerOf(first?.tag, undefined);
 };
 

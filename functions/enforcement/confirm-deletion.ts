@@ -10,6 +10,7 @@ import type { DataMap } from '../core/data-map.ts';
 import { invalidRequest, notFound, unauthorized } from '../core/errors.ts';
 import { type Metrics, noMetrics } from '../core/metrics.ts';
 import { verifySignature } from '../core/signature.ts';
+import type { ConfirmationSettler } from './ports.ts';
 
 export interface ConfirmDeletionDeps {
   readonly map: DataMap;
@@ -17,12 +18,27 @@ export interface ConfirmDeletionDeps {
   readonly secretOf: (processor: string) => string;
   /** The account's subject: confirmations are kept by subject, never by id (I6). */
   readonly subjectOf: (accountId: string) => string;
-  readonly confirmations: {
-    confirm(subject: string, processor: string, at: string): Promise<ConfirmationRecord | undefined>;
-  };
+  readonly confirmations: ConfirmationSettler;
   readonly now: () => Date;
   readonly metrics?: Metrics;
 }
+
+/**
+ * Settles an owed confirmation once, however the processor said so (its
+ * signed POST, or "deleted" at its status URL), and counts the first only.
+ * Undefined when nothing was owed.
+ */
+export const settleConfirmation = async (
+  deps: { readonly confirmations: ConfirmationSettler; readonly metrics?: Metrics },
+  subject: string,
+  processor: string,
+  at: string,
+): Promise<ConfirmationRecord | undefined> => {
+  const record = await deps.confirmations.confirm(subject, processor, at);
+  if (record?.confirmedAt === at)
+    (deps.metrics ?? noMetrics).record('processorConfirmations', 1, { processor });
+  return record;
+};
 
 export interface ConfirmationRequest {
   readonly processor: string;
@@ -67,11 +83,8 @@ export const confirmDeletion = async (
   if (!isAccountId(accountId)) throw invalidRequest('accountId must be the id the deletion request named.');
   // 3. Settle the owed confirmation once; nothing owed is a 404.
   const at = now.toISOString();
-  const record = await deps.confirmations.confirm(deps.subjectOf(accountId), processor.name, at);
+  const record = await settleConfirmation(deps, deps.subjectOf(accountId), processor.name, at);
   if (!record?.confirmedAt) throw notFound('No deletion request to this processor is awaiting confirmation.');
-  if (record.confirmedAt === at) {
-    (deps.metrics ?? noMetrics).record('processorConfirmations', 1, { processor: processor.name });
-  }
   return {
     processor: processor.name,
     requestedAt: record.requestedAt,

@@ -2,7 +2,9 @@
  * What the sweeper and the purge worker need from the outside world; the
  * adapters implement these, use-case tests pass fakes.
  */
+
 import type { AuditEvent } from '../core/audit.ts';
+import type { ConfirmationRecord } from '../core/confirmations.ts';
 import type { ProcessorStore, Profile, Store } from '../core/data-map.ts';
 import type { PurgeProgress, Receipt } from '../core/purge.ts';
 
@@ -34,12 +36,19 @@ export interface StorePurger {
 
 /** Third-party processors, asked to delete an account by a signed request (P5). */
 export interface ProcessorRequests {
+  /** `requestId` names the request without the account id: a status URL is asked about it (requestIdOf). */
   requestDeletion(
     store: ProcessorStore,
     accountId: string,
     requestedAt: string,
     deadline: string,
+    requestId: string,
   ): Promise<void>;
+}
+
+/** A processor's status URL: is this deletion request done? Anything but "deleted" is not yet. */
+export interface ProcessorStatus {
+  status(store: ProcessorStore, requestId: string, at: Date): Promise<'deleted' | 'pending'>;
 }
 
 export interface PurgeJob {
@@ -84,6 +93,19 @@ export interface PendingConfirmation {
 export interface Confirmations extends ConfirmationIndex {
   /** Records that a processor owes a confirmation; a repeat of the same request changes nothing. */
   expect(pending: PendingConfirmation): Promise<void>;
+}
+
+/** PENDING → CONFIRMED once; a repeat answers the first one's record. Undefined when nothing was owed. */
+export interface ConfirmationSettler {
+  confirm(subject: string, processor: string, at: string): Promise<ConfirmationRecord | undefined>;
+}
+
+/** Confirmations owed by processors with a status URL, and their polls (P5). */
+export interface StatusPolls extends ConfirmationSettler {
+  /** Every pending confirmation owed by one of these processors, with its poll state. */
+  pending(processors: ReadonlySet<string>): Promise<ConfirmationRecord[]>;
+  /** A poll that found it not done: the count and the next poll's time, while it is still PENDING. */
+  recordPoll(subject: string, processor: string, polls: number, nextPollAt: string): Promise<void>;
 }
 
 export interface SavedProgress {

@@ -5,6 +5,7 @@
  * every store is empty it swaps the record for a tombstone and the receipt.
  */
 import { randomUUID } from 'node:crypto';
+import { requestIdOf } from '../core/confirmations.ts';
 import type { DataMap, ProfileReader } from '../core/data-map.ts';
 import { parseDuration } from '../core/duration.ts';
 import { type Metrics, noMetrics } from '../core/metrics.ts';
@@ -168,13 +169,15 @@ const run = async (
     if (store.kind === 'processor') {
       const deadline = new Date(Date.parse(now) + parseDuration(store.deadline)).toISOString();
       // Owed before asked: a processor that confirms at once finds its confirmation expected.
-      await deps.confirmations?.expect({
-        subject: deps.claims.event(accountId, now, 'target-done').subject,
-        processor: store.name,
-        requestedAt: now,
+      const subject = deps.claims.event(accountId, now, 'target-done').subject;
+      await deps.confirmations?.expect({ subject, processor: store.name, requestedAt: now, deadline });
+      await deps.processors.requestDeletion(
+        store,
+        accountId,
+        now,
         deadline,
-      });
-      await deps.processors.requestDeletion(store, accountId, now, deadline);
+        requestIdOf(subject, store.name),
+      );
       metricsOf(deps).record('processorRequests', 1, { processor: store.name });
       next = afterProcessorRequest(saved.progress, store, { requestedAt: now, deadline });
     } else {

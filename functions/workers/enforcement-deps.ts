@@ -8,6 +8,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoConfirmations } from '../adapters/dynamo-confirmations.ts';
 import { DynamoNotices } from '../adapters/dynamo-notices.ts';
 import { DynamoPurgeState } from '../adapters/dynamo-purge-state.ts';
+import { localProcessorEndpoint, ProcessorClient } from '../adapters/processor-client.ts';
 import { SqsJobDeadLetters } from '../adapters/sqs-dead-letters.ts';
 import { SqsJobQueue } from '../adapters/sqs-job-queue.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
@@ -24,7 +25,7 @@ import {
 } from '../core/resources.ts';
 import type { PurgeJob, PurgeQueue } from '../enforcement/ports.ts';
 import type { NoticeJob } from '../notices/ports.ts';
-import { auditLog } from './audit-log.ts';
+import { auditLog, subjectKey } from './audit-log.ts';
 
 // The queue URL is used as given; fauxqs's URLs name hosts that only exist in its own world.
 const sqs = traced(new SQSClient({ useQueueUrlAsEndpoint: false }));
@@ -37,6 +38,10 @@ export const purgeQueue: PurgeQueue = new SqsJobQueue<PurgeJob>(sqs, requireEnv(
 export const purgeDeadLetters = () => new SqsJobDeadLetters(sqs, requireEnv(purgeQueueDefinition.dlqEnv));
 /** Processor confirmations owed (P5): the worker records them, the sweeper counts the overdue. */
 export const confirmations = new DynamoConfirmations(dynamo, requireEnv(accountsTable.env));
+
+/** Signed requests to the data map's processors: the worker's deletions, the sweeper's status polls. */
+export const processorClient = () =>
+  new ProcessorClient(subjectKey, 10_000, localProcessorEndpoint(process.env.LETHE_PROCESSOR_ENDPOINT_URL));
 
 /** The sweeper also finds due notices; the purge worker does not need these. */
 export const noticeIndex = () => new DynamoNotices(dynamo, requireEnv(accountsTable.env), outbox);

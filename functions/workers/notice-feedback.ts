@@ -2,8 +2,8 @@
  * SES's events for sent notices (delivery, bounce, complaint): the
  * configuration set publishes them to EventBridge's default bus, a rule
  * sends Lethe's own (by the configuration set's name) to a queue, and this
- * handler records each (functions/notices/record-feedback.ts). What it cannot use (another
- * event type, a malformed body, a message Lethe does not know) is logged
+ * handler records each (functions/notices/record-feedback.ts). What it cannot
+ * use (another event type, a malformed body, a message Lethe does not know) is logged
  * without any address and dropped: only a failing write is retried, then
  * lands in the DLQ.
  */

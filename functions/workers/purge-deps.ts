@@ -4,7 +4,6 @@ import { CognitoUsers } from '../adapters/cognito-users.ts';
 import { DataMapPurger } from '../adapters/data-map-purger.ts';
 import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { DynamoPurger } from '../adapters/dynamo-purger.ts';
-import { localProcessorEndpoint, ProcessorClient } from '../adapters/processor-client.ts';
 import { S3Purger } from '../adapters/s3-purger.ts';
 import { cognitoClient, dynamo, dynamoClient } from '../commons/clients.ts';
 import { config } from '../commons/config.ts';
@@ -13,7 +12,7 @@ import { traced } from '../commons/tracer.ts';
 import { cognitoStores, type DataMap } from '../core/data-map.ts';
 import { withExportTargets } from '../core/export.ts';
 import { exportsBucket, exportsTable } from '../core/resources.ts';
-import { subjectKey } from './audit-log.ts';
+import { processorClient } from './enforcement-deps.ts';
 
 /** Every processor's deadline, shortened (local mode and tests, to see one go overdue); '' keeps the map's. */
 function withProcessorDeadline(dataMap: DataMap, deadline: string): DataMap {
@@ -34,10 +33,6 @@ export const storePurger = new DataMapPurger(
   new S3Purger(traced(new S3Client({}))),
   cognitoStores(map).length > 0 ? new CognitoUsers(cognitoClient()) : undefined,
 );
-export const processors = new ProcessorClient(
-  subjectKey,
-  10_000,
-  localProcessorEndpoint(process.env.LETHE_PROCESSOR_ENDPOINT_URL),
-);
+export const processors = processorClient();
 /** The deletion receipt's address is read before the profile store is purged. */
 export const profiles = new DynamoProfileReader(dynamo, map);

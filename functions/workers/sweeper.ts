@@ -1,11 +1,15 @@
 /** The scheduled sweeper: enqueues due notices, then claims due accounts and enqueues their purges. */
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { config } from '../commons/config.ts';
+import { envOr } from '../commons/env.ts';
 import { logger } from '../commons/logger.ts';
 import { metrics } from '../commons/metrics.ts';
+import { parseDuration } from '../core/duration.ts';
 import {
   confirmations,
   noticeIndex,
   noticeQueue,
+  processorClient,
   purgeQueue,
   purgeState,
   timing,
@@ -14,6 +18,13 @@ import { sweepWithNotices } from './sweep-with-notices.ts';
 
 const dueNotices = noticeIndex();
 const noticeJobs = noticeQueue();
+/** Processors with a status URL are polled on sweeps, one interval apart at first (P5). */
+const processorPolls = {
+  map: config.dataMap,
+  polls: confirmations,
+  status: processorClient(),
+  intervalMs: parseDuration(envOr('LETHE_SWEEP_INTERVAL', config.sweepInterval)),
+};
 
 export const handler = async (_event: ScheduledEvent, context: Context) => {
   logger.addContext(context);
@@ -28,6 +39,7 @@ export const handler = async (_event: ScheduledEvent, context: Context) => {
       remainingMs: () => context.getRemainingTimeInMillis(),
       metrics,
       confirmations,
+      processorPolls,
     },
     { reserveMs: timing.reserveMs, leaseMs: timing.leaseMs, pageSize: timing.pageSize, sla: timing.sla },
   );

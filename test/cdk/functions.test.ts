@@ -315,9 +315,13 @@ describe('least privilege: export', () => {
 });
 
 describe('least privilege: enforcement', () => {
-  it('the sweeper may UpdateItem on Accounts and Query its due indexes only', () => {
+  it('the sweeper may UpdateItem and BatchGetItem on Accounts and Query its due indexes only', () => {
     const grants = grantsOf(statementsOf(sweeper));
-    expect(grantsOn(sweeper, stateful.accountsTable)).toEqual(['dynamodb:UpdateItem']);
+    // BatchGetItem: the confirmations owed to processors with a status URL, before they are polled.
+    expect(grantsOn(sweeper, stateful.accountsTable)).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:UpdateItem',
+    ]);
     const queries = grants.filter((g) => g.action === 'dynamodb:Query');
     expect(queries).toHaveLength(accountsTable.indexes.length);
     const suffixes = queries.map((query) => {
@@ -333,7 +337,12 @@ describe('least privilege: enforcement', () => {
       '/index/holds',
       '/index/notices-due',
     ]);
-    expect(dynamoActionsOf(sweeper)).toEqual(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(dynamoActionsOf(sweeper)).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
   });
 
   it('the sweeper appends to the audit trail and reads the subject key', () => {

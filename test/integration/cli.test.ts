@@ -218,6 +218,7 @@ describe('lethe sweep --dry-run', () => {
         // Processors are asked, not read: nothing to count.
         newsletter: null,
         analytics: null,
+        helpdesk: null,
         thumbnails: 0,
         'sign-in': 0,
         profiles: 1,
@@ -320,6 +321,7 @@ describe('lethe receipt', () => {
           // The processors: asked, never confirmed here (this test's stand-in answers nothing back).
           { name: 'newsletter', kind: 'processor', deleted: 0, confirmation: 'pending' },
           { name: 'analytics', kind: 'processor', deleted: 0, confirmation: 'pending' },
+          { name: 'helpdesk', kind: 'processor', deleted: 0, confirmation: 'pending' },
           { name: 'thumbnails', deleted: 0 },
           { name: 'sign-in', deleted: 0 },
           { name: 'profiles', deleted: 1 },

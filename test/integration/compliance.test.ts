@@ -22,10 +22,13 @@ import { DynamoPurgeState } from '../../functions/adapters/dynamo-purge-state.ts
 import { DynamoPurger } from '../../functions/adapters/dynamo-purger.ts';
 import { ProcessorClient } from '../../functions/adapters/processor-client.ts';
 import { S3Purger } from '../../functions/adapters/s3-purger.ts';
+import { requestIdOf } from '../../functions/core/confirmations.ts';
 import type { DataMap } from '../../functions/core/data-map.ts';
 import { dueShardOf } from '../../functions/core/lifecycle.ts';
 import { startPurge } from '../../functions/core/purge.ts';
 import { accountsTable, auditTable, outboxTable } from '../../functions/core/resources.ts';
+import { subjectOf } from '../../functions/core/subject.ts';
+import { pollProcessors } from '../../functions/enforcement/poll-processors.ts';
 import { purgeAccount } from '../../functions/enforcement/purge.ts';
 import { config } from '../../lethe.config.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/app.ts';
@@ -41,6 +44,7 @@ const cliEnv = {
 };
 const keyDir = dirname(inject('keyFile'));
 const DEADLINE_MS = 2000;
+const DELETED_AFTER_MS = 1500;
 
 /** The demo map without its user pool, its processors given a two-second deadline, as LETHE_PROCESSOR_DEADLINE does locally. */
 const map: DataMap = {
@@ -101,11 +105,16 @@ describe('compliance you can see', () => {
   };
 
   beforeAll(async () => {
-    // newsletter confirms a moment after it is asked; analytics never answers.
+    // newsletter confirms a moment after it is asked; analytics never answers; helpdesk calls nothing back
+    // but answers its status URL "deleted" a second and a half after it is asked.
     processor = await startFakeProcessor({
       subjectKey,
       apiUrl: () => inject('apiUrl'),
-      behaviours: { newsletter: { confirmAfterMs: 200 }, analytics: 'silent' },
+      behaviours: {
+        newsletter: { confirmAfterMs: 200 },
+        analytics: 'silent',
+        helpdesk: { deletedAfterMs: DELETED_AFTER_MS },
+      },
     });
   });
   afterAll(async () => {
@@ -114,8 +123,8 @@ describe('compliance you can see', () => {
     s3.destroy();
   });
 
-  it('turns a confirming processor’s receipt line confirmed, and a silent one’s overdue after its deadline', async () => {
-    // Arrange: a deactivated account past due, claimed as a sweep would (no due-index entry: no sweep sees it).
+  /** A deactivated account past due, claimed as a sweep would (no due-index entry: no sweep sees it). */
+  const claimedAccount = async () => {
     const id = `cmp-${randomUUID().slice(0, 8)}`;
     const due = new Date(Date.now() - 60_000).toISOString();
     await doc.send(
@@ -128,37 +137,89 @@ describe('compliance you can see', () => {
     expect(
       await purgeState.claim(id, now, new Date(Date.now() + 900_000).toISOString(), startPurge(now, due)),
     ).toBe(true);
+    return id;
+  };
+  /** A processor's line on the account's receipt, as `lethe receipt --json` shows it. */
+  const lineOf = async (id: string, name: string, at?: Date) => {
+    const { code, json } = await lethe(['receipt', id, '--json'], at);
+    expect(code).toBe(0);
+    return (json().receipt.targets as { name: string; confirmation?: string; confirmedAt?: string }[]).find(
+      (t) => t.name === name,
+    );
+  };
 
-    // Act: the purge asks both processors; newsletter's confirmation comes back through POST …/confirmations.
+  it('turns a confirming processor’s receipt line confirmed, and a silent one’s overdue after its deadline', async () => {
+    // Arrange
+    const id = await claimedAccount();
+
+    // Act: the purge asks every processor; newsletter's confirmation comes back through POST …/confirmations.
     const { outcome } = await purgeAccount(purgeDeps(), id, timing);
     expect(outcome).toBe('purged');
     expect(processor.received.filter((r) => r.accountId === id).map((r) => r.processor)).toEqual([
       'newsletter',
       'analytics',
+      'helpdesk',
     ]);
-    const lineOf = async (name: string, at?: Date) => {
-      const { code, json } = await lethe(['receipt', id, '--json'], at);
-      expect(code).toBe(0);
-      return (json().receipt.targets as { name: string; confirmation?: string; confirmedAt?: string }[]).find(
-        (t) => t.name === name,
-      );
-    };
-    let newsletter = await lineOf('newsletter');
+    let newsletter = await lineOf(id, 'newsletter');
     for (let i = 0; i < 50 && newsletter?.confirmation !== 'confirmed'; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      newsletter = await lineOf('newsletter');
+      newsletter = await lineOf(id, 'newsletter');
     }
 
     // Assert: newsletter confirmed (with its time), analytics pending now and overdue past its deadline.
     expect(newsletter).toMatchObject({ confirmation: 'confirmed', confirmedAt: expect.any(String) });
-    expect(await lineOf('analytics')).toMatchObject({ confirmation: 'pending' });
-    expect(await lineOf('analytics', new Date(Date.now() + DEADLINE_MS + 1000))).toMatchObject({
+    expect(await lineOf(id, 'analytics')).toMatchObject({ confirmation: 'pending' });
+    expect(await lineOf(id, 'analytics', new Date(Date.now() + DEADLINE_MS + 1000))).toMatchObject({
       confirmation: 'overdue',
     });
     const text = await lethe(['receipt', id], new Date(Date.now() + DEADLINE_MS + 1000));
     expect(text.stdout).toMatch(/newsletter\s+processor\s+asked\s+\S+\s+\S+\s+\d{4}-\d\d-\d\dT/);
     expect(text.stdout).toMatch(/analytics\s+processor\s+asked\s+\S+\s+\S+\s+overdue/);
     expect(text.stdout).toMatch(/Deletion SLA: met/);
+  });
+
+  it('polls a status URL with backoff, and its "deleted" turns the receipt line confirmed', async () => {
+    // Arrange: helpdesk is asked (with the request's id, not only the account's) and calls nothing back.
+    const id = await claimedAccount();
+    expect((await purgeAccount(purgeDeps(), id, timing)).outcome).toBe('purged');
+    const requestId = processor.received.find(
+      (r) => r.accountId === id && r.processor === 'helpdesk',
+    )?.requestId;
+    expect(requestId).toBe(requestIdOf(subjectOf(subjectKey, id), 'helpdesk'));
+    const confirmations = new DynamoConfirmations(doc, accountsTable.localName);
+    const intervalMs = 1000;
+    const poll = (now: Date) =>
+      pollProcessors({
+        map,
+        polls: confirmations,
+        status: new ProcessorClient(subjectKey, 10_000, processor.url),
+        intervalMs,
+        now: () => now,
+        remainingMs: () => 60_000,
+        reserveMs: 1000,
+      });
+    const answers = () => processor.polled.filter((p) => p.requestId === requestId).map((p) => p.status);
+    const first = new Date(Date.now() + intervalMs);
+
+    // Act: the first poll, one interval after the request (not deleted yet); one before the next is due;
+    // then the next, once the processor has deleted.
+    await poll(first);
+    const backedOff = await confirmations.get(subjectOf(subjectKey, id), 'helpdesk');
+    await poll(new Date(first.getTime() + intervalMs));
+    await new Promise((resolve) => setTimeout(resolve, DELETED_AFTER_MS));
+    await poll(new Date(first.getTime() + 2 * intervalMs));
+
+    // Assert
+    expect(backedOff).toMatchObject({
+      state: 'PENDING',
+      polls: 1,
+      nextPollAt: new Date(first.getTime() + 2 * intervalMs).toISOString(),
+    });
+    expect(answers()).toEqual(['pending', 'deleted']);
+    expect(await lineOf(id, 'helpdesk')).toMatchObject({
+      confirmation: 'confirmed',
+      confirmedAt: new Date(first.getTime() + 2 * intervalMs).toISOString(),
+    });
   });
 
   it('answers a repeated confirmation with the first one’s time, and refuses a bad signature', async () => {

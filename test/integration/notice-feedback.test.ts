@@ -5,12 +5,26 @@
  * through the feedback queue, reach the real feedback handler; the notice
  * and the account view show them, and a hard bounce stops the next notice.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, inject, it } from 'vitest';
+import { DataMapPurger } from '../../functions/adapters/data-map-purger.ts';
+import { AuditLog } from '../../functions/adapters/dynamo-audit.ts';
+import { Outbox } from '../../functions/adapters/dynamo-outbox.ts';
+import { DynamoProfileReader } from '../../functions/adapters/dynamo-profiles.ts';
+import { DynamoPurgeState } from '../../functions/adapters/dynamo-purge-state.ts';
+import { DynamoPurger } from '../../functions/adapters/dynamo-purger.ts';
+import { S3Purger } from '../../functions/adapters/s3-purger.ts';
 import { noticeKey } from '../../functions/core/notices.ts';
+import { startPurge } from '../../functions/core/purge.ts';
+import { accountsTable, auditTable, outboxTable } from '../../functions/core/resources.ts';
 import { subjectOf } from '../../functions/core/subject.ts';
+import { purgeAccount } from '../../functions/enforcement/purge.ts';
+import { config } from '../../lethe.config.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/app.ts';
 import { lambdaContext, sqsEvent } from '../support/events.ts';
 import { type SesFixture, sesEventFor, transient } from '../support/ses-events.ts';
-import { call, newAccount, readRecord, tokenFor } from './support.ts';
+import { call, doc, newAccount, readRecord, tokenFor } from './support.ts';
 
 const environment = inject('handlerEnvironment');
 Object.assign(process.env, environment);
@@ -99,6 +113,61 @@ describe('bounces and complaints', () => {
     expect((await send(sent.reminder)).batchItemFailures).toEqual([]);
     // Assert: not sent, and why
     expect(await readRecord(sent.reminder)).toMatchObject({ state: 'FAILED', detail: 'suppressed' });
+    expect(await mailsTo(`${sent.accountId}@example.com`)).toHaveLength(1);
+  });
+
+  it('carries a hard bounce onto the deletion receipt, which is then not sent to that address', async () => {
+    // Arrange: a hard bounce, then the purge (claimed as a sweep would once purgeAfter has passed)
+    const sent = await sentNotice();
+    await deliver(event('bounce.eventbridge', sent));
+    const { purgeAfter } = (await readRecord(sent.accountId)) as { purgeAfter: string };
+    const after = new Date(Date.parse(purgeAfter) + 1000).toISOString();
+    const audit = new AuditLog(doc, auditTable.localName, subjectKey, 86_400_000);
+    const claims = new DynamoPurgeState(
+      doc,
+      accountsTable.localName,
+      audit,
+      new Outbox(outboxTable.localName),
+    );
+    expect(await claims.claim(sent.accountId, after, after, startPurge(after, purgeAfter))).toBe(true);
+    const ddb = new DynamoDBClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: inject('dynamodbEndpoint'),
+    });
+    const s3 = new S3Client({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: inject('s3Endpoint'),
+    });
+    // Only the profile store: what the receipt's address is read from, and purged last.
+    const map = {
+      ...config.dataMap,
+      stores: config.dataMap.stores.filter((s) => s.name === config.dataMap.profile.store),
+    };
+    const { outcome } = await purgeAccount(
+      {
+        map,
+        claims,
+        purger: new DataMapPurger(new DynamoPurger(ddb), new S3Purger(s3)),
+        processors: { requestDeletion: async () => undefined },
+        profiles: new DynamoProfileReader(doc, map),
+        queue: { send: async () => undefined },
+        now: () => new Date(),
+        remainingMs: () => 60_000,
+      },
+      sent.accountId,
+      { reserveMs: 1000, leaseMs: 900_000, backupWindowMs: 86_400_000 },
+    );
+    ddb.destroy();
+    s3.destroy();
+    expect(outcome).toBe('purged');
+    const receiptKey = noticeKey(subjectOf(subjectKey, sent.accountId), 'final', 'purged');
+    // Act
+    await send(receiptKey);
+    // Assert: the receipt's notice knew the address's digest, and nothing more went to it
+    expect(await readRecord(receiptKey)).toMatchObject({ state: 'FAILED', detail: 'suppressed' });
+    expect(await readRecord(receiptKey)).not.toHaveProperty('profile');
     expect(await mailsTo(`${sent.accountId}@example.com`)).toHaveLength(1);
   });
 

@@ -18,6 +18,7 @@ import type {
   PurgeJob,
   PurgeQueue,
   SavedProgress,
+  StatusPolls,
   StorePurger,
 } from '../../functions/enforcement/ports.ts';
 
@@ -193,7 +194,7 @@ export class FakeStores implements StorePurger {
 }
 
 /** Processor confirmations owed, with the adapter's once-only settling. */
-export class FakeConfirmations implements Confirmations {
+export class FakeConfirmations implements Confirmations, StatusPolls {
   readonly records = new Map<string, ConfirmationRecord>();
 
   async expect(pending: PendingConfirmation) {
@@ -211,5 +212,15 @@ export class FakeConfirmations implements Confirmations {
 
   async countOverdue(now: string) {
     return [...this.records.values()].filter((r) => r.state === 'PENDING' && r.deadline < now).length;
+  }
+
+  async pending(processors: ReadonlySet<string>) {
+    return [...this.records.values()].filter((r) => r.state === 'PENDING' && processors.has(r.processor));
+  }
+
+  async recordPoll(subject: string, processor: string, polls: number, nextPollAt: string) {
+    const record = this.records.get(`${subject}#${processor}`);
+    if (record?.state === 'PENDING')
+      this.records.set(`${subject}#${processor}`, { ...record, polls, nextPollAt });
   }
 }

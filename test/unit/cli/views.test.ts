@@ -102,6 +102,7 @@ describe('statusReport', () => {
         { name: 'uploads', kind: 's3-prefix', state: 'pending', deleted: 0 },
         { name: 'newsletter', kind: 'processor', state: 'pending', deleted: 0 },
         { name: 'analytics', kind: 'processor', state: 'pending', deleted: 0 },
+        { name: 'helpdesk', kind: 'processor', state: 'pending', deleted: 0 },
         { name: 'thumbnails', kind: 's3-prefix', state: 'pending', deleted: 0 },
         { name: 'sign-in', kind: 'cognito-user-pool', state: 'pending', deleted: 0 },
         // Lethe's own export records and archives, which the purge deletes too (I6)

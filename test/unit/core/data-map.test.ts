@@ -51,6 +51,21 @@ describe('the data map', () => {
     expect(() => validateDataMap(withStores([...config.dataMap.stores, processor]))).toThrow(/https/);
   });
 
+  it('refuses a processor status URL that is not https, and takes one that is', () => {
+    const processor = {
+      kind: 'processor',
+      name: 'crm',
+      deletionUrl: 'https://crm.example/deletions',
+      deadline: 'P30D',
+    } as const;
+    const plain = { ...processor, statusUrl: 'http://crm.example/status' };
+    const secure = { ...processor, statusUrl: 'https://crm.example/status' };
+    expect(() => validateDataMap(withStores([...config.dataMap.stores, plain]))).toThrow(
+      /statusUrl must be https/,
+    );
+    expect(() => validateDataMap(withStores([...config.dataMap.stores, secure]))).not.toThrow();
+  });
+
   it("reads a store in the reader's language, else English, else its name", () => {
     const store = { name: 'content', labels: { en: 'your posts', de: 'Ihre Beiträge' } };
     expect(storeLabel(store, 'de')).toBe('Ihre Beiträge');

@@ -1,4 +1,3 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -9,12 +8,16 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as getExport } from '../../../functions/http/get-export.ts';
-import { handler as requestExport } from '../../../functions/http/request-export.ts';
 import { apiEvent, type EventInput, lambdaContext } from '../../support/events.ts';
+import { startFakeSqs } from '../../support/fake-sqs.ts';
 import { captureOutput } from '../../support/log-capture.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const sqs = mockClient(SQSClient);
+// request-export sends its job with SqsSender (no SQS client to mock): a local SQS endpoint, set before it loads.
+const sqs = await startFakeSqs();
+process.env.AWS_ENDPOINT_URL_SQS = sqs.url;
+const { handler: requestExport } = await import('../../../functions/http/request-export.ts');
+afterAll(() => sqs.close());
 const output = captureOutput();
 afterAll(() => output.stop());
 
@@ -43,7 +46,6 @@ beforeEach(() => {
         : { Items: [{ accountId: 'u1', email: 'u1@example.com' }] },
     );
   ddb.on(TransactWriteCommand).resolves({});
-  sqs.on(SendMessageCommand).resolves({});
 });
 
 describe('POST /v1/accounts/{accountId}/export', () => {
@@ -56,7 +58,12 @@ describe('POST /v1/accounts/{accountId}/export', () => {
       status: 'PENDING',
       exportId: expect.stringMatching(/^[0-9a-z]{9}-/),
     });
-    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
+    expect(sqs.requests.map((r) => r.body)).toEqual([
+      {
+        QueueUrl: process.env.EXPORT_QUEUE_URL,
+        MessageBody: JSON.stringify({ accountId: 'u1', exportId: json(response).exportId }),
+      },
+    ]);
   });
 
   it('answers 429 with Retry-After once the day’s exports are used up, and sends nothing', async () => {
@@ -77,7 +84,7 @@ describe('POST /v1/accounts/{accountId}/export', () => {
     const retryAfter = Number(response.headers?.['retry-after']);
     expect(retryAfter).toBeGreaterThan(4 * 3600 - 5);
     expect(retryAfter).toBeLessThanOrEqual(4 * 3600);
-    expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
+    expect(sqs.requests).toEqual([]);
     expect(ddb).not.toHaveReceivedCommand(TransactWriteCommand);
   });
 

@@ -226,6 +226,7 @@ describe('EMF lines per use case', () => {
     expect(lines.filter((l) => l.name === 'ProcessorDeletionRequests').map((l) => l.dimensions)).toEqual([
       { service: 'lethe-test', processor: 'newsletter' },
       { service: 'lethe-test', processor: 'analytics' },
+      { service: 'lethe-test', processor: 'helpdesk' },
     ]);
     expect(lines.slice(-4)).toEqual([
       { name: 'PurgesCompleted', unit: 'Count', value: 1, dimensions: { service: 'lethe-test' } },

@@ -33,6 +33,8 @@ export interface GlobalOptions {
   /** A deployed app's stack-name prefix; absent: local mode. */
   readonly stack?: string;
   readonly region?: string;
+  /** Who the audit trail records for hold, release and a sweep's claims (--operator). */
+  readonly operator?: string;
 }
 
 export type Command =
@@ -151,12 +153,30 @@ const tokenize = (argv: readonly string[]): Tokens => {
   return { positionals, values };
 };
 
+/** An operator's id as the audit trail keeps it: a login, an employee id or an address, no spaces. */
+const OPERATOR_ID = /^[A-Za-z0-9._:@+-]{1,128}$/;
+
+const operatorId = (raw: string, from: string): string => {
+  if (!OPERATOR_ID.test(raw)) {
+    throw new UsageError(
+      `${from} "${raw}" is not an operator id: 1-128 letters, digits or ._:@+- characters (e.g. jdoe)`,
+      '',
+    );
+  }
+  return raw;
+};
+
+/** LETHE_OPERATOR, checked as --operator is; absent or empty: none. */
+export const operatorFromEnv = (env: NodeJS.ProcessEnv): string | undefined =>
+  env.LETHE_OPERATOR ? operatorId(env.LETHE_OPERATOR, 'LETHE_OPERATOR') : undefined;
+
 const STACK_PREFIX = /^[A-Za-z][A-Za-z0-9-]{0,118}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 const globalOptions = (values: Tokens['values']): GlobalOptions => {
   const stack = values.get('stack');
   const region = values.get('region');
+  const operator = values.get('operator');
   if (typeof stack === 'string' && !STACK_PREFIX.test(stack)) {
     throw new UsageError(
       `--stack "${stack}" is not a stack-name prefix: a letter, then letters, digits or "-" (e.g. Lethe)`,
@@ -172,6 +192,7 @@ const globalOptions = (values: Tokens['values']): GlobalOptions => {
     json: values.get('json') === true,
     ...(typeof stack === 'string' && { stack }),
     ...(typeof region === 'string' && { region }),
+    ...(typeof operator === 'string' && { operator: operatorId(operator, '--operator') }),
   };
 };
 

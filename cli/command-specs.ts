@@ -49,6 +49,12 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     value: 'region',
     description: "the stack's region (default: AWS_REGION or your AWS profile's)",
   },
+  operator: {
+    type: 'string',
+    value: 'id',
+    description:
+      'who the audit trail records for hold, release and sweep --yes (default: LETHE_OPERATOR, else your OS login)',
+  },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
@@ -193,8 +199,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       'Lists the jobs that failed every delivery, or could never be read: message id, what the job was for\n' +
       '(a purge or an export: the account id and the masked id its log lines carry; a notice: its kind),\n' +
       'when it was sent and first received, how often it was received, and the reason a worker gave when it\n' +
-      'sent an unreadable one there at once. Peeking receives the messages and makes them visible again at\n' +
-      'once, so each listing adds one to their receive counts.',
+      'sent an unreadable one there at once. Peeking receives the messages and makes them visible again a\n' +
+      'second after it ends, so each listing adds one to their receive counts and a redrive right after may\n' +
+      'need to wait that second.',
     examples: [
       'lethe dlq list',
       'lethe dlq list --queue notices',

@@ -297,7 +297,11 @@ export const renderDlqList = (r: DlqListReport): string => {
 export const renderRedrive = (r: RedriveReport): string => {
   const from = queueName(r.from);
   const to = queueName(r.to);
-  if (r.moved === 0 && r.failed === 0) return `${from} is empty: nothing to move.`;
+  if (r.moved === 0 && r.failed === 0) {
+    return r.inFlight
+      ? `Nothing moved: ${from} holds ${plural(r.inFlight, 'message')} that another reader (a listing or a redrive) has out of sight for now; run this again in a minute.`
+      : `${from} is empty: nothing to move.`;
+  }
   const lines = [`Moved ${plural(r.moved, 'message')} from ${from} to ${to}.`];
   if (r.failed > 0) {
     lines.push(

@@ -5,13 +5,12 @@
  * mistake on the command line, 1 for anything else (and for a failed check).
  */
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type DataMap, validateDataMap } from '../functions/core/data-map.ts';
 import type { Actor } from '../functions/core/lifecycle.ts';
 import { config } from '../lethe.config.ts';
-import { type Command, type GlobalOptions, parseArgs, UsageError } from './args.ts';
+import { type Command, type GlobalOptions, operatorFromEnv, parseArgs, UsageError } from './args.ts';
 import { audit, hold, receipt, release, status } from './commands/account.ts';
 import { listDlq, redriveDlq } from './commands/dlq.ts';
 import { listAccounts } from './commands/list.ts';
@@ -33,7 +32,7 @@ import {
   renderVerify,
 } from './format.ts';
 import type { ErrorStream } from './progress.ts';
-import { Services } from './services.ts';
+import { osOperator, Services } from './services.ts';
 import { localTarget, stackTarget, type Target } from './target.ts';
 
 /** The package's version, from its package.json beside cli/. */
@@ -60,17 +59,6 @@ export interface Report {
   /** 1 when the command ran but did not do all it was asked (a redrive that left messages behind). */
   readonly exitCode?: number;
 }
-
-/** Who the audit trail records for hold and release: an operator, named by the OS account running the CLI. */
-export const operator = (): Actor => {
-  let id = 'cli';
-  try {
-    id = userInfo().username || id;
-  } catch {
-    // No user database entry (some containers): the generic name stands.
-  }
-  return { kind: 'operator', id };
-};
 
 /** What verify checks against: lethe.config.ts (what local mode and the example app use), or --config's module. */
 export const loadConfig = async (
@@ -106,11 +94,11 @@ export const execute = async (command: Command, services: Services, io: Io, now:
       return { data: report, text: renderStatus(report, now) };
     }
     case 'hold': {
-      const report = await hold(services, { ...command, actor: operator() }, now);
+      const report = await hold(services, { ...command, actor: services.operator }, now);
       return { data: report, text: renderHold(report, now) };
     }
     case 'release': {
-      const report = await release(services, { accountId: command.accountId, actor: operator() }, now);
+      const report = await release(services, { accountId: command.accountId, actor: services.operator }, now);
       return { data: report, text: renderHold(report, now) };
     }
     case 'receipt': {
@@ -162,6 +150,12 @@ export const execute = async (command: Command, services: Services, io: Io, now:
   }
 };
 
+/** Who the audit trail records: --operator, else LETHE_OPERATOR, else the OS login. */
+const operatorOf = (global: GlobalOptions, env: NodeJS.ProcessEnv): Actor => {
+  const named = global.operator ?? operatorFromEnv(env);
+  return named === undefined ? osOperator() : { kind: 'operator', id: named };
+};
+
 const targetFor = (global: GlobalOptions, io: Io, options: RunOptions): Target =>
   global.stack === undefined ? localTarget(io.env, options.keyDir) : stackTarget(global.stack, global.region);
 
@@ -183,6 +177,7 @@ export const run = async (argv: readonly string[], io: Io, options: RunOptions =
       target,
       validateDataMap(config.dataMap),
       io.env.LETHE_AUDIT_RETENTION || config.auditRetention,
+      operatorOf(invocation.global, io.env),
     );
     const report = await execute(invocation.command, services, io, (options.now ?? (() => new Date()))());
     io.stdout.write(

@@ -4,6 +4,7 @@
  * subject key at import. Everything is made on first use, so `dlq list`
  * never asks for the subject key and `status` never opens an SQS client.
  */
+import { userInfo } from 'node:os';
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -26,7 +27,19 @@ import { DynamoPurger } from '../functions/adapters/dynamo-purger.ts';
 import { S3Purger } from '../functions/adapters/s3-purger.ts';
 import type { DataMap } from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
+import type { Actor } from '../functions/core/lifecycle.ts';
 import type { Target } from './target.ts';
+
+/** The operator when neither --operator nor LETHE_OPERATOR names one: the OS account running the CLI. */
+export const osOperator = (): Actor => {
+  let id = 'cli';
+  try {
+    id = userInfo().username || id;
+  } catch {
+    // No user database entry (some containers): the generic name stands.
+  }
+  return { kind: 'operator', id };
+};
 
 /** A stand-in that is not running should fail in seconds, not after the SDK's default waits. */
 const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 60_000 };
@@ -40,6 +53,8 @@ export class Services {
     readonly map: DataMap,
     /** How long audit events written by hold and release are kept (LETHE_AUDIT_RETENTION). */
     private readonly auditRetention: string,
+    /** Who the audit trail records for what this CLI changes: hold, release, and a sweep's claims. */
+    readonly operator: Actor = osOperator(),
   ) {}
 
   private once<T>(key: string, make: () => T): T {
@@ -152,7 +167,7 @@ export class Services {
         this.auditLog(),
         this.outbox(),
       ]);
-      return new DynamoPurgeState(this.doc, table, audit, outbox);
+      return new DynamoPurgeState(this.doc, table, audit, outbox, this.operator);
     });
   }
 

@@ -309,4 +309,6 @@ export interface RedriveReport {
   readonly to: string;
   readonly moved: number;
   readonly failed: number;
+  /** When nothing was moved: the DLQ's messages another reader (a listing, a redrive) held out of sight. */
+  readonly inFlight?: number;
 }

@@ -11,7 +11,7 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, ScheduledEvent, SQSRecord } from 'aws-lambda';
 import { plural } from '../cli/format.ts';
 import type { DataMap, Profile } from '../functions/core/data-map.ts';
-import { noticeKeyOfBody } from '../functions/core/notices.ts';
+import { noticeKeyOfBody, PAST_DELETION_DATE } from '../functions/core/notices.ts';
 import { purgeOrder } from '../functions/core/purge.ts';
 import { accountsTable } from '../functions/core/resources.ts';
 import type { CategoryRun } from '../functions/core/retention.ts';
@@ -241,7 +241,10 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
     );
     const words: Record<string, string> = {
       SENT: 'sent',
-      CANCELLED: 'not sent (its deactivation is over)',
+      CANCELLED:
+        Item?.detail === PAST_DELETION_DATE
+          ? 'not sent (its deletion date had passed: the receipt will tell them)'
+          : 'not sent (its deactivation is over)',
       HELD: 'held back (a legal hold is on)',
       FAILED: `not sent (${String(Item?.detail ?? 'failed')})`,
       UNCERTAIN: 'uncertain (a send with no answer)',

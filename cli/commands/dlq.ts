@@ -26,6 +26,14 @@ import type { DlqListReport, DlqMessage, RedriveReport } from '../views.ts';
 
 /** How long a peeked message stays hidden if the CLI dies before making it visible again. */
 const PEEK_VISIBILITY_SECONDS = 30;
+/**
+ * What a message's visibility is cut to once the CLI is done with it: visible again a second later.
+ * Not 0: the local SQS stand-in (fauxqs 2.4.x, with a data directory) handles a change to 0 by writing
+ * NULL into a NOT NULL column after it has already taken the message out of flight, so the message is
+ * lost until a restart and the SDK's retry gets ReceiptHandleIsInvalid. Any other value takes a path that
+ * keeps it; on SQS one second and zero differ only by that second.
+ */
+export const RELEASE_VISIBILITY_SECONDS = 1;
 /** How long a message being moved stays hidden: ample for one send and one delete. */
 const MOVE_VISIBILITY_SECONDS = 60;
 /** Long polling asks every SQS server, so an empty answer means an empty queue; short polling samples. */
@@ -106,6 +114,16 @@ export const queueMustExist = async (services: Services, url: string, what: stri
   }
 };
 
+const inFlightCount = async (services: Services, url: string): Promise<number> => {
+  const { Attributes } = await services.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+};
+
 const receive = (services: Services, url: string, max: number, visibility: number) =>
   services.sqs.send(
     new ReceiveMessageCommand({
@@ -121,16 +139,18 @@ const receive = (services: Services, url: string, max: number, visibility: numbe
 const handlesOf = (messages: readonly Message[]) =>
   messages.flatMap((m) => (m.ReceiptHandle ? [m.ReceiptHandle] : []));
 
-/** Makes messages visible again at once. Returns how many SQS did not take back. */
+/** Makes messages visible again within a second. Returns how many SQS did not take back. */
 const release = async (services: Services, url: string, handles: readonly string[]): Promise<number> => {
   let failed = 0;
   for (let i = 0; i < handles.length; i += BATCH) {
     const { Failed } = await services.sqs.send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl: url,
-        Entries: handles
-          .slice(i, i + BATCH)
-          .map((ReceiptHandle, n) => ({ Id: String(n), ReceiptHandle, VisibilityTimeout: 0 })),
+        Entries: handles.slice(i, i + BATCH).map((ReceiptHandle, n) => ({
+          Id: String(n),
+          ReceiptHandle,
+          VisibilityTimeout: RELEASE_VISIBILITY_SECONDS,
+        })),
       }),
     );
     failed += Failed?.length ?? 0;
@@ -235,7 +255,7 @@ export const redriveDlq = async (
         );
         notDeleted += deleted.Failed?.length ?? 0;
       }
-      // 3. What could not be sent stays in the DLQ, visible again at once.
+      // 3. What could not be sent stays in the DLQ, visible again a second later.
       for (const m of unsent) refused.add(m.MessageId ?? '');
       await release(services, from, handlesOf(unsent));
       moved += sent.length;
@@ -250,5 +270,7 @@ export const redriveDlq = async (
       `lethe: ${plural(notDeleted, 'moved message')} could not be deleted from the DLQ and will be delivered twice (purge jobs are idempotent, notices go at most once)\n`,
     );
   }
-  return { queue, from, to, moved, failed };
+  // Nothing visible to move, yet the DLQ holds messages: a listing or another redrive has them in flight.
+  const inFlight = moved + failed === 0 ? await inFlightCount(services, from) : 0;
+  return { queue, from, to, moved, failed, ...(inFlight > 0 && { inFlight }) };
 };

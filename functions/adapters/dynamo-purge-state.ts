@@ -16,6 +16,7 @@ import type { AuditEvent } from '../core/audit.ts';
 import type { Profile } from '../core/data-map.ts';
 import { lifecycleEvent } from '../core/events.ts';
 import { exportTargets } from '../core/export.ts';
+import type { Actor } from '../core/lifecycle.ts';
 import { type NoticeKind, noticeKey } from '../core/notices.ts';
 import type { PurgeProgress, Receipt } from '../core/purge.ts';
 import { DUE_INDEX } from '../core/resources.ts';
@@ -43,6 +44,8 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     private readonly tableName: string,
     private readonly audit: AuditLog,
     private readonly outbox: Outbox,
+    /** Who a claim is recorded for: the scheduled sweeper, or the operator who ran `lethe sweep --yes`. */
+    private readonly claimant?: Actor,
   ) {}
 
   async page(shard: string, now: string, cursor: string | undefined, limit: number) {
@@ -103,7 +106,16 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
                   },
                 },
               },
-              { Put: this.audit.put(this.event(accountId, now, 'purge-claimed')) },
+              {
+                Put: this.audit.put(
+                  this.event(
+                    accountId,
+                    now,
+                    'purge-claimed',
+                    this.claimant && { actor: this.claimant.kind, actorId: this.claimant.id },
+                  ),
+                ),
+              },
               ...(announce
                 ? [
                     {

@@ -23,6 +23,11 @@ export interface MessageValues {
   readonly supportUrl: string;
   /** The resumed notice: by when the purge, held past its date, now runs. */
   readonly resumeAt: string;
+  /**
+   * The deactivated notice to an account already under a legal hold: no deletion date is certain, so it
+   * says the deletion is paused (as reminders are held back, P4/P6); the link still works until purgeAt.
+   */
+  readonly held?: boolean;
 }
 
 export interface Message {
@@ -39,22 +44,37 @@ export interface Message {
 export type Messages = Record<TemplateKind, (v: MessageValues) => Message>;
 
 const en: Messages = {
-  deactivated: (v) => ({
-    subject: `Your ${v.productName} account will be deleted on ${v.purgeDate}`,
-    preheader: `You can restore it until ${v.purgeAt}.`,
-    heading: 'Your account is deactivated',
-    paragraphs: [
-      `Hello${v.name ? ` ${v.name}` : ''},`,
-      `Your ${v.productName} account was deactivated on ${v.deactivatedAt}.`,
-      `On ${v.purgeAt} it will be permanently deleted, with all its data. Until then you can restore it, and everything stays as it was.`,
-      'Changed your mind, or did not ask for this? Restore your account:',
-    ],
-    action: {
-      label: 'Restore my account',
-      after: `This link works until ${v.purgeAt}. If you do nothing, your account will be deleted then.`,
-    },
-    footer: `You receive this email because it concerns your ${v.productName} account. Questions: ${v.supportUrl}`,
-  }),
+  deactivated: (v) =>
+    v.held
+      ? {
+          subject: `Your ${v.productName} account is deactivated`,
+          preheader: `Its deletion is paused for now. You can restore it until ${v.purgeAt}.`,
+          heading: 'Your account is deactivated',
+          paragraphs: [
+            `Hello${v.name ? ` ${v.name}` : ''},`,
+            `Your ${v.productName} account was deactivated on ${v.deactivatedAt}.`,
+            'We have to keep it for a legal obligation, so its deletion is paused while that applies. Until it ends, nothing is deleted.',
+            'Changed your mind, or did not ask for this? Restore your account:',
+          ],
+          action: { label: 'Restore my account', after: `This link works until ${v.purgeAt}.` },
+          footer: `You receive this email because it concerns your ${v.productName} account. Questions: ${v.supportUrl}`,
+        }
+      : {
+          subject: `Your ${v.productName} account will be deleted on ${v.purgeDate}`,
+          preheader: `You can restore it until ${v.purgeAt}.`,
+          heading: 'Your account is deactivated',
+          paragraphs: [
+            `Hello${v.name ? ` ${v.name}` : ''},`,
+            `Your ${v.productName} account was deactivated on ${v.deactivatedAt}.`,
+            `On ${v.purgeAt} it will be permanently deleted, with all its data. Until then you can restore it, and everything stays as it was.`,
+            'Changed your mind, or did not ask for this? Restore your account:',
+          ],
+          action: {
+            label: 'Restore my account',
+            after: `This link works until ${v.purgeAt}. If you do nothing, your account will be deleted then.`,
+          },
+          footer: `You receive this email because it concerns your ${v.productName} account. Questions: ${v.supportUrl}`,
+        },
   reminder: (v) => ({
     subject: `Reminder: your ${v.productName} account will be deleted on ${v.purgeDate}`,
     preheader: `Restore it before ${v.purgeAt} to keep it.`,
@@ -97,22 +117,37 @@ const en: Messages = {
 };
 
 const de: Messages = {
-  deactivated: (v) => ({
-    subject: `Ihr ${v.productName}-Konto wird am ${v.purgeDate} gelöscht`,
-    preheader: `Sie können es bis zum ${v.purgeAt} wiederherstellen.`,
-    heading: 'Ihr Konto ist deaktiviert',
-    paragraphs: [
-      `Hallo${v.name ? ` ${v.name}` : ''},`,
-      `Ihr ${v.productName}-Konto wurde am ${v.deactivatedAt} deaktiviert.`,
-      `Am ${v.purgeAt} wird es mit allen Daten endgültig gelöscht. Bis dahin können Sie es wiederherstellen, und alles bleibt, wie es war.`,
-      'Haben Sie es sich anders überlegt oder das nicht veranlasst? Stellen Sie Ihr Konto wieder her:',
-    ],
-    action: {
-      label: 'Mein Konto wiederherstellen',
-      after: `Dieser Link gilt bis zum ${v.purgeAt}. Wenn Sie nichts tun, wird Ihr Konto dann gelöscht.`,
-    },
-    footer: `Sie erhalten diese E-Mail, weil sie Ihr ${v.productName}-Konto betrifft. Fragen: ${v.supportUrl}`,
-  }),
+  deactivated: (v) =>
+    v.held
+      ? {
+          subject: `Ihr ${v.productName}-Konto ist deaktiviert`,
+          preheader: `Die Löschung ist vorerst ausgesetzt. Sie können es bis zum ${v.purgeAt} wiederherstellen.`,
+          heading: 'Ihr Konto ist deaktiviert',
+          paragraphs: [
+            `Hallo${v.name ? ` ${v.name}` : ''},`,
+            `Ihr ${v.productName}-Konto wurde am ${v.deactivatedAt} deaktiviert.`,
+            'Wegen einer gesetzlichen Pflicht müssen wir es aufbewahren; solange sie besteht, ist die Löschung ausgesetzt. Bis sie endet, wird nichts gelöscht.',
+            'Haben Sie es sich anders überlegt oder das nicht veranlasst? Stellen Sie Ihr Konto wieder her:',
+          ],
+          action: { label: 'Mein Konto wiederherstellen', after: `Dieser Link gilt bis zum ${v.purgeAt}.` },
+          footer: `Sie erhalten diese E-Mail, weil sie Ihr ${v.productName}-Konto betrifft. Fragen: ${v.supportUrl}`,
+        }
+      : {
+          subject: `Ihr ${v.productName}-Konto wird am ${v.purgeDate} gelöscht`,
+          preheader: `Sie können es bis zum ${v.purgeAt} wiederherstellen.`,
+          heading: 'Ihr Konto ist deaktiviert',
+          paragraphs: [
+            `Hallo${v.name ? ` ${v.name}` : ''},`,
+            `Ihr ${v.productName}-Konto wurde am ${v.deactivatedAt} deaktiviert.`,
+            `Am ${v.purgeAt} wird es mit allen Daten endgültig gelöscht. Bis dahin können Sie es wiederherstellen, und alles bleibt, wie es war.`,
+            'Haben Sie es sich anders überlegt oder das nicht veranlasst? Stellen Sie Ihr Konto wieder her:',
+          ],
+          action: {
+            label: 'Mein Konto wiederherstellen',
+            after: `Dieser Link gilt bis zum ${v.purgeAt}. Wenn Sie nichts tun, wird Ihr Konto dann gelöscht.`,
+          },
+          footer: `Sie erhalten diese E-Mail, weil sie Ihr ${v.productName}-Konto betrifft. Fragen: ${v.supportUrl}`,
+        },
   reminder: (v) => ({
     subject: `Erinnerung: Ihr ${v.productName}-Konto wird am ${v.purgeDate} gelöscht`,
     preheader: `Stellen Sie es vor dem ${v.purgeAt} wieder her, um es zu behalten.`,

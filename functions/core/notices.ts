@@ -12,6 +12,7 @@
  *      ▲                  │  └─SES refused for good──▶ FAILED (bounce, suppression)
  *      └──SES answered an─┘  error (throttled, 5xx): nothing was sent, retry
  *   PENDING ──its deactivation is over (restored, purged first)──▶ CANCELLED
+ *   PENDING ──a "will be deleted on" notice found due only after that date──▶ CANCELLED (past-deletion-date)
  *   SENT ──SES reports a bounce──▶ BOUNCED     SENT|BOUNCED ──a complaint──▶ COMPLAINED
  *
  * A send that dies with no answer from SES (crash, timeout) leaves SENDING:
@@ -48,6 +49,18 @@ export const templateKindOf = (kind: NoticeKind): 'deactivated' | 'reminder' | '
 
 /** Notices that say "will be deleted on" or "now": none goes out while a legal hold is on. */
 export const isHeldBack = (kind: NoticeKind): boolean => kind.startsWith('reminder-') || kind === 'resumed';
+
+/**
+ * Notices that say "will be deleted on <date>, restore it before then" with a restore link that expires
+ * at that date: sent late, after the date, each would be false and its link dead (P6).
+ */
+export const promisesDeletionDate = (kind: NoticeKind): boolean => {
+  const template = templateKindOf(kind);
+  return template === 'deactivated' || template === 'reminder';
+};
+
+/** Why a notice settled CANCELLED without a send when its date had passed (the record's `detail`). */
+export const PAST_DELETION_DATE = 'past-deletion-date';
 
 /**
  * When a hold ends before the purge date: the one reminder to send now, the

@@ -28,6 +28,8 @@ export interface NoticeInput {
   readonly resumeAt?: string;
   /** The deactivated and reminder notices carry the signed restore link. */
   readonly restoreUrl?: string;
+  /** The deactivated notice to an account already under a legal hold: no deletion date stated. */
+  readonly held?: boolean;
 }
 
 export interface Branding {
@@ -110,6 +112,7 @@ export const renderNotice = (input: NoticeInput, branding: Branding): RenderedNo
     dataKinds: dataKinds(reader, input.dataKinds ?? [], branding.stores ?? []),
     supportUrl: branding.supportUrl,
     resumeAt: dateTime(reader, input.resumeAt ?? input.purgeAfter),
+    ...(input.held && { held: true }),
   });
   return {
     subject: message.subject,

@@ -14,6 +14,8 @@ import {
   NOTICE_SENDING_TIMEOUT_MS,
   NOTICE_TAG,
   noticeTagValue,
+  PAST_DELETION_DATE,
+  promisesDeletionDate,
   templateKindOf,
 } from '../core/notices.ts';
 import { signRestoreToken } from '../core/restore-token.ts';
@@ -37,7 +39,15 @@ export interface SendNoticeDeps {
   readonly metrics?: Metrics;
 }
 
-export type SendOutcome = 'sent' | 'duplicate' | 'cancelled' | 'failed' | 'uncertain' | 'held' | 'suppressed';
+export type SendOutcome =
+  | 'sent'
+  | 'duplicate'
+  | 'cancelled'
+  | 'late'
+  | 'failed'
+  | 'uncertain'
+  | 'held'
+  | 'suppressed';
 
 const restoreUrl = (deps: SendNoticeDeps, accountId: string, account: AccountRecord) =>
   `${deps.publicUrl.replace(/\/$/, '')}/restore?token=${encodeURIComponent(
@@ -55,6 +65,7 @@ const compose = async (
 ): Promise<
   | { to: string; subject: string; html: string; text: string }
   | 'cancelled'
+  | 'late'
   | 'no-address'
   | 'held'
   | 'suppressed'
@@ -91,6 +102,12 @@ const compose = async (
   }
   // No "will be deleted on" while a legal hold keeps the account: the release sends what is due then.
   if (isHeldBack(record.kind) && account.legalHold) return 'held';
+  // P6: "will be deleted on <date>, restore it before then" only while the date is ahead. Found due after
+  // it (a sweeper outage, a hand-run sweep), the date is false and the link expired: nothing is sent, and
+  // the deletion receipt is the next word the user gets.
+  if (promisesDeletionDate(record.kind) && Date.parse(account.purgeAfter ?? '') <= deps.now().getTime()) {
+    return 'late';
+  }
   const profile = await deps.profiles.get(accountId);
   if (!profile?.email) return 'no-address';
   // A hard bounce or a complaint stops every later notice to that address (never retried).
@@ -120,6 +137,8 @@ const compose = async (
         deactivatedAt: record.deactivatedAt,
         purgeAfter: account.purgeAfter ?? '',
         restoreUrl: restoreUrl(deps, accountId, account),
+        // Already under a hold (reminders are held back): the deactivation notice states no deletion date.
+        ...(record.kind === 'deactivated' && account.legalHold && { held: true }),
       },
       deps.branding,
     ),
@@ -150,6 +169,10 @@ export const sendNotice = async (deps: SendNoticeDeps, key: string): Promise<Sen
   if (mail === 'cancelled') {
     await deps.notices.settle(key, 'CANCELLED', now);
     return 'cancelled';
+  }
+  if (mail === 'late') {
+    await deps.notices.settle(key, 'CANCELLED', now, PAST_DELETION_DATE);
+    return 'late';
   }
   if (mail === 'held') {
     await deps.notices.hold(key, now);

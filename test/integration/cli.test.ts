@@ -123,14 +123,22 @@ describe('lethe status', () => {
 });
 
 describe('lethe hold and release', () => {
-  it('place and release a hold the API sees, recorded in the audit trail as an operator', async () => {
+  it('place and release a hold the API sees, recorded in the audit trail with the operator named', async () => {
     // Arrange
     const accountId = await newAccount('cli');
     await deactivate(accountId);
     const admin = await tokenFor('ops-cli', { admin: true });
 
-    // Act: hold
-    const held = await lethe(['hold', accountId, '--reason', 'Case 2026-114', '--json']);
+    // Act: hold, naming the operator
+    const held = await lethe([
+      'hold',
+      accountId,
+      '--reason',
+      'Case 2026-114',
+      '--operator',
+      'ops-7',
+      '--json',
+    ]);
     const seenByApi = await call(`/v1/accounts/${accountId}`, { token: admin });
 
     // Assert: the API's view has the hold, and the account left the due index
@@ -146,8 +154,12 @@ describe('lethe hold and release', () => {
     });
     expect((await readRecord(accountId))?.dueShard).toBeUndefined();
 
-    // Act: release, twice
-    const released = await lethe(['release', accountId, '--json']);
+    // Act: release, twice, the operator named by LETHE_OPERATOR
+    const released = await runLethe(
+      ['release', accountId, '--json'],
+      { ...env, LETHE_OPERATOR: 'ops-8' },
+      { keyDir },
+    );
     const again = await lethe(['release', accountId]);
 
     // Assert: released once; the second changes nothing and says so
@@ -166,8 +178,8 @@ describe('lethe hold and release', () => {
     const table = await lethe(['audit', accountId]);
     expect(table.stdout).toMatch(/\nAT {2,}EVENT {2,}ACTOR {2,}TARGET {2,}COUNT {2,}REASON\n/);
     // Who placed and released the hold, and the case it was for, on both events
-    expect(table.stdout).toMatch(/hold-placed {2,}operator \S+ {2,}Case 2026-114\n/);
-    expect(table.stdout).toMatch(/hold-released {2,}operator \S+ {2,}Case 2026-114\n/);
+    expect(table.stdout).toMatch(/hold-placed {2,}operator ops-7 {2,}Case 2026-114\n/);
+    expect(table.stdout).toMatch(/hold-released {2,}operator ops-8 {2,}Case 2026-114\n/);
     expect(table.stdout).toContain('3 events.');
   });
 });
@@ -250,7 +262,7 @@ describe('lethe receipt', () => {
     const accountId = await accountWithData();
     await deactivate(accountId);
     const now = later();
-    const services = new Services(localTarget(env, keyDir), map, 'P1095D');
+    const services = new Services(localTarget(env, keyDir), map, 'P1095D', { kind: 'operator', id: 'ops-9' });
     const state = await services.purgeState();
     expect(
       await state.claim(
@@ -318,6 +330,10 @@ describe('lethe receipt', () => {
     });
     expect(JSON.stringify(receipt.json().receipt)).not.toContain(accountId);
     expect(trail.json().events.map((e: { kind: string }) => e.kind)).toContain('purged');
+    // The claim is the operator's who ran it (lethe sweep --yes --operator ops-9), not the sweeper's
+    expect(trail.json().events).toContainEqual(
+      expect.objectContaining({ kind: 'purge-claimed', actor: 'operator', actorId: 'ops-9' }),
+    );
   });
 });
 

@@ -464,11 +464,9 @@ describe('legal holds keep their record and their word', () => {
     await enforcement.sweepNow();
     await enforcement.drainNoticeQueue();
 
-    // Assert: the deactivation notice went; the reminder did not, and waits
+    // Assert: the deactivation notice went, promising no date (deletion is paused); the reminder did not, and waits
     const whileHeld = await mailTo(id);
-    expect(whileHeld.map((m) => m.subject)).toEqual([
-      expect.stringMatching(/^Your Lethe Demo account will be deleted/),
-    ]);
+    expect(whileHeld.map((m) => m.subject)).toEqual(['Your Lethe Demo account is deactivated']);
     expect((await readRecord(reminderKey))?.state).toBe('HELD');
     expect((await readRecord(reminderKey))?.noticeShard).toBeUndefined();
     // The local log names the kind and what became of it (never an address; a demo id for demo accounts)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, DEFAULT_DLQ_LIST_MAX, parseArgs, UsageError } from '../../../cli/args.ts';
+import { COMMANDS, DEFAULT_DLQ_LIST_MAX, operatorFromEnv, parseArgs, UsageError } from '../../../cli/args.ts';
 
 const command = (argv: string[]) => {
   const invocation = parseArgs(argv);
@@ -55,6 +55,18 @@ describe('parseArgs: commands', () => {
     ],
   ])('reads %s', (_label, argv, expected) => {
     expect(command(argv).command).toEqual(expected);
+  });
+
+  it('names the operator the audit trail records, from --operator or LETHE_OPERATOR', () => {
+    expect(command(['release', 'demo-0001', '--operator', 'jdoe@example.com']).global).toEqual({
+      json: false,
+      operator: 'jdoe@example.com',
+    });
+    expect(operatorFromEnv({ LETHE_OPERATOR: 'ops-1' })).toBe('ops-1');
+    expect(operatorFromEnv({ LETHE_OPERATOR: '' })).toBeUndefined();
+    expect(() => operatorFromEnv({ LETHE_OPERATOR: 'two words' })).toThrow(
+      'LETHE_OPERATOR "two words" is not an operator id',
+    );
   });
 
   it('takes a hold reason with a space, trimmed as the API trims it', () => {
@@ -150,6 +162,8 @@ describe('parseArgs: mistakes', () => {
     [['verify', '--config'], '--config needs a value: --config <file>', ''],
     [['verify', 'extra'], 'unexpected argument "extra"', 'verify'],
     [['status', 'x', '--offline'], 'status does not take --offline', 'status'],
+    [['release', 'x', '--operator', 'Jane Doe'], '--operator "Jane Doe" is not an operator id', ''],
+    [['release', 'x', '--operator', 'o'.repeat(129)], 'is not an operator id: 1-128 letters', ''],
   ])('refuses %j', (argv, message, helpFor) => {
     const error = usageError(argv);
 

@@ -324,6 +324,9 @@ describe('the DLQ', () => {
     expect(renderRedrive({ queue: 'purge', from: url, to, moved: 0, failed: 0 })).toBe(
       'lethe-purge-dlq is empty: nothing to move.',
     );
+    expect(renderRedrive({ queue: 'purge', from: url, to, moved: 0, failed: 0, inFlight: 1 })).toBe(
+      'Nothing moved: lethe-purge-dlq holds 1 message that another reader (a listing or a redrive) has out of sight for now; run this again in a minute.',
+    );
     expect(renderRedrive({ queue: 'purge', from: url, to, moved: 12, failed: 1 })).toBe(
       'Moved 12 messages from lethe-purge-dlq to lethe-purge.\n1 message could not be sent and stays in lethe-purge-dlq.',
     );

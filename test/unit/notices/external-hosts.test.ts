@@ -65,6 +65,24 @@ describe('no host but the restore and support links', () => {
         expect(foreignHosts(notice.text)).toEqual([]);
       });
     }
+    it(`in the deactivated notice to an account under a legal hold (${language})`, () => {
+      // Arrange / Act
+      const notice = renderNotice(
+        {
+          kind: 'deactivated',
+          locale: language,
+          deactivatedAt: '2026-11-24T10:00:00.000Z',
+          purgeAfter: '2026-12-24T10:00:00.000Z',
+          restoreUrl: RESTORE,
+          held: true,
+        },
+        branding,
+      );
+      // Assert
+      expect(referencedUrls(notice.html)).toEqual(expect.arrayContaining([SUPPORT, RESTORE]));
+      expect(foreignHosts(notice.html)).toEqual([]);
+      expect(foreignHosts(notice.text)).toEqual([]);
+    });
     for (const kind of PAGE_KINDS) {
       it(`on the ${kind} page (${language})`, () => {
         // Arrange / Act

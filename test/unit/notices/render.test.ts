@@ -97,6 +97,30 @@ describe('renderNotice', () => {
     }
   }
 
+  for (const [locale, subject, paused] of [
+    ['en-GB', 'Your Lethe Demo account is deactivated', 'its deletion is paused while that applies'],
+    ['de-DE', 'Ihr Lethe Demo-Konto ist deaktiviert', 'solange sie besteht, ist die Löschung ausgesetzt'],
+    // A language it does not speak reads the English one
+    ['fr-FR', 'Your Lethe Demo account is deactivated', 'its deletion is paused while that applies'],
+  ] as const) {
+    it(`states no deletion date in the deactivated notice to an account under a legal hold (${locale})`, () => {
+      // Act
+      const notice = renderNotice(
+        { ...inputFor('deactivated', locale, 'Europe/Berlin'), held: true },
+        branding,
+      );
+      // Assert: deactivated and paused, the link and until when it works; never "will be deleted on"
+      expect(notice.subject).toBe(subject);
+      expect(notice.text).toContain(paused);
+      expect(notice.text).toContain(restoreUrl);
+      for (const part of [notice.subject, notice.text, notice.html]) {
+        expect(part).not.toMatch(
+          /will be (permanently )?deleted|wird (es )?am \d|endgültig gelöscht|dann gelöscht/,
+        );
+      }
+    });
+  }
+
   it('falls back to English for a language it does not speak, and to UTC for an unknown zone', () => {
     // Arrange
     const input = inputFor('deactivated', 'fr-FR', 'Mars/Olympus');

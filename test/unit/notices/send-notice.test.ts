@@ -114,7 +114,7 @@ describe('sendNotice', () => {
     };
   });
 
-  it('holds back a reminder while a legal hold is on, and sends the deactivation notice anyway', async () => {
+  it('holds back a reminder while a legal hold is on, and sends the deactivation notice with no deletion date', async () => {
     // Arrange
     const reminder = KEY.replace('#deactivated', '#reminder-P7D');
     notices.records.set(reminder, {
@@ -130,7 +130,50 @@ describe('sendNotice', () => {
     // Assert
     expect(outcomes).toEqual(['held', 'sent']);
     expect(notices.records.get(reminder)?.state).toBe('HELD');
-    expect(mailer.outbox.map((m) => m.subject)).toEqual([expect.stringContaining('wird am')]);
+    expect(mailer.outbox.map((m) => m.subject)).toEqual(['Ihr Lethe Demo-Konto ist deaktiviert']);
+    expect(mailer.outbox[0]?.text).toContain('ist die Löschung ausgesetzt');
+    expect(mailer.outbox[0]?.text).not.toContain('wird es mit allen Daten endgültig gelöscht');
+  });
+
+  it.each([
+    ['a reminder', 'reminder-PT30S', '2026-12-24T10:00:25.000Z'],
+    ['the deactivation notice', 'deactivated', '2026-12-24T10:00:00.000Z'],
+  ])(
+    'sends %s found due only at or after the deletion date no more: its date and link are past',
+    async (_label, kind, at) => {
+      // Arrange: a late sweep (a hand-run one, or after an outage) queued it at or after purgeAfter
+      const late = KEY.replace('#deactivated', `#${kind}`);
+      notices.records.set(late, {
+        key: late,
+        kind: kind as NoticeRecord['kind'],
+        state: 'PENDING',
+        deactivatedAt: '2026-11-24T10:00:00.000Z',
+        target: 'u1',
+      });
+      clock = new Date(at);
+      // Act
+      const outcome = await sendNotice(deps, late);
+      // Assert: no mail; settled once, saying why
+      expect(outcome).toBe('late');
+      expect(mailer.outbox).toEqual([]);
+      expect(notices.records.get(late)).toMatchObject({ state: 'CANCELLED', detail: 'past-deletion-date' });
+      expect(await sendNotice(deps, late)).toBe('duplicate');
+    },
+  );
+
+  it('still sends a reminder a moment before the deletion date, while its link works', async () => {
+    // Arrange
+    const reminder = KEY.replace('#deactivated', '#reminder-PT30S');
+    notices.records.set(reminder, {
+      key: reminder,
+      kind: 'reminder-PT30S',
+      state: 'PENDING',
+      deactivatedAt: '2026-11-24T10:00:00.000Z',
+      target: 'u1',
+    });
+    clock = new Date('2026-12-24T09:59:59.000Z');
+    // Act / Assert
+    expect(await sendNotice(deps, reminder)).toBe('sent');
   });
 
   it('tells when a purge held past its date now runs: one sweep interval after the release', async () => {

@@ -231,12 +231,16 @@ try {
 
 /** What each adapter method's requests are for; the labels of the breakdown. */
 async function loadAdapters() {
-  const [purgeState, purger, profiles, notices] = await Promise.all([
+  const [purgeState, purger, profiles, notices, confirmations, outbox, audit] = await Promise.all([
     import('../functions/adapters/dynamo-purge-state.ts'),
     import('../functions/adapters/dynamo-purger.ts'),
     import('../functions/adapters/dynamo-profiles.ts'),
     import('../functions/adapters/dynamo-notices.ts'),
+    import('../functions/adapters/dynamo-confirmations.ts'),
+    import('../functions/adapters/dynamo-outbox.ts'),
+    import('../functions/adapters/dynamo-audit.ts'),
   ]);
+  const confirming = confirmations.DynamoConfirmations.prototype;
   const state = purgeState.DynamoPurgeState.prototype;
   const purposes: [object, string, string][] = [
     [state, 'page', 'sweep: due index'],
@@ -252,6 +256,11 @@ async function loadAdapters() {
     [profiles.DynamoProfileReader.prototype, 'get', 'receipt notice: read the profile'],
     [notices.DynamoNotices.prototype, 'page', 'sweep: notices due'],
     [notices.DynamoNotices.prototype, 'postpone', 'sweep: notices due'],
+    [confirming, 'expect', 'processor deletion request: awaited confirmation'],
+    [confirming, 'pending', 'sweep: processor confirmations owed'],
+    [confirming, 'countOverdue', 'sweep: overdue confirmations gauge'],
+    [outbox.DynamoOutboxCleaner.prototype, 'delete', 'events outbox: clean-up'],
+    [audit.AuditLog.prototype, 'receipt', 'receipt read'],
   ];
   return { purposes };
 }

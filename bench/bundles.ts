@@ -116,9 +116,11 @@ try {
   const rows = results.map((r) => {
     const median = pct(r.times, 0.5);
     const misses = [r.kb > MAX_KB && 'size', !(median <= MAX_INIT_MS) && 'init'].filter(Boolean);
+    // The targets are the API's (a person waits on those); workers are reported, not judged.
+    const api = r.id.startsWith('http-');
     const ms = (n: number) => (r.error ? '-' : n.toFixed(1));
     const [min, p90, max] = [r.times[0] ?? NaN, pct(r.times, 0.9), r.times.at(-1) ?? NaN].map(ms);
-    const verdict = misses.length === 0 ? 'PASS' : `FAIL (${misses.join(', ')})`;
+    const verdict = !api ? 'worker' : misses.length === 0 ? 'PASS' : `FAIL (${misses.join(', ')})`;
     return [r.id, r.kb.toFixed(1), ms(median), p90!, min!, max!, verdict];
   });
   const header = ['function', 'size KB', 'init ms (median)', 'p90', 'min', 'max', 'target'];
@@ -131,15 +133,18 @@ try {
   console.log(
     `\nInit: median of ${RUNS} fresh \`node\` ${process.version} processes each; KB = 1024 bytes of .mjs.`,
   );
-  console.log(`Targets: size ≤ ${MAX_KB} KB, init ≤ ${MAX_INIT_MS} ms.\n`);
+  console.log(
+    `Targets for the API's functions: size ≤ ${MAX_KB} KB, init ≤ ${MAX_INIT_MS} ms (workers: reported).\n`,
+  );
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) console.log(line(row));
   for (const r of results) if (r.error) console.log(`  ${r.id}: import failed: ${r.error}`);
 
-  const failed = rows.filter((row) => row.at(-1) !== 'PASS').length;
+  const judged = rows.filter((row) => row.at(-1) !== 'worker');
+  const failed = judged.filter((row) => row.at(-1) !== 'PASS').length;
   console.log(
-    `\n${failed === 0 ? 'PASS' : 'FAIL'}: ${rows.length - failed}/${rows.length} functions within targets`,
+    `\n${failed === 0 ? 'PASS' : 'FAIL'}: ${judged.length - failed}/${judged.length} API functions within targets`,
   );
 
   const largest = results.reduce((a, b) => (b.kb > a.kb ? b : a));

@@ -231,7 +231,7 @@ try {
 
 /** What each adapter method's requests are for; the labels of the breakdown. */
 async function loadAdapters() {
-  const [purgeState, purger, profiles, notices, confirmations, outbox, audit] = await Promise.all([
+  const [purgeState, purger, profiles, notices, confirmations, outbox, audit, exports] = await Promise.all([
     import('../functions/adapters/dynamo-purge-state.ts'),
     import('../functions/adapters/dynamo-purger.ts'),
     import('../functions/adapters/dynamo-profiles.ts'),
@@ -239,11 +239,13 @@ async function loadAdapters() {
     import('../functions/adapters/dynamo-confirmations.ts'),
     import('../functions/adapters/dynamo-outbox.ts'),
     import('../functions/adapters/dynamo-audit.ts'),
+    import('../functions/adapters/dynamo-exports.ts'),
   ]);
   const confirming = confirmations.DynamoConfirmations.prototype;
   const state = purgeState.DynamoPurgeState.prototype;
   const purposes: [object, string, string][] = [
     [state, 'page', 'sweep: due index'],
+    [state, 'countDue', 'sweep: overdue accounts gauge'],
     [state, 'claim', 'sweep: claim (+ audit event)'],
     [state, 'start', 'run lease: start'],
     [state, 'release', 'run lease: release'],
@@ -259,6 +261,8 @@ async function loadAdapters() {
     [confirming, 'expect', 'processor deletion request: awaited confirmation'],
     [confirming, 'pending', 'sweep: processor confirmations owed'],
     [confirming, 'countOverdue', 'sweep: overdue confirmations gauge'],
+    [confirming, 'confirm', "processor's confirmation (local fake processor, through the API)"],
+    [exports.DynamoAccountStatuses.prototype, 'status', 'sign-in follower: account status'],
     [outbox.DynamoOutboxCleaner.prototype, 'delete', 'events outbox: clean-up'],
     [audit.AuditLog.prototype, 'receipt', 'receipt read'],
   ];

@@ -1,6 +1,7 @@
 /** Renders each command's report for people: aligned fields and tables, times with how far off they are. */
 
 import { parseDuration } from '../functions/core/duration.ts';
+import type { NoticeSent } from '../functions/core/lifecycle.ts';
 import type { ListReport } from './commands/list.ts';
 import type { RetentionReport } from './commands/retention.ts';
 import type { VerifyReport } from './commands/verify.ts';
@@ -89,6 +90,16 @@ const nextStep = (r: StatusReport, now: Date): string | undefined => {
   }
 };
 
+/** A sent notice and what SES said of it afterwards: a bounce or complaint matters to an operator. */
+const noticeLine = (n: NoticeSent): string => {
+  const feedback = n.bouncedAt
+    ? ` (bounced${n.bounceType ? `, ${n.bounceType}` : ''})`
+    : n.complainedAt
+      ? ' (complained)'
+      : '';
+  return `${n.kind} ${n.sentAt}${feedback}`;
+};
+
 export const renderStatus = (r: StatusReport, now: Date): string => {
   const pairs: [string, string][] = [['Account', r.accountId]];
   if (r.status === 'PURGED') {
@@ -100,15 +111,19 @@ export const renderStatus = (r: StatusReport, now: Date): string => {
   pairs.push(['Status', r.recorded ? r.status : `${r.status} (no lifecycle record: never deactivated)`]);
   if (r.deactivatedAt) pairs.push(['Deactivated', when(r.deactivatedAt, now)]);
   if (r.purgeAfter) pairs.push(['Purge after', when(r.purgeAfter, now)]);
+  if (r.reason !== undefined) pairs.push(['Reason', r.reason]);
   pairs.push([
     'Legal hold',
     r.legalHold ? `on since ${when(r.legalHold.placedAt, now)}: ${r.legalHold.reason}` : 'none',
   ]);
   const notices = r.notices ?? [];
-  pairs.push([
-    'Notices',
-    notices.length === 0 ? 'none sent' : notices.map((n) => `${n.kind} ${n.sentAt}`).join(', '),
-  ]);
+  pairs.push(['Notices', notices.length === 0 ? 'none sent' : notices.map(noticeLine).join(', ')]);
+  if (r.noticeSuppression) {
+    pairs.push([
+      'Suppressed',
+      `no more notices: the address ${r.noticeSuppression.reason} ${r.noticeSuppression.at}`,
+    ]);
+  }
   if (r.purge) {
     pairs.push(['Purge started', when(r.purge.startedAt, now)]);
     if (r.purge.leaseUntil) {

@@ -46,10 +46,14 @@ export interface StatusReport {
   readonly recorded: boolean;
   readonly deactivatedAt?: string;
   readonly purgeAfter?: string;
+  /** The deactivation's reason, as the user or app gave it (operators only, as in the API's view). */
+  readonly reason?: string;
   /** DEACTIVATED only: whether the next sweep would claim it. */
   readonly due?: boolean;
   readonly legalHold?: LegalHold;
   readonly notices?: readonly NoticeSent[];
+  /** Why notices stop going out (a hard bounce or a complaint), never the address. */
+  readonly noticeSuppression?: { readonly reason: 'bounced' | 'complained'; readonly at: string };
   readonly purgedAt?: string;
   readonly updatedAt?: string;
   readonly purge?: PurgeReport;
@@ -99,9 +103,13 @@ export const statusReport = (
     recorded: item !== undefined,
     ...(record.deactivatedAt && { deactivatedAt: record.deactivatedAt }),
     ...(record.purgeAfter && { purgeAfter: record.purgeAfter }),
+    ...(record.reason !== undefined && { reason: record.reason }),
     ...(record.status === 'DEACTIVATED' && { due: isDue(record, now) }),
     ...(record.legalHold && { legalHold: record.legalHold }),
     notices: record.notices ?? [],
+    ...(record.noticeSuppression && {
+      noticeSuppression: { reason: record.noticeSuppression.reason, at: record.noticeSuppression.at },
+    }),
     ...(record.updatedAt && { updatedAt: record.updatedAt }),
     ...(record.status === 'PURGING' &&
       progress && {

@@ -94,6 +94,36 @@ describe('renderStatus', () => {
     );
   });
 
+  it('shows the reason, what SES said of each notice, and a suppression', () => {
+    const text = renderStatus(
+      {
+        accountId: 'a-1',
+        status: 'DEACTIVATED',
+        recorded: true,
+        reason: 'taking a break',
+        due: false,
+        notices: [
+          { kind: 'deactivated', sentAt: at(-DAY), bouncedAt: at(-DAY), bounceType: 'Permanent' },
+          { kind: 'reminder-P7D', sentAt: at(-HOUR), complainedAt: at(-MINUTE) },
+          { kind: 'resumed', sentAt: at(-MINUTE), deliveredAt: at(-MINUTE) },
+        ],
+        noticeSuppression: { reason: 'bounced', at: at(-DAY) },
+      },
+      now,
+    );
+
+    expect(text).toBe(
+      [
+        'Account     a-1',
+        'Status      DEACTIVATED',
+        'Reason      taking a break',
+        'Legal hold  none',
+        `Notices     deactivated ${at(-DAY)} (bounced, Permanent), reminder-P7D ${at(-HOUR)} (complained), resumed ${at(-MINUTE)}`,
+        `Suppressed  no more notices: the address bounced ${at(-DAY)}`,
+      ].join('\n'),
+    );
+  });
+
   it("shows a purge's targets and a lapsed lease", () => {
     const text = renderStatus(
       {

@@ -51,6 +51,24 @@ describe('statusReport', () => {
     expect(statusReport(record, record, map, now)).toMatchObject({ due: false, legalHold: hold });
   });
 
+  it("shows the deactivation's reason and why notices stopped, never the address", () => {
+    const record = {
+      accountId: 'a-1',
+      status: 'DEACTIVATED',
+      purgeAfter: past,
+      reason: 'taking a break',
+      noticeSuppression: { reason: 'bounced', at: past, address: 'a-1@example.com' },
+    } as const;
+
+    const report = statusReport(record, record, map, now);
+
+    expect(report).toMatchObject({
+      reason: 'taking a break',
+      noticeSuppression: { reason: 'bounced', at: past },
+    });
+    expect(JSON.stringify(report)).not.toContain('@example.com');
+  });
+
   it('says when an account has no lifecycle record', () => {
     expect(statusReport({ accountId: 'a-1', status: 'ACTIVE' }, undefined, map, now)).toEqual({
       accountId: 'a-1',

@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { signatureHeader } from '../functions/adapters/processor-client.ts';
-import { maskId } from '../functions/core/account-id.ts';
 import type { BusTarget, EventEnvelope } from './event-bus.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { accountName } from './log-lines.ts';
 
 /** The events the sign-in follower's rule matches. */
 export const SIGN_IN_DETAIL_TYPES: ReadonlySet<string> = new Set([
@@ -22,7 +22,7 @@ export const logTarget = (log: (line: string) => void): BusTarget => ({
   name: 'log',
   deliver: async (event) => {
     const account =
-      typeof event.detail.accountId === 'string' ? maskId(event.detail.accountId) : 'a purged account';
+      typeof event.detail.accountId === 'string' ? accountName(event.detail.accountId) : 'a purged account';
     log(`event ${event['detail-type']} ${account}`);
   },
 });

@@ -4,6 +4,15 @@
  * moved to the DLQ at once (reason not a purge job, …)"), not raw JSON. The
  * lines carry no personal data to begin with (I7); this only changes their look.
  */
+import { maskId } from '../functions/core/account-id.ts';
+import { isDemoAccountId } from './seed.ts';
+
+/**
+ * How local mode's own lines name an account: a demo account by its demo id, so the log can be followed
+ * ("purge demo-0004: purged"), any other by its masked id, never the id itself (I7).
+ */
+export const accountName = (accountId: string): string =>
+  isDemoAccountId(accountId) ? accountId : maskId(accountId);
 
 /** Fields every Powertools line has: the terminal already knows them, or they are noise there. */
 const STANDARD = new Set([

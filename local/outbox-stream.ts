@@ -196,15 +196,23 @@ export const startOutboxStream = async (options: OutboxStreamOptions): Promise<O
     return busy;
   };
 
+  let readFailures = 0;
   const loop = (async () => {
     while (!stopped) {
       try {
         idle = !(await pass());
+        readFailures = 0;
       } catch (error) {
         idle = false;
         // A stale iterator (or a restart of the stand-in): start each shard again after its last accepted record.
         for (const state of shards.values()) state.iterator = undefined;
-        warn(`event publisher: reading the outbox stream failed (${(error as Error).name}); retrying`);
+        // DynamoDB Local now and then turns down a fresh shard's first iterator as trimmed; the next pass reads
+        // on from the last accepted record, so nothing is lost. Only a read that keeps failing is worth a line.
+        readFailures += 1;
+        if (readFailures % 20 === 2) {
+          warn(`event publisher: reading the outbox stream failed (${(error as Error).name}); retrying`);
+        }
+        if (readFailures > 1 && !stopped) await sleep(Math.min(5_000, pollMs * 2 ** readFailures));
       }
       if (idle && !stopped) await sleep(pollMs);
     }

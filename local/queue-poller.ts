@@ -22,9 +22,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { plural } from '../cli/format.ts';
-import { maskId } from '../functions/core/account-id.ts';
 import { purgeJobOfBody } from '../functions/core/jobs.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { accountName } from './log-lines.ts';
 import type { LocalQueue } from './resources.ts';
 import { describeError } from './scheduler.ts';
 
@@ -44,9 +44,9 @@ export interface HandledBatch {
 export const accountOfRecord = (record: SQSRecord): string | undefined =>
   purgeJobOfBody(record.body)?.accountId;
 
-/** How a report names a record's account: its masked id, never the id itself (I7). */
+/** How a report names a record's account (accountName: a demo id, else masked, I7). */
 export const describeRecord = (accountId: string | undefined): string =>
-  accountId ? maskId(accountId) : 'a message without a valid account id';
+  accountId ? accountName(accountId) : 'a message without a valid account id';
 
 export interface QueuePollerOptions {
   readonly sqs: SQSClient;

@@ -30,6 +30,8 @@ export const LOCALES = [
 ];
 
 export const demoAccountId = (n: number) => `demo-${String(n).padStart(4, '0')}`;
+/** Whether an id is one demoAccountId makes: made-up, so local mode's log may name it (I7 is about real ids). */
+export const isDemoAccountId = (id: string) => /^demo-\d{4,}$/.test(id);
 export const demoEmail = (accountId: string) => `${accountId}@example.com`;
 
 const NOTES_PER_ACCOUNT = 5;

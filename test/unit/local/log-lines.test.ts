@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { friendlyHandlerLogs, friendlyLogLine } from '../../../local/log-lines.ts';
+import { maskId } from '../../../functions/core/account-id.ts';
+import { accountName, friendlyHandlerLogs, friendlyLogLine } from '../../../local/log-lines.ts';
 
 /** A line as the purge worker's Powertools logger writes it for an unreadable job (the walk saw it raw). */
 const unreadable = JSON.stringify({
@@ -57,5 +58,18 @@ describe("handler log lines in npm start's terminal", () => {
       '  warning: Unreadable message moved to the DLQ at once (messageId m-1, reason not a purge job)',
       '',
     ]);
+  });
+});
+
+describe("how local mode's lines name an account", () => {
+  it('names a demo account by its made-up id, so purge, event and notice lines can be followed', () => {
+    expect(accountName('demo-0004')).toBe('demo-0004');
+  });
+
+  it('masks any other id, even one that starts like a demo id (I7)', () => {
+    for (const id of ['user-42', 'demo-0004x', 'ademo-0004', 'demo-12']) {
+      expect(accountName(id)).toBe(maskId(id));
+      expect(accountName(id)).not.toContain(id);
+    }
   });
 });

@@ -282,7 +282,11 @@ export const queueName = (url: string) => url.split('/').filter(Boolean).at(-1) 
 
 export const renderDlqList = (r: DlqListReport): string => {
   const name = queueName(r.queueUrl);
-  if (r.messages.length === 0) return `${name} is empty.`;
+  if (r.messages.length === 0) {
+    return r.inFlight
+      ? `${name} shows nothing now, but holds ${plural(r.inFlight, 'message')} that another reader (a listing or a redrive) has out of sight; run this again in a minute.`
+      : `${name} is empty.`;
+  }
   const rows = r.messages.map((m) => [
     m.messageId,
     m.accountId ??
@@ -312,12 +316,18 @@ export const renderDlqList = (r: DlqListReport): string => {
 export const renderRedrive = (r: RedriveReport): string => {
   const from = queueName(r.from);
   const to = queueName(r.to);
+  const unreadable = r.unreadable
+    ? [
+        `${plural(r.unreadable, 'message')} ${r.unreadable === 1 ? 'stays' : 'stay'} in ${from}: not a ${r.queue === 'notices' ? 'notice' : r.queue} job its worker can read, ${r.unreadable === 1 ? 'it' : 'they'} would come straight back. 'lethe dlq list${r.queue === 'purge' ? '' : ` --queue ${r.queue}`}' shows ${r.unreadable === 1 ? 'its body' : 'their bodies'}; delete ${r.unreadable === 1 ? 'it' : 'them'} in the SQS console once you know where ${r.unreadable === 1 ? 'it' : 'they'} came from.`,
+      ]
+    : [];
   if (r.moved === 0 && r.failed === 0) {
+    if (unreadable.length > 0) return [`Nothing moved.`, ...unreadable].join('\n');
     return r.inFlight
       ? `Nothing moved: ${from} holds ${plural(r.inFlight, 'message')} that another reader (a listing or a redrive) has out of sight for now; run this again in a minute.`
       : `${from} is empty: nothing to move.`;
   }
-  const lines = [`Moved ${plural(r.moved, 'message')} from ${from} to ${to}.`];
+  const lines = [`Moved ${plural(r.moved, 'message')} from ${from} to ${to}.`, ...unreadable];
   if (r.failed > 0) {
     lines.push(
       `${plural(r.failed, 'message')} could not be sent and ${r.failed === 1 ? 'stays' : 'stay'} in ${from}.`,

@@ -309,6 +309,8 @@ export interface DlqListReport {
   /** SQS's approximate count of visible messages. */
   readonly approximateCount: number;
   readonly messages: readonly DlqMessage[];
+  /** When none could be read: the DLQ's messages another reader (a listing, a redrive) held out of sight. */
+  readonly inFlight?: number;
 }
 
 export interface RedriveReport {
@@ -317,6 +319,8 @@ export interface RedriveReport {
   readonly to: string;
   readonly moved: number;
   readonly failed: number;
+  /** Messages left in the DLQ because their worker cannot read them: moved back, they would return at once. */
+  readonly unreadable?: number;
   /** When nothing was moved: the DLQ's messages another reader (a listing, a redrive) held out of sight. */
   readonly inFlight?: number;
 }

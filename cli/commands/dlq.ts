@@ -199,7 +199,9 @@ export const listDlq = async (
   const messages = [...seen.values()]
     .map((message) => dlqMessage(message, queue))
     .sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? ''));
-  return { queue, queueUrl: url, approximateCount, messages };
+  // Nothing visible, yet the DLQ holds messages: another reader (a listing, a redrive) has them out of sight.
+  const inFlight = messages.length === 0 ? await inFlightCount(services, url) : 0;
+  return { queue, queueUrl: url, approximateCount, messages, ...(inFlight > 0 && { inFlight }) };
 };
 
 export const redriveDlq = async (
@@ -218,6 +220,9 @@ export const redriveDlq = async (
   let notDeleted = 0;
   // A message whose send failed is shown again at once; it is not tried twice in one run.
   const refused = new Set<string>();
+  // A body its worker cannot read would be sent straight back to the DLQ (a loop): it stays, and is reported.
+  const unreadable = new Set<string>();
+  const readable = (m: Message) => jobOf(queue, m.Body ?? '') !== undefined;
   const progress = createProgress(stderr, 'Moving messages', Math.min(limit, approximate));
   try {
     while (moved + failed < limit) {
@@ -227,9 +232,10 @@ export const redriveDlq = async (
         limit - moved - failed,
         MOVE_VISIBILITY_SECONDS,
       );
-      const batch = Messages.filter((m) => !refused.has(m.MessageId ?? ''));
-      const again = Messages.filter((m) => refused.has(m.MessageId ?? ''));
-      await release(services, from, handlesOf(again));
+      for (const m of Messages) if (!readable(m)) unreadable.add(m.MessageId ?? '');
+      const left = (m: Message) => refused.has(m.MessageId ?? '') || unreadable.has(m.MessageId ?? '');
+      const batch = Messages.filter((m) => !left(m));
+      await release(services, from, handlesOf(Messages.filter(left)));
       if (batch.length === 0) break;
       // 1. Send the batch to its queue, as it was: the same body and message attributes.
       const { Failed = [] } = await services.sqs.send(
@@ -271,6 +277,14 @@ export const redriveDlq = async (
     );
   }
   // Nothing visible to move, yet the DLQ holds messages: a listing or another redrive has them in flight.
-  const inFlight = moved + failed === 0 ? await inFlightCount(services, from) : 0;
-  return { queue, from, to, moved, failed, ...(inFlight > 0 && { inFlight }) };
+  const inFlight = moved + failed + unreadable.size === 0 ? await inFlightCount(services, from) : 0;
+  return {
+    queue,
+    from,
+    to,
+    moved,
+    failed,
+    ...(unreadable.size > 0 && { unreadable: unreadable.size }),
+    ...(inFlight > 0 && { inFlight }),
+  };
 };

@@ -19,19 +19,20 @@ import {
   DeleteMessageCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
+  SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listDlq, redriveDlq } from '../../cli/commands/dlq.ts';
-import { renderDlqList } from '../../cli/format.ts';
+import { renderDlqList, renderRedrive } from '../../cli/format.ts';
 import { Services } from '../../cli/services.ts';
 import { localResources, localTarget, type ResourceName, type Target } from '../../cli/target.ts';
 import { DataMapPurger } from '../../functions/adapters/data-map-purger.ts';
 import { maskId } from '../../functions/commons/logger.ts';
 import { fillTemplate, type Store } from '../../functions/core/data-map.ts';
 import { startPurge } from '../../functions/core/purge.ts';
-import { exportQueue, noticeQueue } from '../../functions/core/resources.ts';
+import { exportQueue, noticeQueue, purgeQueue } from '../../functions/core/resources.ts';
 import { purgeAccount } from '../../functions/enforcement/purge.ts';
 import { config } from '../../lethe.config.ts';
 import { createQueue } from '../../local/resources.ts';
@@ -395,7 +396,7 @@ describe('lethe dlq', () => {
   });
 });
 
-describe('lethe dlq --queue notices|export', () => {
+describe('lethe dlq on a queue pair of its own (notices, export; an out-of-sight purge job)', () => {
   /**
    * The commands `lethe dlq list|redrive --queue <name>` run once parsed (cli/run.ts), on the CLI's own
    * local target and clients, with a queue pair of this test's own in place of local mode's (other
@@ -407,6 +408,32 @@ describe('lethe dlq --queue notices|export', () => {
     return new Services(target, map, config.auditRetention);
   };
   const quiet = { isTTY: false, write: () => true };
+
+  it('says a DLQ that shows nothing holds messages another reader has out of sight, rather than "empty"', async () => {
+    // Arrange: a private queue pair; its one dead-lettered job taken out of sight, as a killed redrive leaves it
+    const pair = await createQueue(sqs, inject('s3Endpoint'), {
+      ...purgeQueue,
+      localName: `${purgeQueue.localName}-cli-${randomUUID().slice(0, 8)}`,
+    });
+    const services = withQueues({ purgeQueueUrl: pair.url, purgeDlqUrl: pair.dlqUrl });
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: JSON.stringify({ accountId: 'x' }) }),
+    );
+    await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: pair.dlqUrl, VisibilityTimeout: 60, WaitTimeSeconds: 1 }),
+    );
+
+    try {
+      // Act
+      const listed = await listDlq(services, 'purge', 100, quiet);
+
+      // Assert
+      expect(listed).toMatchObject({ messages: [], inFlight: 1 });
+      expect(renderDlqList(listed)).toMatch(/shows nothing now, but holds 1 message that another reader/);
+    } finally {
+      services.close();
+    }
+  });
 
   it.each([
     {
@@ -430,7 +457,7 @@ describe('lethe dlq --queue notices|export', () => {
       }),
     },
   ])(
-    'lists the $queue DLQ with what each job was for and why, then moves it back to its queue',
+    'lists the $queue DLQ with what each job was for and why, moves its jobs back and keeps what no worker can read',
     async (c) => {
       // Arrange: a queue pair like local mode's, two failed jobs and one a worker could not read
       const pair = await createQueue(sqs, inject('s3Endpoint'), {
@@ -473,9 +500,17 @@ describe('lethe dlq --queue notices|export', () => {
         // Act: redrive
         const moved = await redriveDlq(services, c.queue, undefined, quiet);
 
-        // Assert: the DLQ is empty; its queue holds every body as it was, the reason attribute kept
-        expect(moved).toEqual({ queue: c.queue, from: pair.dlqUrl, to: pair.url, moved: 3, failed: 0 });
-        expect((await listDlq(services, c.queue, 100, quiet)).messages).toEqual([]);
+        // Assert: the jobs are back in their queue as they were; the unreadable body stays in the DLQ (moved,
+        // its worker would send it straight back: the redrive would never end) and is reported
+        expect(moved).toEqual({
+          queue: c.queue,
+          from: pair.dlqUrl,
+          to: pair.url,
+          moved: 2,
+          failed: 0,
+          unreadable: 1,
+        });
+        expect(renderRedrive(moved)).toContain('1 message stays in');
         const { Messages = [] } = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: pair.url,
@@ -484,10 +519,10 @@ describe('lethe dlq --queue notices|export', () => {
             MessageAttributeNames: ['All'],
           }),
         );
-        expect(Messages.map((m) => m.Body).sort()).toEqual([...bodies, 'not json'].sort());
-        expect(Messages.find((m) => m.Body === 'not json')?.MessageAttributes?.reason?.StringValue).toBe(
-          'not a job',
-        );
+        expect(Messages.map((m) => m.Body).sort()).toEqual([...bodies].sort());
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        const left = await listDlq(services, c.queue, 100, quiet);
+        expect(left.messages).toEqual([expect.objectContaining({ body: 'not json', reason: 'not a job' })]);
       } finally {
         services.close();
       }

@@ -273,8 +273,8 @@ export const renderDryRun = (r: DryRunReport, now: Date): string => {
 
 export const renderSweep = (r: SweepReport): string =>
   [
-    `Sweep at ${r.at}: ${plural(r.read, 'due-index entry', 'due-index entries')} read, ${plural(r.claimed, 'account')} claimed and their purges enqueued.`,
-    `${plural(r.noticesEnqueued, 'due notice')} sent to the notice queue.`,
+    `Sweep at ${r.at}: ${plural(r.read, 'due-index entry', 'due-index entries')} read, ${plural(r.claimed, 'account')} claimed${r.claimed === 0 ? '.' : `, ${r.claimed === 1 ? 'its purge' : 'their purges'} queued.`}`,
+    `${plural(r.noticesEnqueued, 'due notice')} queued for the notice sender, which sends each that still applies (a reminder past its date does not go; the deletion receipt goes as each purge ends).`,
     ...(r.complete ? [] : ['It stopped before the end of the index; the next sweep continues.']),
   ].join('\n');
 

@@ -162,6 +162,8 @@ export class LetheEnforcement extends Construct {
       .useSubjectKey(subjectKey)
       // Continuations: a purge larger than one invocation re-enqueues itself.
       .useQueue(this.purgeQueue, purgeQueueDefinition)
+      // The deletion receipt's notice, queued as the purge ends rather than at the next sweep.
+      .useQueue(props.noticeQueue, noticeQueueDefinition)
       // A job whose body can never be read goes to the DLQ at once, not after five deliveries.
       .useDeadLetterQueue(this.purgeDlq, purgeQueueDefinition)
       .useDataMapForPurge(config.dataMap)

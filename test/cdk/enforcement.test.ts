@@ -2,7 +2,12 @@ import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { dynamoStores, s3Stores } from '../../functions/core/data-map.ts';
-import { purgeQueue, STACK_OUTPUTS, visibilityTimeoutSeconds } from '../../functions/core/resources.ts';
+import {
+  noticeQueue,
+  purgeQueue,
+  STACK_OUTPUTS,
+  visibilityTimeoutSeconds,
+} from '../../functions/core/resources.ts';
 import { config, type LetheConfig } from '../../lethe.config.ts';
 import { CONTEXT_KEYS, createApp } from '../../lib/app.ts';
 import { prefixPatternOf } from '../../lib/data-map-grants.ts';
@@ -176,11 +181,20 @@ describe('the purge worker', () => {
     expect(resourceOf(purgeWorker).Properties.MemorySize).toBe(512);
   });
 
-  it('may consume and continue on its own queue, and only send to its DLQ', () => {
+  it('may consume and continue on its own queue, and only send to its DLQ and the notice queue', () => {
     const sqs = workerGrants.filter((g) => g.action.startsWith('sqs:'));
     expect(new Set(sqs.map((g) => JSON.stringify(g.resource)))).toEqual(
-      new Set([JSON.stringify(arnOf(enforcement.purgeQueue)), JSON.stringify(arnOf(enforcement.purgeDlq))]),
+      new Set([
+        JSON.stringify(arnOf(enforcement.purgeQueue)),
+        JSON.stringify(arnOf(enforcement.purgeDlq)),
+        JSON.stringify(arnOf(stateless.notices.queue)),
+      ]),
     );
+    // The deletion receipt's notice, queued as the purge ends: SendMessage there, nothing more.
+    expect(actionsOn(workerGrants, arnOf(stateless.notices.queue))).toEqual(['sqs:SendMessage']);
+    expect(resourceOf(purgeWorker).Properties.Environment).toMatchObject({
+      Variables: { [noticeQueue.env]: refOf(stateless.notices.queue) },
+    });
     // An unreadable job goes to the DLQ at once: SendMessage there, nothing more.
     expect(actionsOn(workerGrants, arnOf(enforcement.purgeDlq))).toEqual(['sqs:SendMessage']);
     expect(actionsOn(workerGrants, arnOf(enforcement.purgeQueue))).toEqual([

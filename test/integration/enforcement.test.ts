@@ -600,7 +600,7 @@ describe('lethe sweep --yes', () => {
   const mailTo = async (accountId: string) =>
     (await sentMail()).filter((m) => m.destination.to.includes(`${accountId}@example.com`));
 
-  it('sends the notices it finds due, as the scheduled sweep does: the reminder, then the receipt after the purge', async () => {
+  it('sends the notices it finds due, as the scheduled sweep does: the reminder, then the receipt as the purge ends', async () => {
     // Arrange: a deactivated account whose 7-day reminder is due (its date two days ahead)
     const { id, counts } = await seedAccount('cli-sweep');
     purgedIds.push(id);
@@ -640,17 +640,26 @@ describe('lethe sweep --yes', () => {
     expect((await readRecord(reminderKey))?.state).toBe('SENT');
     expect((await readRecord(id))?.status).toBe('DEACTIVATED');
 
-    // Act: the date passes; a sweep by hand claims and the worker purges; the next sweep by hand finds the receipt due
+    // Act: the date passes; a sweep by hand claims, the worker purges, the sender drains: no other sweep
     await backdate(id);
     const second = await sweepByHand();
     await enforcement.drainPurgeQueue();
-    const third = await sweepByHand();
     await enforcement.drainNoticeQueue();
 
-    // Assert: purged, and the user told so by email (before, a hand sweep purged with no email at all)
+    // Assert: purged, and the user told so by email at once: the worker queued the receipt as the purge
+    // ended (before, a hand sweep purged with no email at all, and then the receipt waited for a sweep)
     expect(second.claimed).toBeGreaterThanOrEqual(1);
     expect(await remaining(id)).toEqual(nothing(counts));
-    expect(third.noticesEnqueued).toBeGreaterThanOrEqual(1);
     expect((await mailTo(id)).map((m) => m.subject)).toContain('Your Lethe Demo account has been deleted');
+    expect((await readRecord(noticeKey(subject(id), 'final', 'purged')))?.state).toBe('SENT');
+
+    // Act: a later sweep by hand (the scheduled one would run too)
+    await sweepByHand();
+    await enforcement.drainNoticeQueue();
+
+    // Assert: it finds nothing more to send: one receipt (I4)
+    expect(
+      (await mailTo(id)).filter((m) => m.subject === 'Your Lethe Demo account has been deleted'),
+    ).toHaveLength(1);
   });
 });

@@ -288,7 +288,7 @@ describe('counts in English', () => {
     expect([plural(1, 'entry', 'entries'), plural(3, 'entry', 'entries')]).toEqual(['1 entry', '3 entries']);
   });
 
-  it('says "1 due-index entry read, 1 account claimed" after a sweep by hand', () => {
+  it('says "1 due-index entry read, 1 account claimed, its purge queued" after a sweep by hand', () => {
     const line = renderSweep({
       dryRun: false,
       at: at(0),
@@ -298,9 +298,32 @@ describe('counts in English', () => {
       noticesEnqueued: 1,
     });
     expect(line.split('\n').slice(0, 2)).toEqual([
-      `Sweep at ${at(0)}: 1 due-index entry read, 1 account claimed and their purges enqueued.`,
-      '1 due notice sent to the notice queue.',
+      `Sweep at ${at(0)}: 1 due-index entry read, 1 account claimed, its purge queued.`,
+      '1 due notice queued for the notice sender, which sends each that still applies (a reminder past its date does not go; the deletion receipt goes as each purge ends).',
     ]);
+  });
+
+  it('does not promise purges or mail a sweep did not start', () => {
+    const text = renderSweep({
+      dryRun: false,
+      at: at(0),
+      read: 0,
+      claimed: 0,
+      complete: true,
+      noticesEnqueued: 0,
+    });
+    expect(text.split('\n')[0]).toBe(`Sweep at ${at(0)}: 0 due-index entries read, 0 accounts claimed.`);
+    expect(text).toContain('0 due notices queued');
+    expect(
+      renderSweep({
+        dryRun: false,
+        at: at(0),
+        read: 3,
+        claimed: 2,
+        complete: true,
+        noticesEnqueued: 0,
+      }).split('\n')[0],
+    ).toBe(`Sweep at ${at(0)}: 3 due-index entries read, 2 accounts claimed, their purges queued.`);
   });
 });
 

@@ -61,7 +61,9 @@ const inLanes = async <T>(items: readonly T[], lanes: number, work: (item: T) =>
 
 const benchStarted = performance.now();
 const loadAtStart = os.loadavg()[0] ?? 0;
-const [port, dynamodbPort, sesPort, sqsS3Port] = (await distinctFreePorts(4)) as [
+// Every stand-in on a port of the bench's own: never local mode's defaults, which `npm start` may hold.
+const [port, dynamodbPort, sesPort, sqsS3Port, cognitoPort] = (await distinctFreePorts(5)) as [
+  number,
   number,
   number,
   number,
@@ -72,7 +74,7 @@ process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 log(`starting stand-ins: DynamoDB Local on ${dynamodbPort}, SQS/S3 on ${sqsS3Port}`);
 const app = await startLocalApp(
   // Local mode's defaults, on ports of the bench's own, with no demo accounts of its own.
-  { ...readSettings({}), port, seedAccounts: 0, dynamodbPort, sesPort, sqsS3Port },
+  { ...readSettings({}), port, seedAccounts: 0, dynamodbPort, sesPort, sqsS3Port, cognitoPort },
   { keyDir, enforcement: false },
 );
 

@@ -304,12 +304,25 @@ export const renderDlqList = (r: DlqListReport): string => {
       ? `showing ${r.messages.length} of about ${r.approximateCount}`
       : plural(r.messages.length, 'message');
   const option = r.queue === 'purge' ? '' : ` --queue ${r.queue}`;
+  const jobs = r.messages.filter((m) => m.body === undefined).length;
+  const unreadable = r.messages.length - jobs;
+  const queue = r.queue === 'notices' ? 'notice' : r.queue;
   return [
     `${name}: ${shown}`,
     '',
     table(['MESSAGE ID', 'JOB', 'LOG ID', 'SENT', 'FIRST RECEIVED', 'RECEIVES', 'REASON'], rows, [5]),
     '',
-    `Move them back to the ${r.queue === 'notices' ? 'notice' : r.queue} queue with: lethe dlq redrive${option}`,
+    ...(jobs > 0
+      ? [
+          `Move ${jobs === 1 ? 'the job' : 'the jobs'} back to the ${queue} queue with: lethe dlq redrive${option}`,
+        ]
+      : []),
+    ...(unreadable > 0
+      ? [
+          `${plural(unreadable, 'message')} no worker can read ${unreadable === 1 ? 'stays' : 'stay'} in the DLQ on a redrive (moved back, ${unreadable === 1 ? 'it' : 'they'} would return at once): find who sent ${unreadable === 1 ? 'it' : 'them'}, then delete ${unreadable === 1 ? 'it' : 'them'} with SQS DeleteMessage (the console, in AWS).`,
+        ]
+      : []),
+    'RECEIVES counts every receive, listings included: each lethe dlq list adds one.',
   ].join('\n');
 };
 
@@ -318,7 +331,7 @@ export const renderRedrive = (r: RedriveReport): string => {
   const to = queueName(r.to);
   const unreadable = r.unreadable
     ? [
-        `${plural(r.unreadable, 'message')} ${r.unreadable === 1 ? 'stays' : 'stay'} in ${from}: not a ${r.queue === 'notices' ? 'notice' : r.queue} job its worker can read, ${r.unreadable === 1 ? 'it' : 'they'} would come straight back. 'lethe dlq list${r.queue === 'purge' ? '' : ` --queue ${r.queue}`}' shows ${r.unreadable === 1 ? 'its body' : 'their bodies'}; delete ${r.unreadable === 1 ? 'it' : 'them'} in the SQS console once you know where ${r.unreadable === 1 ? 'it' : 'they'} came from.`,
+        `${plural(r.unreadable, 'message')} ${r.unreadable === 1 ? 'stays' : 'stay'} in ${from}: not a ${r.queue === 'notices' ? 'notice' : r.queue} job its worker can read, ${r.unreadable === 1 ? 'it' : 'they'} would come straight back. 'lethe dlq list${r.queue === 'purge' ? '' : ` --queue ${r.queue}`}' shows ${r.unreadable === 1 ? 'its body' : 'their bodies'}; once you know where ${r.unreadable === 1 ? 'it' : 'they'} came from, delete ${r.unreadable === 1 ? 'it' : 'them'} with SQS DeleteMessage (the console, in AWS).`,
       ]
     : [];
   if (r.moved === 0 && r.failed === 0) {

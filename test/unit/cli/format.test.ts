@@ -354,7 +354,12 @@ describe('the DLQ', () => {
     expect(text.split('\n')[0]).toBe('lethe-purge-dlq: showing 1 of about 40');
     expect(text).toContain('m-1         (not a purge job: "garbage")');
     expect(text).toMatch(/6 +not a purge job/);
-    expect(text.split('\n').at(-1)).toBe('Move them back to the purge queue with: lethe dlq redrive');
+    // Only an unreadable body: no redrive offered for it, but how to be rid of it
+    expect(text).not.toContain('lethe dlq redrive');
+    expect(text).toContain('1 message no worker can read stays in the DLQ on a redrive');
+    expect(text.split('\n').at(-1)).toBe(
+      'RECEIVES counts every receive, listings included: each lethe dlq list adds one.',
+    );
   });
 
   it('names a notice job by its kind, and how to redrive the notice DLQ', () => {
@@ -366,8 +371,19 @@ describe('the DLQ', () => {
     });
 
     expect(text).toContain('m-2         notice reminder-P7D');
-    expect(text.split('\n').at(-1)).toBe(
-      'Move them back to the notice queue with: lethe dlq redrive --queue notices',
+    expect(text.split('\n').at(-2)).toBe(
+      'Move the job back to the notice queue with: lethe dlq redrive --queue notices',
+    );
+    expect(text).not.toContain('no worker can read');
+  });
+
+  it('reports an unreadable message that a redrive left in the DLQ, and how to be rid of it', () => {
+    const to = url.replace('-dlq', '');
+    expect(renderRedrive({ queue: 'purge', from: url, to, moved: 2, failed: 0, unreadable: 1 })).toBe(
+      [
+        'Moved 2 messages from lethe-purge-dlq to lethe-purge.',
+        "1 message stays in lethe-purge-dlq: not a purge job its worker can read, it would come straight back. 'lethe dlq list' shows its body; once you know where it came from, delete it with SQS DeleteMessage (the console, in AWS).",
+      ].join('\n'),
     );
   });
 

@@ -192,7 +192,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     saved: SavedProgress,
     next: PurgeProgress,
     leaseUntil: string,
-    event?: AuditEvent,
+    events: readonly AuditEvent[] = [],
   ): Promise<boolean> {
     const update = {
       TableName: this.tableName,
@@ -211,9 +211,11 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     };
     // A store finished: its audit event is written with the checkpoint that records it.
     return applied(() =>
-      event
+      events.length > 0
         ? this.client.send(
-            new TransactWriteCommand({ TransactItems: [{ Update: update }, { Put: this.audit.put(event) }] }),
+            new TransactWriteCommand({
+              TransactItems: [{ Update: update }, ...events.map((e) => ({ Put: this.audit.put(e) }))],
+            }),
           )
         : this.client.send(new UpdateCommand(update)),
     );
@@ -286,7 +288,13 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
     ];
   }
 
-  async complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean> {
+  async complete(
+    accountId: string,
+    runId: string,
+    saved: SavedProgress,
+    receipt: Receipt,
+    events: readonly AuditEvent[] = [],
+  ): Promise<boolean> {
     const subject = this.audit.subjectOf(accountId);
     // I6: the user's words in the trail go before the record does (a retry erases what is left).
     await this.audit.eraseUserReasons(subject);
@@ -317,6 +325,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
                 Item: { accountId: tombstoneKey(subject), status: 'PURGED', purgedAt: receipt.finishedAt },
               },
             },
+            ...events.map((e) => ({ Put: this.audit.put(e) })),
             { Put: this.audit.putReceipt(subject, receipt) },
             { Put: this.audit.put({ subject, at: receipt.finishedAt, kind: 'purged', actor: 'system' }) },
             {

@@ -133,17 +133,29 @@ export interface PurgeClaims {
   ): Promise<SavedProgress | 'busy' | undefined>;
   /** Lets go of the account, so a continuation or a retry can start at once. */
   release(accountId: string, runId: string): Promise<void>;
-  /** Saves progress and extends the lease; false if this run no longer holds the account. */
+  /**
+   * Saves progress and extends the lease, with the audit events of the stores it records as done (in
+   * the same write); false if this run no longer holds the account.
+   */
   saveProgress(
     accountId: string,
     runId: string,
     saved: SavedProgress,
     next: PurgeProgress,
     leaseUntil: string,
-    event?: AuditEvent,
+    events?: readonly AuditEvent[],
   ): Promise<boolean>;
-  /** PURGING → PURGED: the record becomes a tombstone keyed by subject, with the receipt (I6). */
-  complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt): Promise<boolean>;
+  /**
+   * PURGING → PURGED: the record becomes a tombstone keyed by subject, with the receipt (I6) and the
+   * audit events of stores done since the last save.
+   */
+  complete(
+    accountId: string,
+    runId: string,
+    saved: SavedProgress,
+    receipt: Receipt,
+    events?: readonly AuditEvent[],
+  ): Promise<boolean>;
   event(accountId: string, at: string, kind: AuditEvent['kind'], extra?: Partial<AuditEvent>): AuditEvent;
   /**
    * Keeps the address the deletion receipt goes to, on the account's own

@@ -5,6 +5,7 @@
  * every store is empty it swaps the record for a tombstone and the receipt.
  */
 import { randomUUID } from 'node:crypto';
+import type { AuditEvent } from '../core/audit.ts';
 import { requestIdOf } from '../core/confirmations.ts';
 import type { DataMap, ProfileReader } from '../core/data-map.ts';
 import { parseDuration } from '../core/duration.ts';
@@ -54,6 +55,8 @@ export interface PurgeOptions {
 }
 
 const MAX_RUN_MS = 15 * 60_000;
+/** At most this many stores' events ride on one write: a transaction holds 100 items, the completion's own among them. */
+const MAX_DEFERRED_EVENTS = 20;
 
 export type PurgeOutcome = 'purged' | 'continued' | 'not-purging' | 'superseded';
 
@@ -139,6 +142,12 @@ const run = async (
   if (!settled) return { outcome: 'superseded', pages: 0 };
   let saved = settled;
   let pages = 0;
+  /**
+   * Audit events of stores found empty and left unsaved: they go with the next write (a save or the
+   * completion). A store with nothing to delete and no side effect needs no checkpoint of its own: a run
+   * that dies first reads it again, finds it empty again, and says so then.
+   */
+  let deferred: AuditEvent[] = [];
   for (;;) {
     const now = deps.now().toISOString();
     const leaseUntil = leaseFrom(now);
@@ -153,7 +162,7 @@ const run = async (
         options.backupWindowMs,
         options.sla,
       );
-      const done = await deps.claims.complete(accountId, runId, saved, receipt);
+      const done = await deps.claims.complete(accountId, runId, saved, receipt, deferred);
       if (done) recordCompleted(metricsOf(deps), receipt);
       return { outcome: done ? 'purged' : 'superseded', pages };
     }
@@ -185,10 +194,11 @@ const run = async (
       let announced = 0;
       const announce = async (keys: readonly string[]) => {
         const pending = announcePage(saved.progress, store, keys);
-        if (!(await deps.claims.saveProgress(accountId, runId, saved, pending, leaseUntil))) {
+        if (!(await deps.claims.saveProgress(accountId, runId, saved, pending, leaseUntil, deferred))) {
           throw new Superseded();
         }
         saved = { progress: pending, version: saved.version + 1 };
+        deferred = [];
         announced += keys.length;
       };
       let page: Awaited<ReturnType<StorePurger['purgePage']>>;
@@ -204,16 +214,27 @@ const run = async (
     }
     pages += 1;
     const finishedStore = next.target > saved.progress.target;
-    const event = finishedStore
-      ? deps.claims.event(accountId, now, 'target-done', {
-          target: store.name,
-          count: next.counts[store.name] ?? 0,
-        })
-      : undefined;
-    if (!(await deps.claims.saveProgress(accountId, runId, saved, next, leaseUntil, event))) {
+    const events = finishedStore
+      ? [
+          ...deferred,
+          deps.claims.event(accountId, now, 'target-done', {
+            target: store.name,
+            count: next.counts[store.name] ?? 0,
+          }),
+        ]
+      : deferred;
+    // Found empty at once (no item, no request sent, nothing pending): its event waits for the next write.
+    const empty = store.kind !== 'processor' && finishedStore && (next.counts[store.name] ?? 0) === 0;
+    if (empty && !next.pending && events.length <= MAX_DEFERRED_EVENTS) {
+      deferred = events;
+      saved = { progress: next, version: saved.version };
+      continue;
+    }
+    if (!(await deps.claims.saveProgress(accountId, runId, saved, next, leaseUntil, events))) {
       // Another delivery of this job saved first; it carries on from its own checkpoint.
       return { outcome: 'superseded', pages };
     }
     saved = { progress: next, version: saved.version + 1 };
+    deferred = [];
   }
 };

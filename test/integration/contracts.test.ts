@@ -28,6 +28,7 @@ const state = new DynamoPurgeState(doc, table, audit, outbox);
 
 purgeClaimsContract('DynamoPurgeState', () => ({
   state,
+  trail: (accountId) => audit.trail(accountId),
   deactivated: async (accountId, purgeAfter, options = {}) => {
     await doc.send(
       new PutCommand({

@@ -101,20 +101,27 @@ export class FakeAccountsState implements DueIndex, PurgeClaims {
     saved: SavedProgress,
     next: PurgeProgress,
     leaseUntil: string,
-    event?: AuditEvent,
+    events: readonly AuditEvent[] = [],
   ) {
     const r = this.records.get(accountId);
     if (r?.status !== 'PURGING' || r.version !== saved.version || r.runId !== runId) return false;
     Object.assign(r, { progress: next, version: saved.version + 1, leaseUntil });
-    if (event) this.events.push(event);
+    this.events.push(...events);
     return true;
   }
 
-  async complete(accountId: string, runId: string, saved: SavedProgress, receipt: Receipt) {
+  async complete(
+    accountId: string,
+    runId: string,
+    saved: SavedProgress,
+    receipt: Receipt,
+    events: readonly AuditEvent[] = [],
+  ) {
     const r = this.records.get(accountId);
     if (r?.status !== 'PURGING' || r.version !== saved.version || r.runId !== runId) return false;
     this.records.set(accountId, { accountId, status: 'PURGED' });
     this.receipts.set(accountId, receipt);
+    this.events.push(...events);
     this.events.push(this.event(accountId, receipt.finishedAt, 'purged'));
     return true;
   }

@@ -15,6 +15,8 @@ export interface ClaimsHarness {
   readonly state: PurgeClaims & DueIndex;
   /** A DEACTIVATED record as a deactivation writes it: due at `purgeAfter`, in the due index unless held. */
   deactivated(accountId: string, purgeAfter: string, options?: { legalHold?: boolean }): Promise<void>;
+  /** The account's audit events as written, in any order. */
+  trail(accountId: string): Promise<readonly { readonly kind: string; readonly target?: string }[]>;
 }
 
 const NOW = '2027-01-01T00:00:00.000Z';
@@ -125,7 +127,7 @@ export const purgeClaimsContract = (name: string, harness: () => Promise<ClaimsH
         { progress: next, version: 1 },
         { ...next, target: 1 },
         LEASE,
-        state.event(a, NOW, 'target-done', { target: 'content', count: 3 }),
+        [state.event(a, NOW, 'target-done', { target: 'content', count: 3 })],
       );
       await state.release(a, 'run-1');
 
@@ -157,6 +159,42 @@ export const purgeClaimsContract = (name: string, harness: () => Promise<ClaimsH
       expect([stale, byOther, done]).toEqual([false, false, true]);
       expect(await state.start(a, 'run-3', LATER, LEASE)).toBeUndefined();
       expect(await state.claim(a, LATER, LEASE, startPurge(LATER))).toBe(false);
+    });
+
+    it('writes every audit event given with a save or the completion, with it and only if it applies', async () => {
+      // Arrange
+      const { state, deactivated, trail } = await harness();
+      const a = id('events');
+      await deactivated(a, PAST);
+      await state.claim(a, NOW, LEASE, startPurge(NOW));
+      const saved = await state.start(a, 'run-1', NOW, LEASE);
+      if (typeof saved !== 'object') throw new Error('the run did not start');
+      const done = (target: string) => state.event(a, NOW, 'target-done', { target, count: 0 });
+
+      // Act: two stores done in one save, a refused save, then one more with the completion
+      const saveTwo = await state.saveProgress(a, 'run-1', saved, { ...saved.progress, target: 2 }, LEASE, [
+        done('content'),
+        done('uploads'),
+      ]);
+      const refused = await state.saveProgress(a, 'run-1', saved, saved.progress, LEASE, [done('refused')]);
+      const completed = await state.complete(
+        a,
+        'run-1',
+        { progress: { ...saved.progress, target: 2 }, version: 1 },
+        receiptFor(state.event(a, NOW, 'purged').subject),
+        [done('exports')],
+      );
+
+      // Assert
+      expect([saveTwo, refused, completed]).toEqual([true, false, true]);
+      const written = await trail(a);
+      expect(
+        written
+          .filter((e) => e.kind === 'target-done')
+          .map((e) => e.target)
+          .sort(),
+      ).toEqual(['content', 'exports', 'uploads']);
+      expect(written.filter((e) => e.kind === 'purged')).toHaveLength(1);
     });
 
     it('lists the due, unheld accounts of a shard, oldest first, a page at a time', async () => {

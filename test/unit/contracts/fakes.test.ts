@@ -8,6 +8,8 @@ purgeClaimsContract('FakeAccountsState', () => {
   const state = new FakeAccountsState();
   return {
     state,
+    trail: async (accountId) =>
+      state.events.filter((e) => e.subject === state.event(accountId, '', 'purged').subject),
     deactivated: async (accountId, purgeAfter, options = {}) => {
       state.records.set(accountId, {
         accountId,

@@ -132,6 +132,69 @@ describe('purgeAccount', () => {
     expect(stored?.map((t) => t.deleted)).toEqual(stored?.map(() => 35));
   });
 
+  describe('a store found empty', () => {
+    /** Every save's audit events (by store) and whether it also saved a page's keys as pending. */
+    const recordWrites = () => {
+      const writes: { events: string[]; pending: boolean }[] = [];
+      const save = state.saveProgress.bind(state);
+      state.saveProgress = async (accountId, runId, saved, next, leaseUntil, events = []) => {
+        writes.push({ events: events.map((e) => e.target ?? ''), pending: next.pending !== undefined });
+        return save(accountId, runId, saved, next, leaseUntil, events);
+      };
+      return writes;
+    };
+    const doneEvents = (target: string) =>
+      state.events.filter((e) => e.kind === 'target-done' && e.target === target);
+
+    it('gets no write of its own: its event rides on the next one, and every store still has exactly one', async () => {
+      // Arrange: this account has nothing in sessions, thumbnails or profiles (the last store)
+      claimed('a');
+      stores.seed(map, 'a', 5);
+      for (const name of ['sessions', 'thumbnails', 'profiles']) stores.items.delete(`${name}/a`);
+      const writes = recordWrites();
+
+      // Act
+      const { outcome } = await purgeAccount(deps(), 'a', options);
+
+      // Assert: one event per store, counts of 0 for the empty ones
+      expect(outcome).toBe('purged');
+      for (const store of map.stores) expect(doneEvents(store.name)).toHaveLength(1);
+      expect(['sessions', 'thumbnails', 'profiles'].map((name) => doneEvents(name)[0]?.count)).toEqual([
+        0, 0, 0,
+      ]);
+      // ... each written with the next store's first page (its keys saved as pending), the last with the completion
+      expect(writes.filter((w) => w.events.includes('sessions'))).toEqual([
+        { events: ['sessions'], pending: true },
+      ]);
+      expect(writes.filter((w) => w.events.includes('thumbnails'))).toEqual([
+        { events: ['thumbnails'], pending: true },
+      ]);
+      expect(writes.some((w) => w.events.includes('profiles'))).toBe(false);
+      expect(state.receipts.get('a')?.targets.find((t) => t.name === 'profiles')?.deleted).toBe(0);
+    });
+
+    it('is read again after a crash before the next write, and its event written once', async () => {
+      // Arrange: sessions empty; the worker dies on the page after it (usage-events' first), before any write
+      claimed('a');
+      stores.seed(map, 'a', 5);
+      stores.items.delete('sessions/a');
+      stores.crashOnPage = 4; // content: 2 pages (5 items, then the empty read), sessions: 1, usage-events: the 4th
+      await expect(purgeAccount(deps(), 'a', options)).rejects.toThrow('worker crashed');
+      expect(doneEvents('sessions')).toEqual([]);
+
+      // Act
+      const { outcome } = await purgeAccount(deps(), 'a', options);
+
+      // Assert
+      expect(outcome).toBe('purged');
+      expect(doneEvents('sessions')).toHaveLength(1);
+      const stored = state.receipts.get('a')?.targets.filter((t) => t.kind !== 'processor');
+      expect(stored?.map((t) => [t.name, t.deleted])).toEqual(
+        stored?.map((t) => [t.name, t.name === 'sessions' ? 0 : 5]),
+      );
+    });
+  });
+
   it('lets only one of two concurrent deliveries carry on (versioned checkpoints)', async () => {
     claimed('a');
     stores.seed(map, 'a', 30);

@@ -143,9 +143,11 @@ const run = async (
   let saved = settled;
   let pages = 0;
   /**
-   * Audit events of stores found empty and left unsaved: they go with the next write (a save or the
-   * completion). A store with nothing to delete and no side effect needs no checkpoint of its own: a run
-   * that dies first reads it again, finds it empty again, and says so then.
+   * Audit events of stores finished but not yet saved as done: they go with the next write (the next
+   * store's first pending page, a checkpoint, or the completion). A store's finishing checkpoint adds
+   * nothing a crash would lose when every item it deleted was saved as pending first: a run that dies
+   * before the next write settles those keys (counting each once), reads the store again, finds it empty,
+   * and says so then. One write a store fewer; a store found empty at once needs none at all.
    */
   let deferred: AuditEvent[] = [];
   for (;;) {
@@ -175,6 +177,8 @@ const run = async (
     }
     // 4. One page of the current store, then save where we are.
     let next: typeof saved.progress;
+    /** Items the store reports deleted that were never saved as pending: only a checkpoint counts them. */
+    let unannounced = 0;
     if (store.kind === 'processor') {
       const deadline = new Date(Date.parse(now) + parseDuration(store.deadline)).toISOString();
       // Owed before asked: a processor that confirms at once finds its confirmation expected.
@@ -210,7 +214,8 @@ const run = async (
       }
       if (page.deleted > 0) metricsOf(deps).record('itemsDeleted', page.deleted, { store: store.name });
       // The pending keys are counted as they settle; anything deleted unannounced, as the store reports it.
-      next = afterPage(saved.progress, store, Math.max(0, page.deleted - announced), page.cursor);
+      unannounced = Math.max(0, page.deleted - announced);
+      next = afterPage(saved.progress, store, unannounced, page.cursor);
     }
     pages += 1;
     const finishedStore = next.target > saved.progress.target;
@@ -223,9 +228,9 @@ const run = async (
           }),
         ]
       : deferred;
-    // Found empty at once (no item, no request sent, nothing pending): its event waits for the next write.
-    const empty = store.kind !== 'processor' && finishedStore && (next.counts[store.name] ?? 0) === 0;
-    if (empty && !next.pending && events.length <= MAX_DEFERRED_EVENTS) {
+    // A store done with every deletion saved as pending first (or none at all): its event waits for the next write.
+    const settledByPending = store.kind !== 'processor' && finishedStore && unannounced === 0;
+    if (settledByPending && events.length <= MAX_DEFERRED_EVENTS) {
       deferred = events;
       saved = { progress: next, version: saved.version };
       continue;

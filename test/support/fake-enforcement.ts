@@ -156,6 +156,11 @@ export class FakeStores implements StorePurger {
   crashOnPage?: number;
   /** Throw on this page number once its items are deleted: a crash between the delete and the checkpoint. */
   crashAfterDeleteOnPage?: number;
+  /**
+   * The last page with items also says the store is done, as DynamoPurger does (its proof-of-empty read in
+   * the same call); otherwise a store is done only on a page that finds nothing.
+   */
+  lastPageFinishes = false;
 
   constructor(private readonly pageSize = 10) {}
 
@@ -187,7 +192,8 @@ export class FakeStores implements StorePurger {
     if (announce && page.length > 0) await announce(page);
     items.splice(0, page.length);
     if (this.crashAfterDeleteOnPage === this.pages) throw new Error('worker crashed after its delete');
-    return page.length === 0 ? { deleted: 0 } : { deleted: page.length, cursor: 'more' };
+    if (page.length === 0 || (this.lastPageFinishes && items.length === 0)) return { deleted: page.length };
+    return { deleted: page.length, cursor: 'more' };
   }
 
   async deleteAnnounced(store: Store, accountId: string, keys: readonly string[]): Promise<void> {

@@ -132,7 +132,7 @@ describe('purgeAccount', () => {
     expect(stored?.map((t) => t.deleted)).toEqual(stored?.map(() => 35));
   });
 
-  describe('a store found empty', () => {
+  describe("a store's finishing checkpoint", () => {
     /** Every save's audit events (by store) and whether it also saved a page's keys as pending. */
     const recordWrites = () => {
       const writes: { events: string[]; pending: boolean }[] = [];
@@ -145,8 +145,9 @@ describe('purgeAccount', () => {
     };
     const doneEvents = (target: string) =>
       state.events.filter((e) => e.kind === 'target-done' && e.target === target);
+    const processors = new Set(map.stores.filter((s) => s.kind === 'processor').map((s) => s.name));
 
-    it('gets no write of its own: its event rides on the next one, and every store still has exactly one', async () => {
+    it('is never a write of its own: each event rides on the next write, and every store has exactly one', async () => {
       // Arrange: this account has nothing in sessions, thumbnails or profiles (the last store)
       claimed('a');
       stores.seed(map, 'a', 5);
@@ -162,15 +163,39 @@ describe('purgeAccount', () => {
       expect(['sessions', 'thumbnails', 'profiles'].map((name) => doneEvents(name)[0]?.count)).toEqual([
         0, 0, 0,
       ]);
-      // ... each written with the next store's first page (its keys saved as pending), the last with the completion
+      expect(doneEvents('content')[0]?.count).toBe(5);
+      // ... each written with a page's pending keys or a processor's request, the last with the completion
+      for (const write of writes.filter((w) => w.events.length > 0)) {
+        expect(write.pending || write.events.some((name) => processors.has(name))).toBe(true);
+      }
       expect(writes.filter((w) => w.events.includes('sessions'))).toEqual([
-        { events: ['sessions'], pending: true },
-      ]);
-      expect(writes.filter((w) => w.events.includes('thumbnails'))).toEqual([
-        { events: ['thumbnails'], pending: true },
+        { events: ['content', 'sessions'], pending: true },
       ]);
       expect(writes.some((w) => w.events.includes('profiles'))).toBe(false);
       expect(state.receipts.get('a')?.targets.find((t) => t.name === 'profiles')?.deleted).toBe(0);
+    });
+
+    it("counts exactly when the worker dies after a store's last delete, before the next write", async () => {
+      // Arrange: each store done in one call (its last page says so); the worker dies on the second store's
+      // page, before it saves anything: the first store's keys are still pending, its count never saved
+      claimed('a');
+      stores.seed(map, 'a', 5);
+      stores.lastPageFinishes = true;
+      stores.crashOnPage = 2;
+      const [first] = purgeOrder(map);
+      await expect(purgeAccount(deps(), 'a', options)).rejects.toThrow('worker crashed');
+      expect(state.records.get('a')?.progress).toMatchObject({ target: 0, counts: {} });
+      expect(state.records.get('a')?.progress?.pending?.keys).toHaveLength(5);
+
+      // Act
+      stores.crashOnPage = undefined;
+      const { outcome } = await purgeAccount(deps(), 'a', options);
+
+      // Assert: 5 in every store, the first counted once (settled from its pending keys), one event each
+      expect(outcome).toBe('purged');
+      const stored = state.receipts.get('a')?.targets.filter((t) => t.kind !== 'processor');
+      expect(stored?.map((t) => t.deleted)).toEqual(stored?.map(() => 5));
+      expect(doneEvents(first?.name ?? '')).toEqual([expect.objectContaining({ count: 5 })]);
     });
 
     it('is read again after a crash before the next write, and its event written once', async () => {

@@ -83,8 +83,24 @@ export const retentionLine = (run: CategoryRun): string =>
 
 export const startEnforcement = async (options: EnforcementOptions): Promise<Enforcement> => {
   const { doc, map, purgeQueue, subjectKey } = options;
-  const log = options.log ?? (() => undefined);
+  const write = options.log ?? (() => undefined);
   const warn = options.warn ?? ((line: string) => console.error(line));
+  /**
+   * While a sweep runs, what the queue pollers report of the jobs it queued (a notice sent, a purge done)
+   * waits for the sweep's own lines, so the log reads in order: "2 notices due", then "sent".
+   */
+  let held: string[] | undefined;
+  const log = (line: string) => (held ? held.push(line) : write(line));
+  const holdingLines = async <T>(work: () => Promise<T>): Promise<T> => {
+    held ??= [];
+    try {
+      return await work();
+    } finally {
+      const lines = held ?? [];
+      held = undefined;
+      for (const line of lines) write(line);
+    }
+  };
   // Not imported at the top: the handlers build their logger and clients from env at first import.
   const withRetention = options.retention ?? true;
   const [sweeper, purgeWorker, noticeSender, retention, sesEvents] = await Promise.all([
@@ -169,18 +185,21 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
   /** The sweep's lines, as soon as it is done: its purges may finish before a retention run does. */
   const reportSweep = (result: SweepResult & { noticesEnqueued: number }, ms: number) => {
     if (result.noticesEnqueued > 0) {
-      log(`sweep: ${plural(result.noticesEnqueued, 'notice')} due, queued to send`);
+      write(`sweep: ${plural(result.noticesEnqueued, 'notice')} due, queued to send`);
     }
     if (result.claimed === 0 && result.complete) return;
     const rest = result.complete ? '' : '; more are due, left for the next sweep';
-    log(`sweep: claimed ${result.claimed} of ${plural(result.read, 'due account')} (${ms} ms)${rest}`);
+    write(`sweep: claimed ${result.claimed} of ${plural(result.read, 'due account')} (${ms} ms)${rest}`);
   };
 
   // The sweeper, then the retention sweeper: in AWS two functions on the same schedule.
   const sweepAndExpire = async (event: ScheduledEvent, context: Context): Promise<LocalSweepResult> => {
     const started = Date.now();
-    const swept = await sweeper.handler(event, context);
-    reportSweep(swept, Date.now() - started);
+    const swept = await holdingLines(async () => {
+      const result = await sweeper.handler(event, context);
+      reportSweep(result, Date.now() - started);
+      return result;
+    });
     if (!retention) return swept;
     const { runs } = await retention.handler(event, context);
     for (const run of runs) {

@@ -411,6 +411,43 @@ describe('the enforcement loop', () => {
     ]);
   });
 
+  it("prints a sweep's own lines before what its jobs did, though the pollers run meanwhile", async () => {
+    // Arrange: an account deactivated now, whose deactivation notice the next sweep queues
+    const { id } = await seedAccount('order');
+    purgedIds.push(id);
+    const lines: string[] = [];
+    const loop = await startEnforcement({
+      sqs,
+      doc,
+      map,
+      purgeQueue: fileQueue,
+      noticeQueue: fileNoticeQueue,
+      subjectKey: process.env.LETHE_SUBJECT_KEY ?? '',
+      sweepIntervalMs: 300,
+      retention: false,
+      log: (line) => lines.push(line),
+      warn: (line) => lines.push(`WARN ${line}`),
+    });
+    const sent = (line: string) => /^notice deactivated to .+: sent$/.test(line);
+
+    // Act
+    try {
+      const response = await call(`/v1/accounts/${id}/deactivate`, {
+        method: 'POST',
+        token: await tokenFor(id),
+      });
+      expect(response.status).toBe(202);
+      await eventually(async () => (lines.some(sent) ? true : undefined), 15_000, 'the notice to go out');
+    } finally {
+      await loop.stop();
+    }
+
+    // Assert: "N notices due" first, then the sender's "sent" (the sender used to answer before the sweep did)
+    const due = lines.findIndex((line) => / notices? due, queued to send$/.test(line));
+    expect(due).toBeGreaterThanOrEqual(0);
+    expect(due).toBeLessThan(lines.findIndex(sent));
+  });
+
   it('leaves the purge of a deactivated account that is not yet due alone (I2)', async () => {
     const { id, counts } = await seedAccount('not-due');
     await call(`/v1/accounts/${id}/deactivate`, { method: 'POST', token: await tokenFor(id) });

@@ -53,6 +53,7 @@ const childEnv = {
 
 interface Result {
   id: string;
+  outfile: string;
   kb: number;
   times: number[];
   error?: string;
@@ -99,26 +100,19 @@ try {
   const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { context: object };
   createApp({ appProps: { context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } }, nag: false });
   const functions = [...LetheFunction.entries].sort().map((entry) => ({ id: bundleNameOf(entry), entry }));
-  const outfiles = new Map<Result, string>();
   for (const { id, entry } of functions) {
     const outfile = join(tmp, `${id}.mjs`);
     const { metafile } = await build(esbuildOptions(join(root, entry), outfile));
-    const result: Result = { id, kb: statSync(outfile).size / 1024, times: [], metafile: metafile! };
-    try {
-      initOnce(outfile); // warm the file cache; not counted
-      outfiles.set(result, outfile);
-    } catch (err) {
-      result.error = (err as Error).message;
-    }
-    results.push(result);
+    results.push({ id, outfile, kb: statSync(outfile).size / 1024, times: [], metafile: metafile! });
   }
-  // Round by round, every function once a round: a busy spell on the machine slows all of them alike,
-  // rather than whichever function was being measured at the time.
-  for (let i = 0; i < RUNS; i++) {
-    for (const [result, outfile] of outfiles) {
+  // Round by round, every function once a round (after one import each to warm the file cache, not counted):
+  // a busy spell on the machine slows all of them alike, rather than whichever function it fell on.
+  for (let i = 0; i <= RUNS; i++) {
+    for (const result of results) {
       if (result.error) continue;
       try {
-        result.times.push(initOnce(outfile));
+        const ms = initOnce(result.outfile);
+        if (i > 0) result.times.push(ms);
       } catch (err) {
         result.error = (err as Error).message;
       }

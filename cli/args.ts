@@ -19,13 +19,7 @@ import {
 import { commandHelp, mainHelp, usageOf } from './help.ts';
 import { UsageError } from './usage-error.ts';
 
-export {
-  COMMANDS,
-  DEFAULT_DLQ_LIST_MAX,
-  DEFAULT_LIST_LIMIT,
-  DLQ_QUEUES,
-  type DlqQueue,
-} from './command-specs.ts';
+export { COMMANDS, DEFAULT_DLQ_LIST_MAX, type DlqQueue } from './command-specs.ts';
 export { UsageError } from './usage-error.ts';
 
 export interface GlobalOptions {

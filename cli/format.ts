@@ -44,8 +44,7 @@ const UNITS = [
   ['second', 1000],
 ] as const;
 
-/** "1 notice", "2 notices": counts in correct English (the CLI's and local mode's lines). */
-/** "1 notice", "2 notices"; an irregular plural is given: plural(n, 'entry', 'entries'). */
+/** "1 notice", "2 notices": counts in correct English (the CLI's and local mode's lines); an irregular plural is given: plural(n, 'entry', 'entries'). */
 export const plural = (n: number, unit: string, units = `${unit}s`) => `${n} ${n === 1 ? unit : units}`;
 
 /** "in 3 days 2 hours", "25 minutes ago": two units while the first is under ten, else the nearest one. */
@@ -280,6 +279,16 @@ export const renderSweep = (r: SweepReport): string =>
 
 export const queueName = (url: string) => url.split('/').filter(Boolean).at(-1) ?? url;
 
+/** How the DLQ lines name a queue's jobs ("notice", "purge", "export") and the option that picks its DLQ. */
+const jobWord = (queue: string) => (queue === 'notices' ? 'notice' : queue);
+const queueOption = (queue: string) => (queue === 'purge' ? '' : ` --queue ${queue}`);
+
+/** The words for one message or several: "it stays", "they stay". */
+const messageWords = (n: number) =>
+  n === 1
+    ? { they: 'it', them: 'it', stay: 'stays', bodies: 'its body' }
+    : { they: 'they', them: 'them', stay: 'stay', bodies: 'their bodies' };
+
 export const renderDlqList = (r: DlqListReport): string => {
   const name = queueName(r.queueUrl);
   if (r.messages.length === 0) {
@@ -303,10 +312,9 @@ export const renderDlqList = (r: DlqListReport): string => {
     r.messages.length < r.approximateCount
       ? `showing ${r.messages.length} of about ${r.approximateCount}`
       : plural(r.messages.length, 'message');
-  const option = r.queue === 'purge' ? '' : ` --queue ${r.queue}`;
   const jobs = r.messages.filter((m) => m.body === undefined).length;
   const unreadable = r.messages.length - jobs;
-  const queue = r.queue === 'notices' ? 'notice' : r.queue;
+  const w = messageWords(unreadable);
   return [
     `${name}: ${shown}`,
     '',
@@ -314,12 +322,12 @@ export const renderDlqList = (r: DlqListReport): string => {
     '',
     ...(jobs > 0
       ? [
-          `Move ${jobs === 1 ? 'the job' : 'the jobs'} back to the ${queue} queue with: lethe dlq redrive${option}`,
+          `Move ${jobs === 1 ? 'the job' : 'the jobs'} back to the ${jobWord(r.queue)} queue with: lethe dlq redrive${queueOption(r.queue)}`,
         ]
       : []),
     ...(unreadable > 0
       ? [
-          `${plural(unreadable, 'message')} no worker can read ${unreadable === 1 ? 'stays' : 'stay'} in the DLQ on a redrive (moved back, ${unreadable === 1 ? 'it' : 'they'} would return at once): find who sent ${unreadable === 1 ? 'it' : 'them'}, then delete ${unreadable === 1 ? 'it' : 'them'} with SQS DeleteMessage (the console, in AWS).`,
+          `${plural(unreadable, 'message')} no worker can read ${w.stay} in the DLQ on a redrive (moved back, ${w.they} would return at once): find who sent ${w.them}, then delete ${w.them} with SQS DeleteMessage (the console, in AWS).`,
         ]
       : []),
     'RECEIVES counts every receive, listings included: each lethe dlq list adds one.',
@@ -329,9 +337,10 @@ export const renderDlqList = (r: DlqListReport): string => {
 export const renderRedrive = (r: RedriveReport): string => {
   const from = queueName(r.from);
   const to = queueName(r.to);
+  const w = messageWords(r.unreadable ?? 0);
   const unreadable = r.unreadable
     ? [
-        `${plural(r.unreadable, 'message')} ${r.unreadable === 1 ? 'stays' : 'stay'} in ${from}: not a ${r.queue === 'notices' ? 'notice' : r.queue} job its worker can read, ${r.unreadable === 1 ? 'it' : 'they'} would come straight back. 'lethe dlq list${r.queue === 'purge' ? '' : ` --queue ${r.queue}`}' shows ${r.unreadable === 1 ? 'its body' : 'their bodies'}; once you know where ${r.unreadable === 1 ? 'it' : 'they'} came from, delete ${r.unreadable === 1 ? 'it' : 'them'} with SQS DeleteMessage (the console, in AWS).`,
+        `${plural(r.unreadable, 'message')} ${w.stay} in ${from}: not a ${jobWord(r.queue)} job its worker can read, ${w.they} would come straight back. 'lethe dlq list${queueOption(r.queue)}' shows ${w.bodies}; once you know where ${w.they} came from, delete ${w.them} with SQS DeleteMessage (the console, in AWS).`,
       ]
     : [];
   if (r.moved === 0 && r.failed === 0) {
@@ -343,7 +352,7 @@ export const renderRedrive = (r: RedriveReport): string => {
   const lines = [`Moved ${plural(r.moved, 'message')} from ${from} to ${to}.`, ...unreadable];
   if (r.failed > 0) {
     lines.push(
-      `${plural(r.failed, 'message')} could not be sent and ${r.failed === 1 ? 'stays' : 'stay'} in ${from}.`,
+      `${plural(r.failed, 'message')} could not be sent and ${messageWords(r.failed).stay} in ${from}.`,
     );
   }
   return lines.join('\n');

@@ -234,13 +234,22 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
           handler: noticeSender.handler,
           autoStart,
           onRecord: async (record, outcome) => {
-            const { kind, to } = noticeOf(record);
+            const notice = noticeOf(record);
+            const { kind, to } = notice;
             if (outcome === 'failed') {
               warn(`notice ${kind} to ${to}: failed to send; it comes back after the visibility timeout`);
               return;
             }
-            log(`notice ${kind} to ${to}: ${await noticeStateOf(record)}`);
-            await simulateSes(record);
+            // One read of the record serves the log line and SES's simulated answer.
+            const { Item } = await doc.send(
+              new GetCommand({
+                TableName: accountsTable.localName,
+                Key: { accountId: notice.key },
+                ConsistentRead: true,
+              }),
+            );
+            log(`notice ${kind} to ${to}: ${noticeStateOf(Item)}`);
+            await simulateSes(notice, Item);
           },
           onError: warn,
         })
@@ -251,13 +260,11 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
   const noticeOf = (record: SQSRecord) => {
     const key = noticeKeyOfBody(record.body) ?? '';
     const [, subject = '', , kind = 'notice'] = key.split('#');
-    return { key, kind, to: demoBySubject.get(subject) ?? 'an account outside the demo set' };
+    const demoId = demoBySubject.get(subject);
+    return { key, kind, demoId, to: demoId ?? 'an account outside the demo set' };
   };
-  const noticeStateOf = async (record: SQSRecord) => {
-    const { key } = noticeOf(record);
-    const { Item } = await doc.send(
-      new GetCommand({ TableName: accountsTable.localName, Key: { accountId: key }, ConsistentRead: true }),
-    );
+  /** The notice record's state after the sender handled it, in words. */
+  const noticeStateOf = (Item: Record<string, unknown> | undefined) => {
     const words: Record<string, string> = {
       SENT: 'sent',
       CANCELLED:
@@ -272,16 +279,15 @@ export const startEnforcement = async (options: EnforcementOptions): Promise<Enf
   };
 
   /** What SES would say about a notice just sent (a Delivery, or the configured bounce or complaint). */
-  const simulateSes = async (record: SQSRecord) => {
+  const simulateSes = async (
+    { key, kind, to, demoId }: ReturnType<typeof noticeOf>,
+    Item: Record<string, unknown> | undefined,
+  ) => {
     const simulation = options.sesSimulation;
     if (!simulation || !sesEvents) return;
-    const { key, kind, to } = noticeOf(record);
-    const { Item } = await doc.send(
-      new GetCommand({ TableName: accountsTable.localName, Key: { accountId: key }, ConsistentRead: true }),
-    );
     if (Item?.state !== 'SENT' || typeof Item.messageId !== 'string') return;
     const sent = { messageId: Item.messageId, noticeKey: key, sentAt: String(Item.settledAt) };
-    const kinds = simulatedKinds(demoBySubject.get(key.split('#')[1] ?? ''), simulation);
+    const kinds = simulatedKinds(demoId, simulation);
     const events = kinds.map((k) => JSON.stringify(simulatedSesEvent(k, sent, simulation, new Date())));
     const result = await sesEvents.handler(
       sqsEventOf(events, 'lethe-notice-feedback'),

@@ -5,11 +5,12 @@
  * Lambda in AWS; here its real handler, given the event as SQS would).
  */
 import { randomUUID } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { signatureHeader } from '../functions/adapters/processor-client.ts';
 import type { BusTarget, EventEnvelope } from './event-bus.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { accountName } from './log-lines.ts';
+import type { SqsHandler } from './queue-poller.ts';
 
 /** The events the sign-in follower's rule matches. */
 export const SIGN_IN_DETAIL_TYPES: ReadonlySet<string> = new Set([
@@ -45,8 +46,6 @@ export const webhookTarget = (url: string, secret: string, timeoutMs = 10_000): 
     if (!response.ok) throw new Error(`the webhook answered HTTP ${response.status}`);
   },
 });
-
-export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
 /** Bodies as an EventBridge rule's SQS target hands them to a Lambda: one batch. */
 export const sqsEventOf = (bodies: readonly string[], queue: string): SQSEvent => ({

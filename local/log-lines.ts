@@ -5,7 +5,7 @@
  * lines carry no personal data to begin with (I7); this only changes their look.
  */
 import { maskId } from '../functions/core/account-id.ts';
-import { isDemoAccountId } from './seed.ts';
+import { isDemoAccountId } from './demo-ids.ts';
 
 /**
  * How local mode's own lines name an account: a demo account by its demo id, so the log can be followed

@@ -19,6 +19,7 @@ import {
 } from '../functions/core/data-map.ts';
 import { parseDuration } from '../functions/core/duration.ts';
 import { retentionAttributes } from '../functions/core/retention.ts';
+import { demoAccountId } from './demo-ids.ts';
 import { LOCAL_LAST_MODIFIED_META } from './stand-ins.ts';
 
 /** The demo accounts' people, in turn: the locales and time zones their notices and pages are written for. */
@@ -29,9 +30,7 @@ export const LOCALES = [
   { locale: 'en-US', timeZone: 'America/New_York', name: 'Sam Taylor' },
 ];
 
-export const demoAccountId = (n: number) => `demo-${String(n).padStart(4, '0')}`;
-/** Whether an id is one demoAccountId makes: made-up, so local mode's log may name it (I7 is about real ids). */
-export const isDemoAccountId = (id: string) => /^demo-\d{4,}$/.test(id);
+export { demoAccountId };
 export const demoEmail = (accountId: string) => `${accountId}@example.com`;
 
 const NOTES_PER_ACCOUNT = 5;

@@ -3,14 +3,8 @@
  * owed before the request goes out, settled once by the processor's signed
  * confirmation, counted past their deadline through the sparse index.
  */
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Backoff, defaultBackoff } from '../core/backoff.ts';
 import {
   CONFIRM_SHARDS,
   type ConfirmationRecord,
@@ -20,7 +14,7 @@ import {
 import { accountsTable } from '../core/resources.ts';
 import type { Confirmations, PendingConfirmation, StatusPolls } from '../enforcement/ports.ts';
 import { applied } from './conditional.ts';
-import { countMatches } from './dynamo-stores.ts';
+import { batchGetDocs, countMatches } from './dynamo-stores.ts';
 
 const INDEX = accountsTable.indexes.find((index) => index.partitionKey === 'confirmShard')?.name ?? '';
 
@@ -35,13 +29,11 @@ const toRecord = (item: Record<string, unknown>): ConfirmationRecord => ({
   ...(typeof item.nextPollAt === 'string' && { nextPollAt: item.nextPollAt }),
 });
 
-/** BatchGetItem's limit per call. */
-const BATCH = 100;
-
 export class DynamoConfirmations implements Confirmations, StatusPolls {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly backoff: Backoff = defaultBackoff,
   ) {}
 
   async expect(pending: PendingConfirmation): Promise<void> {
@@ -128,23 +120,13 @@ export class DynamoConfirmations implements Confirmations, StatusPolls {
         start = page.LastEvaluatedKey;
       } while (start);
     }
-    const records: ConfirmationRecord[] = [];
-    for (let at = 0; at < keys.length; at += BATCH) {
-      let wanted: Record<string, unknown>[] | undefined = keys
-        .slice(at, at + BATCH)
-        .map((accountId) => ({ accountId }));
-      for (let attempt = 0; wanted && wanted.length > 0; attempt += 1) {
-        if (attempt > 0)
-          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-        const answer: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: wanted, ConsistentRead: true } } }),
-        );
-        for (const item of answer.Responses?.[this.tableName] ?? []) {
-          if (item.state === 'PENDING') records.push(toRecord(item));
-        }
-        wanted = answer.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
+    const items = await batchGetDocs(
+      this.client,
+      this.tableName,
+      keys.map((accountId) => ({ accountId })),
+      { backoff: this.backoff },
+    );
+    const records = items.filter((item) => item.state === 'PENDING').map(toRecord);
     return records;
   }
 

@@ -1,7 +1,8 @@
 /** Which accounts are under legal hold, read from their lifecycle records in batches of 100 (P4). */
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Backoff, defaultBackoff, jitteredDelay } from '../core/backoff.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Backoff, defaultBackoff } from '../core/backoff.ts';
 import type { HeldAccounts } from '../retention/ports.ts';
+import { batchGetDocs } from './dynamo-stores.ts';
 
 export class DynamoHolds implements HeldAccounts {
   constructor(
@@ -11,30 +12,15 @@ export class DynamoHolds implements HeldAccounts {
   ) {}
 
   async held(accountIds: readonly string[]): Promise<ReadonlySet<string>> {
-    const held = new Set<string>();
-    for (let i = 0; i < accountIds.length; i += 100) {
-      let keys = accountIds.slice(i, i + 100).map((accountId) => ({ accountId }));
-      for (let attempt = 0; keys.length > 0; attempt += 1) {
-        // Never guess: an unanswered hold check fails the run, and the next run tries again.
-        if (attempt >= this.backoff.attempts) throw new Error('BatchGetItem kept account keys unprocessed');
-        if (attempt > 0) await this.backoff.sleep(jitteredDelay(this.backoff, attempt));
-        const { Responses, UnprocessedKeys } = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: keys,
-                ConsistentRead: true,
-                ProjectionExpression: 'accountId, legalHold',
-              },
-            },
-          }),
-        );
-        for (const item of Responses?.[this.tableName] ?? []) {
-          if (item.legalHold !== undefined) held.add(String(item.accountId));
-        }
-        keys = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as { accountId: string }[];
-      }
-    }
-    return held;
+    // Never guess: an unanswered hold check fails the run, and the next run tries again.
+    const items = await batchGetDocs(
+      this.client,
+      this.tableName,
+      accountIds.map((accountId) => ({ accountId })),
+      { projection: 'accountId, legalHold', backoff: this.backoff },
+    );
+    return new Set(
+      items.filter((item) => item.legalHold !== undefined).map((item) => String(item.accountId)),
+    );
   }
 }

@@ -17,7 +17,7 @@ import type { Profile } from '../core/data-map.ts';
 import { lifecycleEvent } from '../core/events.ts';
 import { exportTargets } from '../core/export.ts';
 import type { Actor } from '../core/lifecycle.ts';
-import { type NoticeKind, noticeKey } from '../core/notices.ts';
+import { type NoticeKind, noticeKey, receiptNoticeKey } from '../core/notices.ts';
 import type { PurgeProgress, Receipt } from '../core/purge.ts';
 import { DUE_INDEX } from '../core/resources.ts';
 import { tombstoneKey } from '../core/subject.ts';
@@ -263,7 +263,7 @@ export class DynamoPurgeState implements PurgeClaims, DueIndex {
       : [];
     const profile = Item?.noticeProfile as Profile | undefined;
     if (!profile?.email) return deletes;
-    const key = noticeKey(subject, 'final', 'purged');
+    const key = receiptNoticeKey(subject);
     return [
       ...deletes,
       {

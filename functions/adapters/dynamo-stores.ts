@@ -11,6 +11,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   QueryCommand as DocQueryCommand,
   type QueryCommandInput as DocQueryInput,
   type DynamoDBDocumentClient,
@@ -50,31 +51,67 @@ export const keyOf = <V>(store: DynamoStore, item: Record<string, V>): Record<st
 };
 
 /**
- * The table's items for these keys, read consistently, 100 a request;
- * unprocessed keys are asked for again with backoff and jitter. Keys with no
- * item are simply absent from the answer.
+ * Keys a hundred a request; what comes back unprocessed is asked for again
+ * with backoff and jitter, and a batch that never clears fails the call.
  */
-export const batchGetItems = async (
-  client: DynamoDBClient,
-  table: string,
-  keys: readonly Item[],
-  backoff: Backoff = defaultBackoff,
-): Promise<Item[]> => {
-  const items: Item[] = [];
+const batchGet = async <K, V>(
+  keys: readonly K[],
+  backoff: Backoff,
+  get: (keys: K[]) => Promise<{ items: readonly V[]; unprocessed: readonly K[] }>,
+): Promise<V[]> => {
+  const items: V[] = [];
   for (let i = 0; i < keys.length; i += 100) {
-    let pending: Item[] = keys.slice(i, i + 100);
+    let pending: K[] = keys.slice(i, i + 100);
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt >= backoff.attempts) throw new Error('BatchGetItem kept keys unprocessed');
       if (attempt > 0) await backoff.sleep(jitteredDelay(backoff, attempt));
-      const { Responses, UnprocessedKeys } = await client.send(
-        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      items.push(...(Responses?.[table] ?? []));
-      pending = UnprocessedKeys?.[table]?.Keys ?? [];
+      const answer = await get(pending);
+      items.push(...answer.items);
+      pending = [...answer.unprocessed];
     }
   }
   return items;
 };
+
+/**
+ * The table's items for these keys, read consistently, 100 a request;
+ * unprocessed keys are asked for again with backoff and jitter. Keys with no
+ * item are simply absent from the answer.
+ */
+export const batchGetItems = (
+  client: DynamoDBClient,
+  table: string,
+  keys: readonly Item[],
+  backoff: Backoff = defaultBackoff,
+): Promise<Item[]> =>
+  batchGet(keys, backoff, async (pending) => {
+    const { Responses, UnprocessedKeys } = await client.send(
+      new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+    );
+    return { items: Responses?.[table] ?? [], unprocessed: UnprocessedKeys?.[table]?.Keys ?? [] };
+  });
+
+/** batchGetItems through the document client (plain values), with an optional projection. */
+export const batchGetDocs = (
+  client: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, unknown>[],
+  options: { readonly projection?: string; readonly backoff?: Backoff } = {},
+): Promise<Record<string, unknown>[]> =>
+  batchGet(keys, options.backoff ?? defaultBackoff, async (pending) => {
+    const { Responses, UnprocessedKeys } = await client.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [table]: {
+            Keys: pending,
+            ConsistentRead: true,
+            ...(options.projection && { ProjectionExpression: options.projection }),
+          },
+        },
+      }),
+    );
+    return { items: Responses?.[table] ?? [], unprocessed: UnprocessedKeys?.[table]?.Keys ?? [] };
+  });
 
 /**
  * Where a paged Query goes on: its LastEvaluatedKey as text, and back. Plain

@@ -10,6 +10,7 @@
  * bundle serves every deployment.
  */
 import { readFileSync } from 'node:fs';
+import { parseDuration } from '../core/duration.ts';
 import {
   CONFIG_SOURCES,
   checkDataMap,
@@ -17,6 +18,7 @@ import {
   LetheConfigError,
   resolveEnvReferences,
 } from '../core/lethe-config.ts';
+import { envOr } from './env.ts';
 
 export type { LetheConfig };
 
@@ -36,3 +38,7 @@ const readSource = (): string => {
 export const config: LetheConfig = checkDataMap(
   resolveEnvReferences(JSON.parse(readSource()), process.env) as LetheConfig,
 );
+
+/** How often the schedule sweeps (`LETHE_SWEEP_INTERVAL` overrides it locally): the sweeper, the sender and retention all pace by it. */
+export const sweepIntervalMs = (): number =>
+  parseDuration(envOr('LETHE_SWEEP_INTERVAL', config.sweepInterval));

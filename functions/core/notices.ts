@@ -104,6 +104,9 @@ export const planNotices = (
 export const noticeKey = (subject: string, deactivatedAt: string, kind: NoticeKind): string =>
   `notice#${subject}#${deactivatedAt}#${kind}`;
 
+/** The deletion receipt's notice record: one per subject, written by the purge's final transaction. */
+export const receiptNoticeKey = (subject: string): string => noticeKey(subject, 'final', 'purged');
+
 export const isNoticeKey = (key: string): boolean => key.startsWith('notice#');
 
 /** The notice record's key a notice queue message carries, or undefined for a message that is not one. */

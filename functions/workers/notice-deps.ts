@@ -7,12 +7,11 @@ import { DynamoProfileReader } from '../adapters/dynamo-profiles.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SqsJobDeadLetters } from '../adapters/sqs-dead-letters.ts';
 import { dynamo, dynamoClient } from '../commons/clients.ts';
-import { config } from '../commons/config.ts';
+import { config, sweepIntervalMs } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { metrics } from '../commons/metrics.ts';
 import { outbox } from '../commons/outbox.ts';
 import { traced } from '../commons/tracer.ts';
-import { parseDuration } from '../core/duration.ts';
 import { accountsTable, noticeQueue } from '../core/resources.ts';
 import type { SendNoticeDeps } from '../notices/send-notice.ts';
 import { auditLog } from './audit-log.ts';
@@ -38,7 +37,7 @@ export const sendNoticeDeps: SendNoticeDeps = {
     stores: config.dataMap.stores,
   },
   publicUrl: config.notices.publicUrl ?? requireEnv('LETHE_PUBLIC_URL'),
-  sweepIntervalMs: parseDuration(envOr('LETHE_SWEEP_INTERVAL', config.sweepInterval)),
+  sweepIntervalMs: sweepIntervalMs(),
   now: () => new Date(),
   metrics,
 };

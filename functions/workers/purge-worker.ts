@@ -7,7 +7,7 @@ import { logger, maskId } from '../commons/logger.ts';
 import { metrics } from '../commons/metrics.ts';
 import { readJob } from '../commons/unreadable-jobs.ts';
 import { purgeJobOfBody } from '../core/jobs.ts';
-import { noticeKey } from '../core/notices.ts';
+import { receiptNoticeKey } from '../core/notices.ts';
 import { noticeQueue as noticeQueueDefinition } from '../core/resources.ts';
 import { purgeAccount } from '../enforcement/purge.ts';
 import { auditLog } from './audit-log.ts';
@@ -35,7 +35,7 @@ const receipts = process.env[noticeQueueDefinition.env] ? noticeQueue() : undefi
 const queueReceipt = async (accountId: string) => {
   if (!receipts) return;
   try {
-    await receipts.send([{ noticeKey: noticeKey(auditLog.subjectOf(accountId), 'final', 'purged') }]);
+    await receipts.send([{ noticeKey: receiptNoticeKey(auditLog.subjectOf(accountId)) }]);
   } catch (error) {
     logger.warn('Receipt notice not queued now; the next sweep queues it', {
       account: maskId(accountId),

@@ -7,7 +7,7 @@ import { DynamoRetention } from '../adapters/dynamo-retention.ts';
 import { RetentionAudit } from '../adapters/retention-evidence.ts';
 import { S3Retention } from '../adapters/s3-retention.ts';
 import { dynamo } from '../commons/clients.ts';
-import { config } from '../commons/config.ts';
+import { config, sweepIntervalMs } from '../commons/config.ts';
 import { envOr, requireEnv } from '../commons/env.ts';
 import { parseDuration } from '../core/duration.ts';
 import { accountsTable } from '../core/resources.ts';
@@ -30,7 +30,7 @@ export const evidence = new RetentionAudit(dynamo, auditLog);
 
 export const settings = {
   maxLagMs: parseDuration(envOr('LETHE_RETENTION_MAX_LAG', config.retentionMaxLag ?? DEFAULT_MAX_LAG)),
-  intervalMs: parseDuration(envOr('LETHE_SWEEP_INTERVAL', config.sweepInterval)),
+  intervalMs: sweepIntervalMs(),
   reserveMs: Number(envOr('LETHE_RESERVE_MS', '20000')),
   /** Index entries per Query: a few thousand keeps each page's time flat. */
   pageSize: Number(envOr('LETHE_RETENTION_PAGE_SIZE', '2000')),

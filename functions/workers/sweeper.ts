@@ -1,10 +1,8 @@
 /** The scheduled sweeper: enqueues due notices, then claims due accounts and enqueues their purges. */
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { config } from '../commons/config.ts';
-import { envOr } from '../commons/env.ts';
+import { config, sweepIntervalMs } from '../commons/config.ts';
 import { logger } from '../commons/logger.ts';
 import { metrics } from '../commons/metrics.ts';
-import { parseDuration } from '../core/duration.ts';
 import {
   confirmations,
   noticeIndex,
@@ -23,7 +21,7 @@ const processorPolls = {
   map: config.dataMap,
   polls: confirmations,
   status: processorClient(),
-  intervalMs: parseDuration(envOr('LETHE_SWEEP_INTERVAL', config.sweepInterval)),
+  intervalMs: sweepIntervalMs(),
 };
 
 export const handler = async (_event: ScheduledEvent, context: Context) => {

@@ -19,7 +19,7 @@ import { Services } from '../../cli/services.ts';
 import { localTarget, type ResourceName, type Target } from '../../cli/target.ts';
 import { profileStore, validateDataMap } from '../../functions/core/data-map.ts';
 import { dueShardOf } from '../../functions/core/lifecycle.ts';
-import { noticeKey } from '../../functions/core/notices.ts';
+import { noticeKey, receiptNoticeKey } from '../../functions/core/notices.ts';
 import { purgeOrder } from '../../functions/core/purge.ts';
 import { accountsTable, outboxTable } from '../../functions/core/resources.ts';
 import { config } from '../../lethe.config.ts';
@@ -688,7 +688,7 @@ describe('lethe sweep --yes', () => {
     expect(second.claimed).toBeGreaterThanOrEqual(1);
     expect(await remaining(id)).toEqual(nothing(counts));
     expect((await mailTo(id)).map((m) => m.subject)).toContain('Your Lethe Demo account has been deleted');
-    expect((await readRecord(noticeKey(subject(id), 'final', 'purged')))?.state).toBe('SENT');
+    expect((await readRecord(receiptNoticeKey(subject(id))))?.state).toBe('SENT');
 
     // Act: a later sweep by hand (the scheduled one would run too)
     await sweepByHand();

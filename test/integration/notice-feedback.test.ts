@@ -15,7 +15,7 @@ import { DynamoProfileReader } from '../../functions/adapters/dynamo-profiles.ts
 import { DynamoPurgeState } from '../../functions/adapters/dynamo-purge-state.ts';
 import { DynamoPurger } from '../../functions/adapters/dynamo-purger.ts';
 import { S3Purger } from '../../functions/adapters/s3-purger.ts';
-import { noticeKey } from '../../functions/core/notices.ts';
+import { noticeKey, receiptNoticeKey } from '../../functions/core/notices.ts';
 import { startPurge } from '../../functions/core/purge.ts';
 import { accountsTable, auditTable, outboxTable } from '../../functions/core/resources.ts';
 import { subjectOf } from '../../functions/core/subject.ts';
@@ -162,7 +162,7 @@ describe('bounces and complaints', () => {
     ddb.destroy();
     s3.destroy();
     expect(outcome).toBe('purged');
-    const receiptKey = noticeKey(subjectOf(subjectKey, sent.accountId), 'final', 'purged');
+    const receiptKey = receiptNoticeKey(subjectOf(subjectKey, sent.accountId));
     // Act
     await send(receiptKey);
     // Assert: the receipt's notice knew the address's digest, and nothing more went to it
